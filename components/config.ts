@@ -1,0 +1,296 @@
+import { X509Certificate } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Key algorithms API Gateway accepts in a truststore, as our config spells them. */
+export const keyAlgorithms = ["ECDSA-P256", "ECDSA-P384", "RSA-2048", "RSA-3072", "RSA-4096"] as const;
+export type KeyAlgorithm = (typeof keyAlgorithms)[number];
+
+/** Retention periods CloudWatch Logs accepts, in days. */
+const logRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/** A partner whose client certificate this stack issues from its own CA. */
+export interface GeneratedPartner {
+    readonly kind: "generated";
+    readonly name: string;
+    readonly commonName: string;
+    readonly organization: string;
+}
+
+/** A partner that brings its own CA; the stack only trusts that CA's certificate. */
+export interface ExternalPartner {
+    readonly kind: "external";
+    readonly name: string;
+    readonly caCertFile: string;
+    readonly caCertPem: string;
+}
+
+export type Partner = GeneratedPartner | ExternalPartner;
+
+/** The validated configuration of one stack. */
+export interface StackConfig {
+    readonly region: string;
+    readonly domainName: string;
+    readonly hostedZoneId: string;
+    readonly certificateArn?: string;
+    readonly ownershipVerificationCertificateArn?: string;
+    readonly dualStack: boolean;
+    readonly basePath: string;
+    readonly stageName: string;
+    readonly organization: string;
+    readonly keyAlgorithm: KeyAlgorithm;
+    readonly intermediateCa: boolean;
+    readonly caValidityDays: number;
+    readonly partnerValidityDays: number;
+    readonly partners: readonly Partner[];
+    readonly retainTruststoreOnDelete: boolean;
+    readonly cloudwatchRoleArn?: string;
+    readonly logRetentionDays: number;
+}
+
+/** Config keys as strings, the way Pulumi stores them (objects and arrays as JSON). */
+export type RawConfig = Readonly<Record<string, string | undefined>>;
+
+/** The project's config keys, without the `apigw-mtls:` namespace. */
+export const configKeys = [
+    "domainName", "hostedZoneId", "certificateArn", "ownershipVerificationCertificateArn", "dualStack",
+    "basePath", "stageName", "organization", "keyAlgorithm", "intermediateCa", "caValidityDays",
+    "partnerValidityDays", "partners", "retainTruststoreOnDelete", "cloudwatchRoleArn", "logRetentionDays",
+] as const;
+
+/** A config value that cannot work; the message names the key, the value and the fix. */
+export class ConfigError extends pulumi.RunError {
+    constructor(message: string) {
+        super(message);
+        this.name = "ConfigError";
+    }
+}
+
+const dnsName = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const hostedZoneId = /^Z[0-9A-Z]{1,32}$/;
+const acmArn = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
+const iamRoleArn = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const partnerName = /^[a-z0-9-]{1,48}$/;
+
+/** Where a relative `caCertFile` is read from, and how; tests substitute their own. */
+export interface ConfigEnvironment {
+    readonly projectDir: string;
+    readonly readFile: (file: string) => string;
+}
+
+const fileSystem: ConfigEnvironment = {
+    projectDir: process.cwd(),
+    readFile: (file) => fs.readFileSync(file, "utf8"),
+};
+
+/**
+ * Validates raw stack config and returns it typed, with defaults applied. Throws a
+ * `ConfigError` on the first bad value, before any resource is declared.
+ */
+export function parseConfig(raw: RawConfig, region: string | undefined, env: ConfigEnvironment = fileSystem): StackConfig {
+    if (!region) {
+        throw new ConfigError("aws:region is not set; run `pulumi config set aws:region eu-west-1` (or your region)");
+    }
+    const domainName = requireString(raw, "domainName", "api.dev.example.com").toLowerCase();
+    if (!dnsName.test(domainName)) {
+        throw new ConfigError(`domainName "${domainName}" is not a DNS name; set it to the partners' host name, such as api.dev.example.com`);
+    }
+    const zone = requireString(raw, "hostedZoneId", "Z0123456789ABCDEFGHIJ");
+    if (!hostedZoneId.test(zone)) {
+        throw new ConfigError(`hostedZoneId "${zone}" is not a Route 53 hosted zone id; use the id (Z followed by letters and digits) from \`aws route53 list-hosted-zones\`, not the zone name`);
+    }
+    const certificateArn = raw.certificateArn;
+    if (certificateArn !== undefined) {
+        const match = acmArn.exec(certificateArn);
+        if (!match) {
+            throw new ConfigError(`certificateArn "${certificateArn}" is not an ACM certificate ARN; set it to arn:aws:acm:<region>:<account>:certificate/<id>, or remove it to have the stack request one`);
+        }
+        if (match[1] !== region) {
+            throw new ConfigError(`certificateArn "${certificateArn}" is in ${match[1]} but the stack deploys to ${region}; a Regional domain needs an ACM certificate in its own region`);
+        }
+    }
+    const ownershipArn = raw.ownershipVerificationCertificateArn;
+    if (ownershipArn !== undefined && !acmArn.test(ownershipArn)) {
+        throw new ConfigError(`ownershipVerificationCertificateArn "${ownershipArn}" is not an ACM certificate ARN; set it to a public ACM certificate for ${domainName}`);
+    }
+    const cloudwatchRoleArn = raw.cloudwatchRoleArn;
+    if (cloudwatchRoleArn !== undefined && !iamRoleArn.test(cloudwatchRoleArn)) {
+        throw new ConfigError(`cloudwatchRoleArn "${cloudwatchRoleArn}" is not an IAM role ARN; set it to arn:aws:iam::<account>:role/<name>, or remove it to have the stack create the role`);
+    }
+
+    const basePath = optionalString(raw, "basePath") ?? "c360";
+    if (!/^[A-Za-z0-9._-]{1,128}$/.test(basePath)) {
+        throw new ConfigError(`basePath "${basePath}" must be one path segment of letters, digits, '.', '_' or '-', such as c360`);
+    }
+    const stageName = optionalString(raw, "stageName") ?? "v1";
+    if (!/^[A-Za-z0-9_-]{1,128}$/.test(stageName)) {
+        throw new ConfigError(`stageName "${stageName}" must be letters, digits, '_' or '-', such as v1`);
+    }
+
+    const keyAlgorithm = parseKeyAlgorithm(raw.keyAlgorithm);
+    const intermediateCa = optionalBoolean(raw, "intermediateCa") ?? true;
+    const caValidityDays = optionalPositiveInteger(raw, "caValidityDays") ?? 1825;
+    const partnerValidityDays = optionalPositiveInteger(raw, "partnerValidityDays") ?? 365;
+    const issuingCaDays = issuingCaValidityDays(caValidityDays, intermediateCa);
+    if (issuingCaDays < 1) {
+        throw new ConfigError(`caValidityDays ${caValidityDays} leaves no room for the intermediate CA, which ends a day before the root; set it to 2 or more`);
+    }
+    if (partnerValidityDays >= issuingCaDays) {
+        throw new ConfigError(`partnerValidityDays ${partnerValidityDays} would outlive the CA that issues it (${issuingCaDays} days); set it below ${issuingCaDays} or raise caValidityDays`);
+    }
+
+    const retention = optionalPositiveInteger(raw, "logRetentionDays") ?? 30;
+    if (!logRetentionDays.includes(retention)) {
+        throw new ConfigError(`logRetentionDays ${retention} is not a CloudWatch Logs retention; use one of ${logRetentionDays.join(", ")}`);
+    }
+
+    return {
+        region,
+        domainName,
+        hostedZoneId: zone,
+        certificateArn,
+        ownershipVerificationCertificateArn: ownershipArn,
+        dualStack: optionalBoolean(raw, "dualStack") ?? false,
+        basePath,
+        stageName,
+        organization: optionalString(raw, "organization") ?? "apigw-mtls",
+        keyAlgorithm,
+        intermediateCa,
+        caValidityDays,
+        partnerValidityDays,
+        partners: parsePartners(raw.partners, env),
+        retainTruststoreOnDelete: optionalBoolean(raw, "retainTruststoreOnDelete") ?? false,
+        cloudwatchRoleArn,
+        logRetentionDays: retention,
+    };
+}
+
+/** The intermediate CA ends a day before the root, so nothing it signs can outlive the root. */
+export function issuingCaValidityDays(caValidityDays: number, intermediateCa: boolean): number {
+    return intermediateCa ? caValidityDays - 1 : caValidityDays;
+}
+
+function parseKeyAlgorithm(value: string | undefined): KeyAlgorithm {
+    if (value === undefined) {
+        return "ECDSA-P256";
+    }
+    const known = keyAlgorithms.find((k) => k === value.toUpperCase());
+    if (known) {
+        return known;
+    }
+    const why = /ED25519/i.test(value) ? "API Gateway does not accept Ed25519 keys in a truststore"
+        : /P-?521/i.test(value) ? "API Gateway accepts only the P-256 and P-384 curves"
+        : /^RSA-?\d+$/i.test(value) ? "API Gateway needs RSA keys of at least 2048 bits"
+        : "it is not a key algorithm this program knows";
+    throw new ConfigError(`keyAlgorithm "${value}" cannot be used: ${why}; set it to one of ${keyAlgorithms.join(", ")}`);
+}
+
+interface RawPartner {
+    readonly name?: unknown;
+    readonly commonName?: unknown;
+    readonly organization?: unknown;
+    readonly caCertFile?: unknown;
+}
+
+function parsePartners(value: string | undefined, env: ConfigEnvironment): Partner[] {
+    if (value === undefined) {
+        return [];
+    }
+    let list: unknown;
+    try {
+        list = JSON.parse(value);
+    } catch {
+        throw new ConfigError(`partners is not a list; set it in the stack file as a YAML list of {name, commonName?, organization?, caCertFile?}`);
+    }
+    if (!Array.isArray(list)) {
+        throw new ConfigError(`partners is ${JSON.stringify(list)}, not a list; set it as a YAML list of {name, commonName?, organization?, caCertFile?}`);
+    }
+    const seen = new Set<string>();
+    return list.map((entry: RawPartner, index): Partner => {
+        const name = entry?.name;
+        if (typeof name !== "string" || !partnerName.test(name)) {
+            throw new ConfigError(`partners[${index}].name ${JSON.stringify(name)} must be 1 to 48 characters of a-z, 0-9 and '-', such as acme-bank`);
+        }
+        if (seen.has(name)) {
+            throw new ConfigError(`partners[${index}].name "${name}" is used twice; give each partner its own name`);
+        }
+        seen.add(name);
+        for (const field of ["commonName", "organization", "caCertFile"] as const) {
+            if (entry[field] !== undefined && (typeof entry[field] !== "string" || entry[field] === "")) {
+                throw new ConfigError(`partners[${index}].${field} of "${name}" is ${JSON.stringify(entry[field])}; set it to a non-empty string or remove it`);
+            }
+        }
+        if (typeof entry.caCertFile === "string") {
+            return { kind: "external", name, caCertFile: entry.caCertFile, caCertPem: readCaCertificate(name, index, entry.caCertFile, env) };
+        }
+        return {
+            kind: "generated",
+            name,
+            commonName: (entry.commonName as string | undefined) ?? name,
+            organization: (entry.organization as string | undefined) ?? name,
+        };
+    });
+}
+
+function readCaCertificate(name: string, index: number, file: string, env: ConfigEnvironment): string {
+    const key = `partners[${index}].caCertFile`;
+    let text: string;
+    try {
+        text = env.readFile(path.resolve(env.projectDir, file));
+    } catch {
+        throw new ConfigError(`${key} "${file}" of partner "${name}" cannot be read; put the partner's CA certificate (PEM) at that path, relative to the project directory`);
+    }
+    const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    if (blocks.length === 0) {
+        throw new ConfigError(`${key} "${file}" of partner "${name}" holds no PEM certificate; it must contain "-----BEGIN CERTIFICATE-----" blocks (convert DER with \`openssl x509 -inform der -in ca.der -out ca.pem\`)`);
+    }
+    for (const block of blocks) {
+        try {
+            new X509Certificate(block);
+        } catch {
+            throw new ConfigError(`${key} "${file}" of partner "${name}" holds a certificate block that does not parse; ask the partner for its CA certificate again`);
+        }
+    }
+    return blocks.join("\n") + "\n";
+}
+
+function requireString(raw: RawConfig, key: string, example: string): string {
+    const value = raw[key];
+    if (value === undefined || value.trim() === "") {
+        throw new ConfigError(`${key} is not set; run \`pulumi config set ${key} ${example}\``);
+    }
+    return value.trim();
+}
+
+function optionalString(raw: RawConfig, key: string): string | undefined {
+    const value = raw[key];
+    return value === undefined ? undefined : value.trim();
+}
+
+function optionalBoolean(raw: RawConfig, key: string): boolean | undefined {
+    const value = raw[key];
+    if (value === undefined) {
+        return undefined;
+    }
+    if (value !== "true" && value !== "false") {
+        throw new ConfigError(`${key} "${value}" is not a boolean; set it to true or false`);
+    }
+    return value === "true";
+}
+
+function optionalPositiveInteger(raw: RawConfig, key: string): number | undefined {
+    const value = raw[key];
+    if (value === undefined) {
+        return undefined;
+    }
+    if (!/^\d+$/.test(value.trim()) || Number(value) <= 0) {
+        throw new ConfigError(`${key} "${value}" must be a positive whole number of days`);
+    }
+    return Number(value);
+}
+
+/** Reads the project's keys from Pulumi config as raw strings, for `parseConfig`. */
+export function readRawConfig(config: pulumi.Config): RawConfig {
+    return Object.fromEntries(configKeys.map((key) => [key, config.get(key)]));
+}

@@ -1,0 +1,155 @@
+import * as aws from "@pulumi/aws";
+import * as crypto from "node:crypto";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { handlerArchive } from "./lambdacode";
+
+export interface CustomerApiArgs {
+    /** Name of the stage mapped onto the custom domain, such as v1. */
+    readonly stageName: pulumi.Input<string>;
+    /** Days to keep access and function logs. */
+    readonly logRetentionDays: pulumi.Input<number>;
+    /** The account-level logging setting the stage's logs need; the stage waits for it. */
+    readonly gatewayAccount: pulumi.Input<pulumi.Resource>;
+}
+
+/** Lambda runtime of the handlers: the newest Node.js LTS that Lambda runs. */
+export const lambdaRuntime = aws.lambda.Runtime.NodeJS24dX;
+
+/**
+ * What each access-log line records: the request, and the client certificate API Gateway
+ * verified, so that every call can be traced to a partner's certificate.
+ */
+export const accessLogFormat = JSON.stringify({
+    requestId: "$context.requestId",
+    requestTime: "$context.requestTime",
+    sourceIp: "$context.identity.sourceIp",
+    httpMethod: "$context.httpMethod",
+    resourcePath: "$context.resourcePath",
+    status: "$context.status",
+    responseLength: "$context.responseLength",
+    domainName: "$context.domainName",
+    clientCertSubject: "$context.identity.clientCert.subjectDN",
+    clientCertIssuer: "$context.identity.clientCert.issuerDN",
+    clientCertSerial: "$context.identity.clientCert.serialNumber",
+    clientCertNotAfter: "$context.identity.clientCert.validity.notAfter",
+});
+
+/** A short, stable digest of values: a new digest makes a new deployment. */
+export function redeploymentHash(values: readonly unknown[]): string {
+    return crypto.createHash("sha256").update(JSON.stringify(values)).digest("hex").slice(0, 16);
+}
+
+/**
+ * The partner-facing REST API: `GET /customer/{customer-id}` backed by a Lambda function.
+ * Regional, with the default execute-api endpoint disabled, so the mTLS domain is the only way in.
+ */
+export class CustomerApi extends pulumi.ComponentResource {
+    public readonly api: aws.apigateway.RestApi;
+    public readonly stage: aws.apigateway.Stage;
+    public readonly function: aws.lambda.Function;
+    /** Where the stage writes its access log. */
+    public readonly accessLogGroup: aws.cloudwatch.LogGroup;
+
+    constructor(name: string, args: CustomerApiArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("apigw-mtls:api:CustomerApi", name, {}, opts);
+        const child = { parent: this };
+
+        this.function = this.createFunction(name, args.logRetentionDays);
+
+        this.api = new aws.apigateway.RestApi(`${name}-api`, {
+            description: "Customer data for B2B partners, over mutual TLS only",
+            endpointConfiguration: { types: "REGIONAL" },
+            disableExecuteApiEndpoint: true,
+        }, child);
+        const customer = new aws.apigateway.Resource(`${name}-customer`, {
+            restApi: this.api.id,
+            parentId: this.api.rootResourceId,
+            pathPart: "customer",
+        }, child);
+        const customerById = new aws.apigateway.Resource(`${name}-customer-id`, {
+            restApi: this.api.id,
+            parentId: customer.id,
+            pathPart: "{customer-id}",
+        }, child);
+        const validator = new aws.apigateway.RequestValidator(`${name}-validator`, {
+            restApi: this.api.id,
+            validateRequestParameters: true,
+            validateRequestBody: false,
+        }, child);
+        const getCustomer = new aws.apigateway.Method(`${name}-get-customer`, {
+            restApi: this.api.id,
+            resourceId: customerById.id,
+            httpMethod: "GET",
+            // Callers are authenticated by mutual TLS on the custom domain.
+            authorization: "NONE",
+            requestValidatorId: validator.id,
+            requestParameters: { "method.request.path.customer-id": true },
+        }, child);
+        const integration = new aws.apigateway.Integration(`${name}-get-customer`, {
+            restApi: this.api.id,
+            resourceId: customerById.id,
+            httpMethod: getCustomer.httpMethod,
+            type: "AWS_PROXY",
+            integrationHttpMethod: "POST",
+            uri: this.function.invokeArn,
+        }, child);
+        new aws.lambda.Permission(`${name}-invoke`, {
+            action: "lambda:InvokeFunction",
+            function: this.function.name,
+            principal: "apigateway.amazonaws.com",
+            sourceArn: pulumi.interpolate`${this.api.executionArn}/*/GET/customer/*`,
+        }, child);
+
+        const deployment = new aws.apigateway.Deployment(`${name}-deployment`, {
+            restApi: this.api.id,
+            triggers: {
+                redeployment: pulumi.all([customer.id, customerById.id, getCustomer.id, integration.id, validator.id, integration.uri])
+                    .apply(redeploymentHash),
+            },
+        }, { ...child, dependsOn: [getCustomer, integration] });
+
+        this.accessLogGroup = new aws.cloudwatch.LogGroup(`${name}-access-log`, {
+            retentionInDays: args.logRetentionDays,
+        }, child);
+        this.stage = new aws.apigateway.Stage(`${name}-stage`, {
+            restApi: this.api.id,
+            deployment: deployment.id,
+            stageName: args.stageName,
+            accessLogSettings: { destinationArn: this.accessLogGroup.arn, format: accessLogFormat },
+        }, { ...child, dependsOn: args.gatewayAccount });
+        new aws.apigateway.MethodSettings(`${name}-execution-logs`, {
+            restApi: this.api.id,
+            stageName: this.stage.stageName,
+            methodPath: "*/*",
+            settings: { loggingLevel: "INFO", metricsEnabled: true, dataTraceEnabled: false },
+        }, child);
+
+        this.registerOutputs({ api: this.api, stage: this.stage, function: this.function });
+    }
+
+    private createFunction(name: string, logRetentionDays: pulumi.Input<number>): aws.lambda.Function {
+        const child = { parent: this };
+        const role = new aws.iam.Role(`${name}-handler-role`, {
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+        }, child);
+        const logging = new aws.iam.RolePolicyAttachment(`${name}-handler-logs`, {
+            role: role.name,
+            policyArn: aws.iam.ManagedPolicy.AWSLambdaBasicExecutionRole,
+        }, child);
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-handler-log`, { retentionInDays: logRetentionDays }, child);
+        return new aws.lambda.Function(`${name}-handler`, {
+            runtime: lambdaRuntime,
+            architectures: ["arm64"],
+            handler: "index.handler",
+            code: handlerArchive(path.join(__dirname, "..", "handlers", "customer.ts")),
+            role: role.arn,
+            memorySize: 256,
+            timeout: 10,
+            loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+        }, { ...child, dependsOn: [logging] });
+    }
+}

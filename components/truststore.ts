@@ -1,0 +1,91 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { buildBundle } from "./bundle";
+
+export interface TruststoreArgs {
+    /** PEM certificates of every CA whose clients may call the API (chains up to their roots). */
+    readonly caCertificatePems: pulumi.Input<pulumi.Input<string>[]>;
+    /** Keep the bucket and its versions when the stack is destroyed. Default: false. */
+    readonly retainOnDelete?: boolean;
+    /** Object key of the bundle. Default: "truststore.pem". */
+    readonly key?: pulumi.Input<string>;
+}
+
+/** A bucket policy that refuses every request not made over TLS. */
+export function denyInsecureTransportPolicy(bucketArn: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [bucketArn, `${bucketArn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        }],
+    });
+}
+
+/**
+ * The mTLS truststore: a private, versioned, encrypted bucket and the PEM bundle of every
+ * trusted CA in it. `version` changes with every new bundle; pinning it on the domain is what
+ * makes API Gateway load the new bundle.
+ *
+ * The bucket has no server access logs: its only reader is API Gateway at domain updates, and
+ * each write is a stack update recorded by Pulumi; CloudTrail data events cover audits.
+ */
+export class Truststore extends pulumi.ComponentResource {
+    public readonly bucket: aws.s3.Bucket;
+    public readonly object: aws.s3.BucketObjectv2;
+    /** The bundle as uploaded. */
+    public readonly bundlePem: pulumi.Output<string>;
+    /** `s3://<bucket>/<key>`, as the domain's `truststoreUri` wants it. */
+    public readonly uri: pulumi.Output<string>;
+    /** The object's version id, for the domain's `truststoreVersion`. */
+    public readonly version: pulumi.Output<string>;
+
+    constructor(name: string, args: TruststoreArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("apigw-mtls:truststore:Truststore", name, {}, opts);
+        const retain = args.retainOnDelete ?? false;
+        const child = { parent: this };
+
+        this.bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: !retain }, { ...child, retainOnDelete: retain });
+        const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, {
+            bucket: this.bucket.id,
+            versioningConfiguration: { status: "Enabled" },
+        }, child);
+        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
+            bucket: this.bucket.id,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+        }, child);
+        const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
+            bucket: this.bucket.id,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        }, child);
+        new aws.s3.BucketOwnershipControls(`${name}-ownership`, {
+            bucket: this.bucket.id,
+            rule: { objectOwnership: "BucketOwnerEnforced" },
+        }, child);
+        new aws.s3.BucketPolicy(`${name}-tls-only`, {
+            bucket: this.bucket.id,
+            policy: this.bucket.arn.apply(denyInsecureTransportPolicy),
+        }, { ...child, dependsOn: [publicAccess] });
+
+        this.bundlePem = pulumi.output(args.caCertificatePems).apply(buildBundle);
+        // Versioning and encryption must be in place before the first upload, or the first
+        // version id would be "null" and the object unencrypted.
+        this.object = new aws.s3.BucketObjectv2(`${name}-bundle`, {
+            bucket: this.bucket.id,
+            key: args.key ?? "truststore.pem",
+            content: this.bundlePem,
+            contentType: "application/x-pem-file",
+        }, { ...child, dependsOn: [versioning, encryption] });
+
+        this.uri = pulumi.interpolate`s3://${this.bucket.bucket}/${this.object.key}`;
+        this.version = this.object.versionId;
+        this.registerOutputs({ uri: this.uri, version: this.version });
+    }
+}
