@@ -1,0 +1,110 @@
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { awsResource } from "./aws";
+import { loadStackConfig, projectDir, projectName } from "./stackconfig";
+import { tlsResources } from "./tls";
+
+/** One resource the program declared, as a policy pack or a local gateway sees it. */
+export interface CapturedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    /** Custom resources are real cloud resources; components are not. */
+    readonly custom: boolean;
+    readonly inputs: Record<string, any>;
+    readonly outputs: Record<string, any>;
+}
+
+export interface ProgramRun {
+    /** Stack outputs as plain values (secrets unwrapped). */
+    readonly outputs: Record<string, any>;
+    /** The program module's exports, as Outputs: secretness can be checked on them. */
+    readonly exports: Record<string, unknown>;
+    readonly resources: CapturedResource[];
+}
+
+export interface RunOptions {
+    /** Stack whose Pulumi.<stack>.yaml is used. Default: "dev". */
+    readonly stack?: string;
+    /** Config overrides, keys with or without the project namespace; undefined removes a key. */
+    readonly config?: Record<string, string | number | boolean | object | undefined>;
+    /** Run as `pulumi preview` (outputs unknown) instead of `pulumi up`. Default: false. */
+    readonly preview?: boolean;
+}
+
+const programPath = path.join(projectDir, "index.ts");
+
+/** The marker key of a serialized secret (the value Pulumi's RPC layer uses). */
+const secretSignature = "4dabf18193072939515e22adb298388d";
+
+/** Mocks receive secret inputs wrapped as `{<signature>: ..., value}`; resources want the values. */
+export function unwrapSecrets(value: any): any {
+    if (Array.isArray(value)) {
+        return value.map(unwrapSecrets);
+    }
+    if (value && typeof value === "object") {
+        if (secretSignature in value) {
+            return unwrapSecrets(value.value);
+        }
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}
+
+/** Pulumi mocks that generate real keys and certificates and plausible AWS outputs, and record every resource. */
+export function capturingMocks(stack: string, region: string, resources: CapturedResource[]): pulumi.runtime.Mocks {
+    return {
+        async newResource(args) {
+            const inputs = unwrapSecrets(args.inputs);
+            const tls = tlsResources[args.type];
+            let id: string;
+            let state: Record<string, any>;
+            if (tls) {
+                state = await tls(inputs);
+                id = `${args.name}-id`;
+            } else {
+                ({ id, state } = awsResource(args.type, args.name, inputs, { region }));
+            }
+            resources.push({
+                type: args.type,
+                name: args.name,
+                urn: `urn:pulumi:${stack}::${projectName}::${args.type}::${args.name}`,
+                custom: args.custom ?? true,
+                inputs,
+                outputs: state,
+            });
+            return { id, state };
+        },
+        call: (args) => args.inputs,
+    };
+}
+
+/**
+ * Runs the real program (index.ts) in this process under Pulumi mocks, with the config of a
+ * stack, and returns its outputs and every resource it declared. A config error rejects.
+ */
+export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> {
+    const stack = options.stack ?? "dev";
+    const config = loadStackConfig(stack, options.config);
+    const resources: CapturedResource[] = [];
+    pulumi.runtime.setAllConfig(config);
+    await pulumi.runtime.setMocks(capturingMocks(stack, config["aws:region"] ?? "us-east-1", resources), projectName, stack, options.preview ?? false);
+
+    // The program runs at import; a fresh import runs it again with this config.
+    delete require.cache[require.resolve(programPath)];
+    let exports: Record<string, unknown> = {};
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+        exports = require(programPath);
+        return exports;
+    });
+    // Resources registered after the last output resolved are still in flight until the RPC queue drains.
+    await waitForRegistrations();
+    return { outputs: outputs ?? {}, exports, resources };
+}
+
+/** Waits until every resource registration the program started has been answered. */
+async function waitForRegistrations(): Promise<void> {
+    // Not part of the public SDK surface, but what `pulumi up` itself waits on before exiting.
+    const settings: { waitForRPCs?: () => Promise<void> } = require("@pulumi/pulumi/runtime/settings");
+    await settings.waitForRPCs?.();
+}
