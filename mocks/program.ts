@@ -9,6 +9,8 @@ export interface CapturedResource {
     readonly type: string;
     readonly name: string;
     readonly urn: string;
+    /** The id the provider gave it (under mocks: a plausible one). */
+    readonly id: string;
     /** Custom resources are real cloud resources; components are not. */
     readonly custom: boolean;
     readonly inputs: Record<string, any>;
@@ -69,6 +71,7 @@ export function capturingMocks(stack: string, region: string, resources: Capture
                 type: args.type,
                 name: args.name,
                 urn: `urn:pulumi:${stack}::${projectName}::${args.type}::${args.name}`,
+                id,
                 custom: args.custom ?? true,
                 inputs,
                 outputs: state,
@@ -77,6 +80,14 @@ export function capturingMocks(stack: string, region: string, resources: Capture
         },
         call: (args) => args.inputs,
     };
+}
+
+/** The program stopped with an error; `resources` holds what it had declared by then. */
+export class ProgramFailure extends Error {
+    constructor(readonly cause: unknown, readonly resources: readonly CapturedResource[]) {
+        super(cause instanceof Error ? cause.message : String(cause));
+        this.name = "ProgramFailure";
+    }
 }
 
 /**
@@ -93,17 +104,21 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
     // The program runs at import; a fresh import runs it again with this config.
     delete require.cache[require.resolve(programPath)];
     let exports: Record<string, unknown> = {};
-    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
-        exports = require(programPath);
-        return exports;
-    });
-    // Resources registered after the last output resolved are still in flight until the RPC queue drains.
-    await waitForRegistrations();
-    return { outputs: outputs ?? {}, exports, resources };
+    try {
+        const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+            exports = require(programPath);
+            return exports;
+        });
+        // Resources registered after the last output resolved are in flight until the RPC queue drains.
+        await waitForRegistrations();
+        return { outputs: outputs ?? {}, exports, resources };
+    } catch (error) {
+        throw new ProgramFailure(error, resources);
+    }
 }
 
 /** Waits until every resource registration the program started has been answered. */
-async function waitForRegistrations(): Promise<void> {
+export async function waitForRegistrations(): Promise<void> {
     // Not part of the public SDK surface, but what `pulumi up` itself waits on before exiting.
     const settings: { waitForRPCs?: () => Promise<void> } = require("@pulumi/pulumi/runtime/settings");
     await settings.waitForRPCs?.();

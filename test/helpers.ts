@@ -1,0 +1,38 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CapturedResource, capturingMocks, waitForRegistrations } from "../mocks/program";
+
+/** The value of an Output, for `await` in a test (assertions inside `apply` never reach mocha). */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((value) => resolve(value)));
+}
+
+/**
+ * Sets Pulumi mocks that generate real certificates and records each resource declared
+ * after it; call `settled()` before reading the list.
+ */
+export async function captureResources(stack = "test", region = "eu-west-1"): Promise<{ resources: CapturedResource[]; settled: () => Promise<CapturedResource[]> }> {
+    const resources: CapturedResource[] = [];
+    pulumi.runtime.setAllConfig({ "aws:region": region });
+    await pulumi.runtime.setMocks(capturingMocks(stack, region, resources), "apigw-mtls", stack, false);
+    return {
+        resources,
+        settled: async () => {
+            await waitForRegistrations();
+            return resources;
+        },
+    };
+}
+
+/** The one captured resource of a type (and name, when given); fails when there is not exactly one. */
+export function only(resources: readonly CapturedResource[], type: string, name?: string): CapturedResource {
+    const found = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+    }
+    return found[0];
+}
+
+/** Every captured resource of a type. */
+export function allOf(resources: readonly CapturedResource[], type: string): CapturedResource[] {
+    return resources.filter((r) => r.type === type);
+}
