@@ -285,8 +285,9 @@ function checkSignatureAlgorithm(cert: Cert): Finding | undefined {
         return undefined;
     }
     if (WEAK_SIGNATURE_OIDS.has(algorithm.name) || (hash !== undefined && !STRONG_HASHES.has(hash))) {
-        const used = hash ? `${hash} with ${algorithm.name}` : oidName(algorithm.name);
-        return error("weak-signature-hash", cert.label, `is signed with ${used}; API Gateway requires SHA-256 or stronger: have ${cert.issuer || "its issuer"} sign it again with SHA-256, SHA-384 or SHA-512`);
+        const used = hash ? `${hash} (${algorithm.name})` : oidName(algorithm.name);
+        const fix = cert.subject === cert.issuer ? "create this root again" : `have ${cert.issuer} sign it again`;
+        return error("weak-signature-hash", cert.label, `is signed with ${used}; API Gateway requires SHA-256 or stronger: ${fix} with SHA-256, SHA-384 or SHA-512`);
     }
     return error("unsupported-signature", cert.label, `is signed with ${oidName(algorithm.name)}; API Gateway accepts RSA or ECDSA signatures with SHA-256 or stronger: reissue it from an RSA or ECDSA CA`);
 }

@@ -1,0 +1,139 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CliIo, main } from "../bin/truststore";
+import { Finding } from "../components/truststorerules";
+import { daysFrom, makeCa, makeCert, makeLeaf, toBundle } from "./certs";
+
+const repo = join(__dirname, "..");
+
+interface Run {
+    code: number;
+    out: string[];
+    err: string[];
+}
+
+async function run(dir: string, ...argv: string[]): Promise<Run> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = { cwd: dir, out: (line) => out.push(line), err: (line) => err.push(line) };
+    const code = await main(argv, io);
+    return { code, out, err };
+}
+
+/** Lines a spawned process wrote, without npm's own warnings about the machine's npm config. */
+function lines(text: string): string[] {
+    return text.split("\n").filter((line) => line !== "" && !line.startsWith("npm warn"));
+}
+
+describe("truststore CLI", () => {
+    let dir: string;
+
+    before(async () => {
+        dir = mkdtempSync(join(tmpdir(), "truststore-cli-"));
+        const root = await makeCa("CN=CLI Root, O=Test");
+        const issuing = await makeCert({ subject: "CN=CLI Issuing, O=Test", issuer: root });
+        const orphan = await makeCert({ subject: "CN=CLI Orphan, O=Test", issuer: await makeCa("CN=CLI Absent Root, O=Test") });
+        const soon = await makeCa("CN=CLI Soon, O=Test", { notAfter: daysFrom(new Date(), 10) });
+        const client = await makeLeaf("CN=cli-partner, O=Partner", issuing);
+        const expired = await makeLeaf("CN=cli-late, O=Partner", issuing, { notBefore: daysFrom(new Date(), -9), notAfter: daysFrom(new Date(), -1) });
+        writeFileSync(join(dir, "good.pem"), toBundle([root, issuing]));
+        writeFileSync(join(dir, "bad.pem"), toBundle([root, issuing, orphan]));
+        writeFileSync(join(dir, "soon.pem"), toBundle([soon]));
+        writeFileSync(join(dir, "client.pem"), client.pem);
+        writeFileSync(join(dir, "expired.pem"), expired.pem);
+    });
+
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    describe("check", () => {
+        it("exits 0 and prints no finding for a good bundle", async () => {
+            const result = await run(dir, "check", "good.pem");
+            assert.deepEqual([result.code, result.out], [0, []]);
+            assert.deepEqual(result.err, ["good.pem: 0 error(s), 0 warning(s)"]);
+        });
+
+        it("exits 1 and prints one line per finding", async () => {
+            const result = await run(dir, "check", "bad.pem");
+            assert.equal(result.code, 1);
+            assert.deepEqual(result.out, [
+                "error missing-issuer CN=CLI Orphan, O=Test: its issuer CN=CLI Absent Root, O=Test is not in the bundle; add that CA certificate and every CA above it up to the root (API Gateway does not use intermediates sent by clients)",
+            ]);
+        });
+
+        it("prints the findings as a JSON array with --json", async () => {
+            const result = await run(dir, "check", "bad.pem", "--json");
+            assert.equal(result.code, 1);
+            const findings = JSON.parse(result.out.join("\n")) as Finding[];
+            assert.deepEqual(findings.map((f) => [f.severity, f.code, f.subject]), [["error", "missing-issuer", "CN=CLI Orphan, O=Test"]]);
+        });
+
+        it("exits 0 on warnings only, and --warn-days moves the horizon", async () => {
+            const warned = await run(dir, "check", "soon.pem");
+            assert.equal(warned.code, 0);
+            assert.equal(warned.out.length, 1);
+            assert.match(warned.out[0], /^warning expiring-soon CN=CLI Soon, O=Test: expires on /);
+            assert.deepEqual((await run(dir, "check", "--warn-days", "5", "soon.pem")).out, []);
+            assert.deepEqual((await run(dir, "check", "--warn-days=5", "soon.pem")).out, []);
+        });
+
+        it("exits 2 with one line when the file cannot be read", async () => {
+            const result = await run(dir, "check", "missing.pem");
+            assert.deepEqual([result.code, result.out, result.err], [2, [], ["truststore: cannot read missing.pem: no such file (see --help)"]]);
+        });
+
+        it("exits 2 on usage errors", async () => {
+            for (const argv of [["check"], ["check", "good.pem", "--warn-days", "soon"], ["check", "good.pem", "--yaml"], ["verify", "good.pem"], []]) {
+                const result = await run(dir, ...argv);
+                assert.equal(result.code, 2, argv.join(" "));
+                assert.equal(result.out.length, 0, argv.join(" "));
+            }
+        });
+
+        it("prints usage with --help", async () => {
+            const result = await run(dir, "--help");
+            assert.equal(result.code, 0);
+            assert.match(result.out.join("\n"), /^usage: npm run --silent truststore -- check <bundle.pem> \[--json\] \[--warn-days N\]/);
+        });
+    });
+
+    describe("client", () => {
+        it("exits 0 when the client certificate chains to the bundle", async () => {
+            const result = await run(dir, "client", "good.pem", "client.pem");
+            assert.deepEqual([result.code, result.out], [0, ["accepted: chains to CN=CLI Root, O=Test (CN=cli-partner, O=Partner -> CN=CLI Issuing, O=Test -> CN=CLI Root, O=Test)"]]);
+        });
+
+        it("exits 1 with the reason when it is refused", async () => {
+            const result = await run(dir, "client", "good.pem", "expired.pem");
+            assert.equal(result.code, 1);
+            assert.match(result.out.join("\n"), /^refused: certificate expired on \S+$/);
+        });
+
+        it("exits 2 without two files", async () => {
+            assert.equal((await run(dir, "client", "good.pem")).code, 2);
+        });
+    });
+
+    describe("as a process", () => {
+        it("runs through npm run truststore and exits 1 on an error finding", () => {
+            const child = spawnSync("npm", ["run", "--silent", "truststore", "--", "check", join(dir, "bad.pem")], { cwd: repo, encoding: "utf8" });
+            assert.equal(child.status, 1, child.stderr);
+            assert.deepEqual(lines(child.stdout).map((line) => line.split(":")[0]), ["error missing-issuer CN=CLI Orphan, O=Test"]);
+        });
+
+        it("exits 0 when a client is accepted, resolving files from where npm was run", () => {
+            const child = spawnSync("npm", ["--prefix", repo, "run", "--silent", "truststore", "--", "client", "good.pem", "client.pem"], { cwd: dir, encoding: "utf8" });
+            assert.equal(child.status, 0, child.stderr);
+            assert.match(lines(child.stdout).join("\n"), /^accepted: chains to CN=CLI Root, O=Test/);
+        });
+
+        it("exits 2 with a one-line message and no stack trace on an unreadable file", () => {
+            const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "bin/truststore.ts", "check", join(dir, "nothing-here.pem")], { cwd: repo, encoding: "utf8" });
+            assert.equal(child.status, 2);
+            assert.deepEqual(lines(child.stderr), [`truststore: cannot read ${join(dir, "nothing-here.pem")}: no such file (see --help)`]);
+            assert.equal(child.stdout, "");
+        });
+    });
+});
