@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { buildBundle } from "./bundle";
+import { checkTruststore, Finding, formatFinding, hasErrors } from "./truststorerules";
 
 export interface TruststoreArgs {
     /** PEM certificates of every CA whose clients may call the API (chains up to their roots). */
@@ -24,6 +25,29 @@ export function denyInsecureTransportPolicy(bucketArn: string): string {
             Condition: { Bool: { "aws:SecureTransport": "false" } },
         }],
     });
+}
+
+/** The bundle breaks API Gateway's truststore rules; AWS would accept it and warn nobody. */
+export class TruststoreError extends pulumi.RunError {
+    constructor(readonly findings: readonly Finding[]) {
+        super(`the truststore bundle breaks API Gateway's rules; fix these before deploying:\n${findings.map((f) => `  ${formatFinding(f)}`).join("\n")}`);
+        this.name = "TruststoreError";
+    }
+}
+
+/**
+ * Checks a bundle before upload: errors stop the deployment with every finding listed,
+ * warnings are logged. Exported for testing.
+ */
+export async function checkedBundle(pem: string, resource?: pulumi.Resource): Promise<string> {
+    const findings = await checkTruststore(pem);
+    if (hasErrors(findings)) {
+        throw new TruststoreError(findings);
+    }
+    for (const finding of findings) {
+        await pulumi.log.warn(formatFinding(finding), resource);
+    }
+    return pem;
 }
 
 /**
@@ -74,7 +98,8 @@ export class Truststore extends pulumi.ComponentResource {
             policy: this.bucket.arn.apply(denyInsecureTransportPolicy),
         }, { ...child, dependsOn: [publicAccess] });
 
-        this.bundlePem = pulumi.output(args.caCertificatePems).apply(buildBundle);
+        // API Gateway takes a bad bundle silently (truststoreWarnings); check it here instead.
+        this.bundlePem = pulumi.output(args.caCertificatePems).apply((pems) => checkedBundle(buildBundle(pems), this));
         // Versioning and encryption must be in place before the first upload, or the first
         // version id would be "null" and the object unencrypted.
         this.object = new aws.s3.BucketObjectv2(`${name}-bundle`, {

@@ -36,16 +36,18 @@ export interface RunOptions {
 
 const programPath = path.join(projectDir, "index.ts");
 
-/** The marker key of a serialized secret (the value Pulumi's RPC layer uses). */
-const secretSignature = "4dabf18193072939515e22adb298388d";
+/** How Pulumi's RPC layer marks a serialized secret: this key with this value (assets use other values). */
+const specialSignatureKey = "4dabf18193072939515e22adb298388d";
+const secretSignature = "1b47061264138c4ac30d75fd1eb44270";
 
 /** Mocks receive secret inputs wrapped as `{<signature>: ..., value}`; resources want the values. */
 export function unwrapSecrets(value: any): any {
     if (Array.isArray(value)) {
         return value.map(unwrapSecrets);
     }
-    if (value && typeof value === "object") {
-        if (secretSignature in value) {
+    // Assets, archives and resources keep their own shape.
+    if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+        if (value[specialSignatureKey] === secretSignature) {
             return unwrapSecrets(value.value);
         }
         return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));

@@ -7,12 +7,14 @@ import type { DnsAlias as DnsAliasType } from "../components/dnsalias";
 import type { GatewayAccount as GatewayAccountType } from "../components/gatewayaccount";
 import type { MtlsDomain as MtlsDomainType } from "../components/mtlsdomain";
 import type { PartnerPki as PartnerPkiType } from "../components/partnerpki";
-import type { Truststore as TruststoreType } from "../components/truststore";
+import type { Truststore as TruststoreType, TruststoreError as TruststoreErrorType } from "../components/truststore";
+import { daysFrom, makeCa } from "./certs";
 import { allOf, captureResources, only, valueOf } from "./helpers";
 
 // Components are imported after the mocks exist (a static import would run first).
 let PartnerPki: typeof PartnerPkiType;
 let Truststore: typeof TruststoreType;
+let TruststoreError: typeof TruststoreErrorType;
 let MtlsDomain: typeof MtlsDomainType;
 let BasePathMapping: typeof BasePathMappingType;
 let DnsAlias: typeof DnsAliasType;
@@ -23,7 +25,7 @@ describe("components", () => {
     before(async () => {
         await captureResources();
         ({ PartnerPki } = await import("../components/partnerpki"));
-        ({ Truststore } = await import("../components/truststore"));
+        ({ Truststore, TruststoreError } = await import("../components/truststore"));
         ({ MtlsDomain } = await import("../components/mtlsdomain"));
         ({ BasePathMapping } = await import("../components/basepathmapping"));
         ({ DnsAlias } = await import("../components/dnsalias"));
@@ -39,7 +41,7 @@ describe("components", () => {
 
         it("issues each partner a client certificate that chains through the intermediate to the root", async () => {
             const capture = await captureResources();
-            const pki = new PartnerPki("pki", { organization: "Example", keyAlgorithm: "ECDSA-P256", caValidityDays: 30, partnerValidityDays: 7, partners });
+            const pki = new PartnerPki("pki", { organization: "Example", keyAlgorithm: "ECDSA-P256", caValidityDays: 400, partnerValidityDays: 7, partners });
             const [intermediate, root] = (await valueOf(pki.caCertificatePems)).map((pem) => new X509Certificate(pem));
             const leaf = new X509Certificate(await valueOf(pki.partners.acme.certificatePem));
             assert.ok(root.ca && intermediate.ca, "both CA certificates are CAs");
@@ -51,7 +53,7 @@ describe("components", () => {
 
             const resources = await capture.settled();
             assert.deepEqual(only(resources, "tls:index/selfSignedCert:SelfSignedCert").inputs.allowedUses, ["cert_signing", "crl_signing"]);
-            assert.equal(only(resources, "tls:index/selfSignedCert:SelfSignedCert").inputs.validityPeriodHours, 30 * 24);
+            assert.equal(only(resources, "tls:index/selfSignedCert:SelfSignedCert").inputs.validityPeriodHours, 400 * 24);
             const leafInputs = only(resources, "tls:index/locallySignedCert:LocallySignedCert", "pki-acme-cert").inputs;
             assert.deepEqual(leafInputs.allowedUses, ["client_auth", "digital_signature"]);
             assert.equal(leafInputs.validityPeriodHours, 7 * 24);
@@ -61,7 +63,7 @@ describe("components", () => {
 
         it("wraps every partner private key in a secret and leaves certificates plain", async () => {
             await captureResources();
-            const pki = new PartnerPki("pki", { organization: "Example", keyAlgorithm: "ECDSA-P256", caValidityDays: 30, partnerValidityDays: 7, partners });
+            const pki = new PartnerPki("pki", { organization: "Example", keyAlgorithm: "ECDSA-P256", caValidityDays: 400, partnerValidityDays: 7, partners });
             for (const name of ["acme", "initech"]) {
                 assert.equal(await pulumi.isSecret(pki.partners[name].privateKeyPem), true, `${name}'s key is secret`);
                 assert.equal(await pulumi.isSecret(pki.partners[name].certificatePem), false, `${name}'s certificate is not`);
@@ -71,7 +73,7 @@ describe("components", () => {
 
         it("signs partners with the root itself when there is no intermediate, using the configured key algorithm", async () => {
             const capture = await captureResources();
-            const pki = new PartnerPki("pki", { organization: "Example", keyAlgorithm: "RSA-2048", intermediateCa: false, caValidityDays: 30, partnerValidityDays: 7, partners: partners.slice(0, 1) });
+            const pki = new PartnerPki("pki", { organization: "Example", keyAlgorithm: "RSA-2048", intermediateCa: false, caValidityDays: 400, partnerValidityDays: 7, partners: partners.slice(0, 1) });
             const chain = await valueOf(pki.caCertificatePems);
             assert.equal(chain.length, 1);
             const leaf = new X509Certificate(await valueOf(pki.partners.acme.certificatePem));
@@ -85,7 +87,7 @@ describe("components", () => {
     describe("Truststore", () => {
         async function truststore(retainOnDelete?: boolean) {
             const capture = await captureResources();
-            const pki = new PartnerPki("pki", { organization: "Example", keyAlgorithm: "ECDSA-P256", caValidityDays: 30, partnerValidityDays: 7, partners: [] });
+            const pki = new PartnerPki("pki", { organization: "Example", keyAlgorithm: "ECDSA-P256", caValidityDays: 400, partnerValidityDays: 7, partners: [] });
             const store = new Truststore("store", { caCertificatePems: pki.caCertificatePems, retainOnDelete });
             const [uri, version, bundle, chain] = await Promise.all([valueOf(store.uri), valueOf(store.version), valueOf(store.bundlePem), valueOf(pki.caCertificatePems)]);
             return { uri, version, bundle, chain, resources: await capture.settled() };
@@ -117,6 +119,34 @@ describe("components", () => {
             assert.equal(version, object.outputs.versionId);
             const fingerprints = (bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((pem) => new X509Certificate(pem).fingerprint256);
             assert.deepEqual(fingerprints.sort(), chain.map((pem) => new X509Certificate(pem).fingerprint256).sort());
+        });
+
+        it("stops before upload with every finding when the bundle breaks the truststore rules", async () => {
+            const weak = await makeCa("CN=Weak Partner CA", { hash: "SHA-1" });
+            const expired = await makeCa("CN=Old Partner CA", { notBefore: daysFrom(new Date(), -400), notAfter: daysFrom(new Date(), -10) });
+            await captureResources();
+            const store = new Truststore("store", { caCertificatePems: [weak.pem, expired.pem] });
+            const failure = await valueOf(store.bundlePem).then(() => undefined, (error: unknown) => error);
+            assert.ok(failure instanceof TruststoreError, `expected a TruststoreError, got ${failure}`);
+            assert.deepEqual(failure.findings.map((f) => f.code).sort(), ["expired", "weak-signature-hash"]);
+            assert.match(failure.message, /error weak-signature-hash CN=Weak Partner CA/);
+            assert.match(failure.message, /error expired CN=Old Partner CA/);
+        });
+
+        it("uploads a bundle with only warnings, and logs them", async () => {
+            const soon = await makeCa("CN=Soon Partner CA", { notAfter: daysFrom(new Date(), 5) });
+            const warned: string[] = [];
+            const warn = pulumi.log.warn;
+            pulumi.log.warn = async (message: string) => void warned.push(message);
+            try {
+                await captureResources();
+                const store = new Truststore("store", { caCertificatePems: [soon.pem] });
+                assert.equal(await valueOf(store.bundlePem), soon.pem);
+            } finally {
+                pulumi.log.warn = warn;
+            }
+            assert.equal(warned.length, 1);
+            assert.match(warned[0], /^warning expiring-soon CN=Soon Partner CA/);
         });
 
         it("keeps the bucket on destroy when asked to", async () => {

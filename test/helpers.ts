@@ -1,9 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CapturedResource, capturingMocks, waitForRegistrations } from "../mocks/program";
 
-/** The value of an Output, for `await` in a test (assertions inside `apply` never reach mocha). */
+/**
+ * The value of an Output, for `await` in a test (assertions inside `apply` never reach mocha).
+ * Rejects when the Output failed, so that a test can assert on the error.
+ */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => output.apply((value) => resolve(value)));
+    // `promise()` is not in the SDK's public types, but it is the only way to see a failed Output.
+    return (output as unknown as { promise(): Promise<T> }).promise();
 }
 
 /**
