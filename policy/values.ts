@@ -52,6 +52,9 @@ export function show(value: unknown): string {
     if (value === undefined || value === null) {
         return "omitted";
     }
+    if (value === "") {
+        return "empty";
+    }
     if (Array.isArray(value)) {
         return `[${value.map(show).join(", ")}]`;
     }
