@@ -49,3 +49,39 @@ export function mutate<T extends PackResource>(resources: readonly T[], type: st
 export function firedPolicies(found: readonly Violation[], level?: Policy["enforcementLevel"]): string[] {
     return [...new Set(found.filter(v => level === undefined || v.enforcementLevel === level).map(v => v.policyName))].sort();
 }
+
+/** Names of the resources in `truststoreStack`, to mutate one of them. */
+export const stackTypes = {
+    bucket: "aws:s3/bucket:Bucket",
+    versioning: "aws:s3/bucketVersioning:BucketVersioning",
+    publicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    object: "aws:s3/bucketObjectv2:BucketObjectv2",
+    domain: "aws:apigateway/domainName:DomainName",
+} as const;
+
+/**
+ * A hardened truststore and the mTLS domain that uses it, as the program builds them: the
+ * bucket settings name the bucket by its id, the domain names the object by its URI.
+ */
+export function truststoreStack(pem = "", bucketName = "truststore-bucket-1a2b3c4"): PackResource[] {
+    const settings = { bucket: bucketName };
+    return [
+        resource(stackTypes.bucket, "truststore-bucket", { forceDestroy: true }, { id: bucketName, outputs: { bucket: bucketName, arn: `arn:aws:s3:::${bucketName}` } }),
+        resource(stackTypes.versioning, "truststore-versioning", { ...settings, versioningConfiguration: { status: "Enabled" } }),
+        resource(stackTypes.publicAccess, "truststore-public-access", {
+            ...settings, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+        }),
+        resource(stackTypes.encryption, "truststore-encryption", {
+            ...settings, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+        }),
+        resource(stackTypes.object, "truststore-bundle", { ...settings, key: "truststore.pem", content: pem }, { outputs: { versionId: "v1" } }),
+        resource(stackTypes.domain, "partners", {
+            domainName: "api.example.com",
+            endpointConfiguration: { types: "REGIONAL" },
+            securityPolicy: "TLS_1_2",
+            regionalCertificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/served",
+            mutualTlsAuthentication: { truststoreUri: `s3://${bucketName}/truststore.pem`, truststoreVersion: "v1" },
+        }),
+    ];
+}
