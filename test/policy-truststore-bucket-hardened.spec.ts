@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { truststoreBucketHardened as policy } from "../policy/truststoreBucketHardened";
+import { PackResource } from "../policy/evaluate";
 import { messages, mutate, resource, stackTypes, truststoreStack, unknownValue, violations } from "./policyargs";
 
 const stack = truststoreStack();
@@ -57,7 +58,7 @@ describe("policy truststore-bucket-hardened", () => {
     });
 
     it("links settings to the bucket by property dependency while names are unknown during preview", async () => {
-        const preview = truststoreStack().map(r => {
+        const preview = truststoreStack().map((r): PackResource => {
             if (r.type === stackTypes.bucket) {
                 return { ...r, id: undefined, outputs: { bucket: unknownValue } };
             }
