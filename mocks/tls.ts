@@ -95,6 +95,18 @@ interface SigningKeys {
     readonly signParams: Algorithm | EcdsaParams;
 }
 
+// A CA key signs every partner certificate: parse and import each CA key once.
+const caKeys = new Map<string, Promise<SigningKeys>>();
+
+function importCaKeys(privateKeyPem: string): Promise<SigningKeys> {
+    let keys = caKeys.get(privateKeyPem);
+    if (!keys) {
+        keys = importKeys(privateKeyPem);
+        caKeys.set(privateKeyPem, keys);
+    }
+    return keys;
+}
+
 async function importKeys(privateKeyPem: string): Promise<SigningKeys> {
     const privateKeyObject = crypto.createPrivateKey(privateKeyPem);
     const { importParams, signParams } = signingAlgorithm(privateKeyObject);
@@ -192,7 +204,7 @@ export async function selfSignedCert(inputs: Inputs, now = new Date()): Promise<
 export async function locallySignedCert(inputs: Inputs, now = new Date()): Promise<Inputs> {
     const request = new x509.Pkcs10CertificateRequest(inputs.certRequestPem);
     const ca = new x509.X509Certificate(inputs.caCertPem);
-    const { keys, signParams } = await importKeys(inputs.caPrivateKeyPem);
+    const { keys, signParams } = await importCaKeys(inputs.caPrivateKeyPem);
     const isCa = inputs.isCaCertificate === true;
     const window = validity(inputs, now);
     const extensions = usageExtensions(inputs.allowedUses, isCa);
