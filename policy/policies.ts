@@ -1,5 +1,5 @@
-// Every rule of the pack, in the order `pulumi preview` lists them. Importing this module
-// starts nothing; `index.ts` hands the list to a PolicyPack, which serves it.
+// Every rule of the pack. Importing this module starts nothing: `index.ts` hands the list to a
+// PolicyPack, which serves it; `evaluate.ts` runs it in-process.
 import { Policies } from "@pulumi/policy";
 import { executeApiEndpointDisabled } from "./executeApiEndpointDisabled";
 import { mtlsDomainCompatible } from "./mtlsDomainCompatible";

@@ -16,6 +16,8 @@ const types = {
     leaf: "tls:index/locallySignedCert:LocallySignedCert",
 } as const;
 
+const isLeaf = (r: PackResource) => r.inputs.isCaCertificate !== true;
+
 /** A bundle without the stack's own root CA, so that its intermediate no longer chains to a root. */
 const withoutOwnRoot = (pem: string) => (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n/g) ?? [])
     .filter(block => !new X509Certificate(block).subject.includes("partner root CA"))
@@ -60,11 +62,11 @@ describe("the program under its policy pack", function () {
         ["a truststore without the root CA", "truststore-content-valid",
             rs => mutate(rs, types.object, p => { p.content = withoutOwnRoot(p.content); })],
         ["a key on P-224", "tls-keys-accepted-by-api-gateway",
-            rs => mutate(rs, types.key, p => { p.algorithm = "ECDSA"; delete p.ecdsaCurve; delete p.rsaBits; }, "dev-pki-root-key")],
+            rs => mutate(rs, types.key, p => { p.algorithm = "ECDSA"; delete p.ecdsaCurve; delete p.rsaBits; })],
         ["a client certificate without client_auth", "tls-certificate-uses",
-            rs => mutate(rs, types.leaf, p => { p.allowedUses = ["digital_signature"]; }, "dev-pki-acme-bank-cert")],
+            rs => mutate(rs, types.leaf, p => { p.allowedUses = ["digital_signature"]; }, isLeaf)],
         ["a client certificate of two years", "tls-leaf-validity-limited",
-            rs => mutate(rs, types.leaf, p => { p.validityPeriodHours = 730 * 24; }, "dev-pki-acme-bank-cert")],
+            rs => mutate(rs, types.leaf, p => { p.validityPeriodHours = 730 * 24; }, isLeaf)],
         ["a server certificate imported into ACM without ownership verification", "mtls-ownership-verification",
             rs => {
                 const domain = rs.find(r => r.type === types.domain) as CapturedResource;

@@ -1,6 +1,6 @@
 // Runs policies without the CLI: resources in, violations out, through the same args builder
 // the pack's in-process runner uses (the shape of the installed @pulumi/policy).
-import { Policy, PolicyPackConfig, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyPackConfig, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import * as pulumi from "@pulumi/pulumi";
 import { PackResource, runPolicies, Violation } from "../policy/evaluate";
 
@@ -25,14 +25,18 @@ export async function messages(policy: ResourceValidationPolicy | StackValidatio
     return (await violations(policy, resources, config)).map(v => v.message);
 }
 
-/** A copy of the resources with the one named `name` changed by `change` (inputs and outputs alike). */
-export function mutate<T extends PackResource>(resources: readonly T[], type: string, change: (props: Record<string, any>) => void, name?: string): T[] {
-    const matches = resources.filter(r => r.type === type && (name === undefined || r.name === name));
-    if (matches.length !== 1) {
-        throw new Error(`expected one ${type}${name ? ` named ${name}` : ""} to change, found ${matches.length}`);
+/**
+ * A copy of the resources where the first of `type` that `select` accepts (default: any) is
+ * changed by `change`, inputs and outputs alike.
+ */
+export function mutate<T extends PackResource>(resources: readonly T[], type: string, change: (props: Record<string, any>) => void,
+    select: (resource: T) => boolean = () => true): T[] {
+    const target = resources.find(r => r.type === type && select(r));
+    if (target === undefined) {
+        throw new Error(`no ${type} to change`);
     }
     return resources.map(r => {
-        if (r !== matches[0]) {
+        if (r !== target) {
             return r;
         }
         const inputs = structuredClone(r.inputs);
@@ -46,8 +50,8 @@ export function mutate<T extends PackResource>(resources: readonly T[], type: st
 }
 
 /** The names of the policies that fired, once each, sorted. */
-export function firedPolicies(found: readonly Violation[], level?: Policy["enforcementLevel"]): string[] {
-    return [...new Set(found.filter(v => level === undefined || v.enforcementLevel === level).map(v => v.policyName))].sort();
+export function firedPolicies(found: readonly Violation[]): string[] {
+    return [...new Set(found.map(v => v.policyName))].sort();
 }
 
 /** Names of the resources in `truststoreStack`, to mutate one of them. */
