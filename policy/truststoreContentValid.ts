@@ -48,12 +48,12 @@ export const truststoreContentValid: StackValidationPolicy = {
         const objects = unique(domains.flatMap(domain => truststoreObjects(domain, args.resources).map(object => ({ urn: object.urn, object, domain }))));
         for (const { object, domain } of objects) {
             const pem = await contentOf(object);
-            const location = truststoreLocation(domain);
-            const uri = location === unknown || location === undefined ? "" : ` (${location.uri})`;
-            const whose = `${subject(object)}, the truststore of ${subject(domain)}${uri}`;
             if (pem === unknown) {
                 continue;
             }
+            const location = truststoreLocation(domain);
+            const uri = location === unknown || location === undefined ? "" : ` (${location.uri})`;
+            const whose = `${subject(object)}, the truststore of ${subject(domain)}${uri}`;
             if (pem === undefined) {
                 report(`${whose}: its content cannot be read (no content, contentBase64, or readable source); ` +
                     "pass the PEM bundle as content so that it can be checked before upload", object.urn);
