@@ -1,0 +1,139 @@
+// `npm run verify -- --url https://<domain>/<base>/customer/42 --cert partner.crt --key partner.key
+// [--ca server-ca.pem] [--domain <name>] [--resolve <address>]`: the smoke checks of an mTLS
+// domain, deployed or local, as a table; with --domain, also the domain's state in AWS.
+import { createPrivateKey, X509Certificate } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import * as net from "node:net";
+import { resolve } from "node:path";
+import { parseOptions, UsageError } from "../local/args";
+import { CheckResult, formatTable, probe, runChecks, Unreachable } from "../local/checks";
+import { checkDomain, DomainReader, DomainReadError } from "../local/domaincheck";
+
+export const USAGE = `usage: npm run verify -- --url <https URL> --cert <partner.crt> --key <partner.key>
+                      [--ca <server-ca.pem>] [--domain <domain name>] [--resolve <address>]
+
+Checks an mTLS endpoint with real connections: no client certificate is refused, a fresh
+self-signed certificate is refused (403 or handshake failure), the partner's certificate gets
+2xx, TLS 1.1 is refused. --url names a method that answers the partner with 2xx.
+
+  --ca <file>        CA certificate(s) of the server (default: the public roots)
+  --domain <name>    also read the custom domain from AWS (credentials and AWS_REGION from the
+                     environment): fail unless AVAILABLE, with mutual TLS and no truststore warnings
+  --resolve <addr>   connect to this address instead of resolving the URL's host (as curl --resolve)
+
+Exit codes: 0 every check passed; 1 a check failed; 2 bad arguments, unreadable files, an
+unreachable host or an unreadable domain.`;
+
+/** Where the CLI reads and writes, and how it reaches AWS; tests pass their own. */
+export interface VerifyIo {
+    readonly cwd: string;
+    out(line: string): void;
+    err(line: string): void;
+    /** The API Gateway client for --domain. */
+    domainReader(): Promise<DomainReader>;
+}
+
+const processIo: VerifyIo = {
+    // `npm run` starts scripts in the package directory; INIT_CWD is where the user typed it.
+    cwd: (process.env.npm_lifecycle_event === "verify" && process.env.INIT_CWD) || process.cwd(),
+    out: (line) => process.stdout.write(line + "\n"),
+    err: (line) => process.stderr.write(line + "\n"),
+    domainReader: async () => {
+        const { APIGatewayClient } = await import("@aws-sdk/client-api-gateway");
+        return new APIGatewayClient({});
+    },
+};
+
+/** An input file cannot be used; no --help hint, the message says what is wrong. */
+class InputError extends Error {}
+
+async function readPem(io: VerifyIo, option: string, file: string): Promise<string> {
+    try {
+        return await readFile(resolve(io.cwd, file), "utf8");
+    } catch (cause) {
+        const code = (cause as NodeJS.ErrnoException).code;
+        throw new InputError(`cannot read --${option} ${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code ?? String(cause)}`);
+    }
+}
+
+function parseUrl(text: string | undefined): URL {
+    if (text === undefined) {
+        throw new UsageError("--url is required");
+    }
+    let url: URL;
+    try {
+        url = new URL(text);
+    } catch {
+        throw new UsageError(`--url ${JSON.stringify(text)} is not a URL; give https://<domain>/<base path>/<resource>`);
+    }
+    if (url.protocol !== "https:") {
+        throw new UsageError(`--url must be https, not ${url.protocol.replace(":", "")}`);
+    }
+    return url;
+}
+
+/** The partner's certificate and key, checked to be PEM and to belong together. */
+function checkCredentials(certPem: string, keyPem: string, certFile: string, keyFile: string): void {
+    let cert: X509Certificate;
+    try {
+        cert = new X509Certificate(certPem);
+    } catch {
+        throw new InputError(`--cert ${certFile} is not a PEM certificate`);
+    }
+    let matches: boolean;
+    try {
+        matches = cert.checkPrivateKey(createPrivateKey(keyPem));
+    } catch {
+        throw new InputError(`--key ${keyFile} is not a PEM private key (encrypted keys are not supported)`);
+    }
+    if (!matches) {
+        throw new InputError(`--key ${keyFile} is not the key of --cert ${certFile}`);
+    }
+}
+
+/** Runs the command on `argv` (after the script name) and resolves to its exit code. */
+export async function main(argv: readonly string[], io: VerifyIo = processIo): Promise<number> {
+    try {
+        if (argv.includes("--help") || argv.includes("-h")) {
+            io.out(USAGE);
+            return 0;
+        }
+        const { values } = parseOptions(argv, { values: ["url", "cert", "key", "ca", "domain", "resolve"], flags: [] });
+        const url = parseUrl(values.url);
+        for (const required of ["cert", "key"]) {
+            if (values[required] === undefined) {
+                throw new UsageError(`--${required} is required`);
+            }
+        }
+        if (values.resolve !== undefined && net.isIP(values.resolve) === 0) {
+            throw new UsageError(`--resolve ${JSON.stringify(values.resolve)} is not an IP address`);
+        }
+        const [cert, key, ca] = await Promise.all([
+            readPem(io, "cert", values.cert),
+            readPem(io, "key", values.key),
+            values.ca === undefined ? undefined : readPem(io, "ca", values.ca),
+        ]);
+        checkCredentials(cert, key, values.cert, values.key);
+        const target = { url, cert, key, ca, resolve: values.resolve };
+        await probe(target);
+        const results: CheckResult[] = await runChecks(target);
+        if (values.domain !== undefined) {
+            results.push(...await checkDomain(values.domain, await io.domainReader()));
+        }
+        io.out(formatTable(results));
+        const failed = results.filter((r) => !r.passed).length;
+        io.out(failed === 0 ? `verify: all ${results.length} checks passed` : `verify: ${failed} of ${results.length} checks FAILED`);
+        return failed === 0 ? 0 : 1;
+    } catch (error) {
+        const known = [UsageError, InputError, Unreachable, DomainReadError].some((kind) => error instanceof kind);
+        const message = error instanceof Error ? error.message : String(error);
+        io.err(`verify: ${known ? message : `unexpected error: ${message}`}${error instanceof UsageError ? " (see --help)" : ""}`);
+        return 2;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then((code) => {
+        process.exitCode = code;
+    });
+}

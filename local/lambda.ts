@@ -1,0 +1,150 @@
+// Runs a Lambda function from exactly the code archive the stack would deploy: the archive's
+// files are written out, and the handler module is evaluated with its own `process.env` (the
+// function's configured variables and Lambda's own), never the host's (which may hold AWS keys).
+import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import * as vm from "node:vm";
+import type { FunctionModel } from "./model";
+
+/** A loaded function: call it as Lambda would, with an event. */
+export interface LocalFunction {
+    readonly model: FunctionModel;
+    invoke(event: unknown): Promise<unknown>;
+}
+
+/** The handler threw, timed out or could not be loaded. */
+export class FunctionError extends Error {
+    constructor(readonly functionName: string, message: string) {
+        super(`${functionName}: ${message}`);
+        this.name = "FunctionError";
+    }
+}
+
+type Handler = (event: unknown, context: object, callback?: (error?: unknown, result?: unknown) => void) => unknown;
+
+interface ArchiveLike {
+    readonly assets: Promise<Record<string, unknown>> | Record<string, unknown>;
+}
+
+/** The text of a StringAsset or FileAsset; other asset kinds are refused with the file named. */
+async function assetText(name: string, file: string, asset: unknown): Promise<string> {
+    const candidate = asset as { text?: Promise<string | undefined>; path?: Promise<string | undefined> };
+    const text = await candidate.text;
+    if (typeof text === "string") {
+        return text;
+    }
+    const from = await candidate.path;
+    if (typeof from === "string") {
+        return fs.promises.readFile(from, "utf8");
+    }
+    throw new FunctionError(name, `archive entry ${file} is neither a StringAsset nor a FileAsset; local mode cannot read it`);
+}
+
+/** Writes the function's archive to `dir` and returns the files written. */
+export async function writeArchive(model: FunctionModel, into: string): Promise<string[]> {
+    const dir = path.resolve(into);
+    const archive = model.code as ArchiveLike | undefined;
+    if (!archive || typeof archive !== "object" || !("assets" in archive)) {
+        throw new FunctionError(model.functionName, "code is not an AssetArchive; local mode runs archives built by the program");
+    }
+    const assets = await archive.assets;
+    await fs.promises.rm(dir, { recursive: true, force: true });
+    const written: string[] = [];
+    for (const [file, asset] of Object.entries(assets)) {
+        const target = path.join(dir, file);
+        if (!target.startsWith(dir + path.sep)) {
+            throw new FunctionError(model.functionName, `archive entry ${file} points outside the function's directory`);
+        }
+        await fs.promises.mkdir(path.dirname(target), { recursive: true });
+        await fs.promises.writeFile(target, await assetText(model.functionName, file, asset));
+        written.push(target);
+    }
+    return written;
+}
+
+/** The environment Lambda gives a function, plus its configured variables. */
+function lambdaEnvironment(model: FunctionModel, dir: string): Record<string, string> {
+    return {
+        AWS_REGION: model.region,
+        AWS_DEFAULT_REGION: model.region,
+        AWS_EXECUTION_ENV: `AWS_Lambda_${model.runtime}`,
+        AWS_LAMBDA_FUNCTION_NAME: model.functionName,
+        AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(model.memorySize),
+        LAMBDA_TASK_ROOT: dir,
+        TZ: ":UTC",
+        ...model.environment,
+    };
+}
+
+/**
+ * Writes the function's archive under `dir`, evaluates its handler module (CommonJS, as the
+ * bundler emits it) and returns a function that invokes it with Lambda's timeout.
+ */
+export async function loadFunction(model: FunctionModel, into: string): Promise<LocalFunction> {
+    const dir = path.resolve(into);
+    await writeArchive(model, dir);
+    const dot = model.handler.lastIndexOf(".");
+    const file = path.join(dir, `${model.handler.slice(0, dot)}.js`);
+    const exportName = model.handler.slice(dot + 1);
+    if (dot < 1 || !fs.existsSync(file)) {
+        throw new FunctionError(model.functionName, `handler ${model.handler} names ${path.relative(dir, file)}, which the archive does not hold`);
+    }
+    const env = lambdaEnvironment(model, dir);
+    const ownProcess = Object.create(process, { env: { value: env, enumerable: true, writable: true } });
+    const module = { exports: {} as Record<string, unknown> };
+    try {
+        const evaluate = vm.compileFunction(await fs.promises.readFile(file, "utf8"), ["exports", "require", "module", "__filename", "__dirname", "process"], { filename: file });
+        evaluate(module.exports, createRequire(file), module, file, path.dirname(file), ownProcess);
+    } catch (cause) {
+        throw new FunctionError(model.functionName, `loading ${model.handler} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    }
+    const handler = module.exports[exportName];
+    if (typeof handler !== "function") {
+        throw new FunctionError(model.functionName, `${path.basename(file)} exports no function ${exportName}`);
+    }
+    const timeoutMs = model.timeoutSeconds * 1000;
+    return {
+        model,
+        invoke: (event) => invoke(model, handler as Handler, event, timeoutMs),
+    };
+}
+
+function invoke(model: FunctionModel, handler: Handler, event: unknown, timeoutMs: number): Promise<unknown> {
+    const deadline = Date.now() + timeoutMs;
+    const context = {
+        functionName: model.functionName,
+        functionVersion: "$LATEST",
+        invokedFunctionArn: model.arn,
+        memoryLimitInMB: String(model.memorySize),
+        awsRequestId: randomUUID(),
+        logGroupName: `/aws/lambda/${model.functionName}`,
+        logStreamName: "local",
+        callbackWaitsForEmptyEventLoop: true,
+        getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    };
+    return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new FunctionError(model.functionName, `timed out after ${model.timeoutSeconds} s`)), timeoutMs);
+        timer.unref();
+        const settle = (error: unknown, result?: unknown) => {
+            clearTimeout(timer);
+            if (error) {
+                reject(error);
+            } else {
+                resolve(result);
+            }
+        };
+        try {
+            const returned = handler.length >= 3
+                ? handler(event, context, (error, result) => settle(error, result))
+                : handler(event, context);
+            if (handler.length < 3) {
+                Promise.resolve(returned).then((result) => settle(undefined, result), (error) => settle(error ?? new Error("rejected")));
+            }
+        } catch (error) {
+            settle(error ?? new Error("threw"));
+        }
+    });
+}
