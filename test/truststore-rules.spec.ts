@@ -82,10 +82,18 @@ describe("truststore rules", () => {
                 assert.deepEqual(codes(findings), ["corrupt-certificate"]);
             });
 
-            it("rejects a block without its END line", async () => {
+            it("rejects a block without its END line, at the end or before another block", async () => {
                 const cut = root.pem.slice(0, root.pem.indexOf("-----END"));
-                const findings = await checkTruststore(intermediate.pem + cut, { now });
-                assert.deepEqual(codesOf(findings, "block #2"), ["malformed-block"]);
+                assert.deepEqual(codesOf(await checkTruststore(intermediate.pem + cut, { now }), "block #2"), ["malformed-block"]);
+                const findings = await checkTruststore(cut + intermediate.pem, { now });
+                assert.deepEqual(codesOf(findings, "block #1"), ["malformed-block"]);
+                assert.match(findings[0].message, /has no -----END CERTIFICATE----- line/);
+            });
+
+            it("rejects a block whose END line names another type", async () => {
+                const findings = await checkTruststore(root.pem.replace("-----END CERTIFICATE-----", "-----END TRUSTED CERTIFICATE-----"), { now });
+                assert.deepEqual(codes(findings), ["malformed-block"]);
+                assert.match(findings[0].message, /begins as CERTIFICATE but ends as TRUSTED CERTIFICATE/);
             });
         });
 
