@@ -1,10 +1,14 @@
+import { X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { normaliseSerial } from "./handlers/revocation";
 import { BasePathMapping } from "./components/basepathmapping";
 import { parseConfig, readRawConfig } from "./components/config";
 import { CustomerApi } from "./components/customerapi";
 import { DnsAlias } from "./components/dnsalias";
+import { expiryOf, partnerExpiryWarnings } from "./components/expiry";
 import { GatewayAccount } from "./components/gatewayaccount";
 import { MtlsDomain } from "./components/mtlsdomain";
+import { PartnerAuthorizer, partnerNames, revocationList } from "./components/partnerauthorizer";
 import { PartnerPki } from "./components/partnerpki";
 import { Truststore } from "./components/truststore";
 
@@ -19,14 +23,29 @@ const pki = new PartnerPki(`${stack}-pki`, {
     intermediateCa: config.intermediateCa,
     caValidityDays: config.caValidityDays,
     partnerValidityDays: config.partnerValidityDays,
-    partners: config.partners.filter((p) => p.kind === "generated"),
+    partners: config.partners.flatMap((p) => (p.kind === "generated" ? [p] : [])),
+    caGenerations: config.caGenerations,
+    activeCaGeneration: config.activeCaGeneration,
 });
-const externalCaPems = config.partners.flatMap((p) => (p.kind === "external" ? [p.caCertPem] : []));
+const ownCaPartners = config.partners.flatMap((p) => (p.kind === "external" ? [p] : []));
 
-// Truststore: every CA a client certificate may chain to, in a versioned bucket.
+// Truststore: every CA a client certificate may chain to, in a versioned bucket, and the CRLs
+// of those CAs, verified against them.
 const truststore = new Truststore(`${stack}-truststore`, {
-    caCertificatePems: pki.caCertificatePems.apply((ours) => [...ours, ...externalCaPems]),
+    caCertificatePems: pki.caCertificatePems.apply((ours) => [...ours, ...ownCaPartners.map((p) => p.caCertPem)]),
     retainOnDelete: config.retainTruststoreOnDelete,
+    expiryWarningDays: config.expiryWarningDays,
+    crl: config.crl,
+});
+const partnerNameList = Object.keys(pki.partners);
+const issuedCertificates = pulumi.all(Object.fromEntries(partnerNameList.map((name) => [name, pki.partners[name].certificatePem])));
+
+// Revocation: mutual TLS accepts a revoked certificate; the authorizer refuses it.
+const authorizer = new PartnerAuthorizer(`${stack}-authorizer`, {
+    revocations: truststore.crlRevocations.apply((crl) => revocationList(config.revokedSerials, crl)),
+    partnerNames: issuedCertificates.apply((issued) => partnerNames(issued, ownCaPartners)),
+    cacheSeconds: config.authorizerCacheSeconds,
+    logRetentionDays: config.logRetentionDays,
 });
 
 // Customer API: reachable only through the custom domain.
@@ -35,6 +54,7 @@ const api = new CustomerApi(`${stack}-customer`, {
     stageName: config.stageName,
     logRetentionDays: config.logRetentionDays,
     gatewayAccount: gatewayAccount.account,
+    authorizerFunction: authorizer.function,
 });
 
 // Custom domain with mutual TLS, the stage mapped under the base path, and DNS to it.
@@ -61,18 +81,26 @@ new DnsAlias(`${stack}-alias`, {
     ipv6: config.dualStack,
 });
 
-const partnerNames = Object.keys(pki.partners);
-
 /** Base URL of the API on the custom domain; append `/customer/<id>`. */
 export const apiUrl = mapping.url;
 export const truststoreUri = truststore.uri;
 export const truststoreVersion = truststore.version;
 export const domainRegionalName = domain.domain.regionalDomainName;
-/** The generated CA chain, issuing CA first: what partners may pin on their side. */
-export const caCertificates = pki.caCertificatePems;
-export const partnerCertificates = pulumi.output(
-    Object.fromEntries(partnerNames.map((name) => [name, pki.partners[name].certificatePem])),
-);
+/** The active generated CA chain, issuing CA first: what partners may pin on their side. */
+export const caCertificates = pki.activeChainPems;
+export const partnerCertificates = issuedCertificates;
 export const partnerPrivateKeys = pulumi.secret(
-    Object.fromEntries(partnerNames.map((name) => [name, pki.partners[name].privateKeyPem])),
+    Object.fromEntries(partnerNameList.map((name) => [name, pki.partners[name].privateKeyPem])),
 );
+/** Each issued certificate's serial, normalised: what `revokedSerials` takes. */
+export const partnerCertificateSerials = issuedCertificates.apply((issued) => Object.fromEntries(
+    Object.entries(issued).map(([name, pem]) => [name, normaliseSerial(new X509Certificate(pem).serialNumber)]),
+));
+/** When each truststore CA and each issued partner certificate ends; near ends are warned about. */
+export const certificateExpiry = pulumi.all([truststore.bundlePem, issuedCertificates]).apply(async ([bundle, issued]) => {
+    const entries = expiryOf(bundle, issued);
+    for (const warning of partnerExpiryWarnings(entries, config.expiryWarningDays, new Date())) {
+        await pulumi.log.warn(warning);
+    }
+    return entries;
+});

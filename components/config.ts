@@ -2,6 +2,8 @@ import { X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { normaliseSerial } from "../handlers/revocation";
+import { x509 } from "./x509";
 
 /** Key algorithms API Gateway accepts in a truststore, as our config spells them. */
 export const keyAlgorithms = ["ECDSA-P256", "ECDSA-P384", "RSA-2048", "RSA-3072", "RSA-4096"] as const;
@@ -16,6 +18,8 @@ export interface GeneratedPartner {
     readonly name: string;
     readonly commonName: string;
     readonly organization: string;
+    /** Bumping it issues the partner a new key and certificate. */
+    readonly generation: number;
 }
 
 /** A partner that brings its own CA; the stack only trusts that CA's certificate. */
@@ -27,6 +31,20 @@ export interface ExternalPartner {
 }
 
 export type Partner = GeneratedPartner | ExternalPartner;
+
+/** A certificate the authorizer refuses, whoever issued it. */
+export interface RevokedSerial {
+    /** Normalised: hex, upper case, no separators or leading zeros. */
+    readonly serial: string;
+    readonly reason: string;
+}
+
+/** The CRLs of `crlFile`, as read; the program verifies them against the truststore. */
+export interface CrlFile {
+    readonly file: string;
+    /** One PEM block per CRL. */
+    readonly pems: readonly string[];
+}
 
 /** The validated configuration of one stack. */
 export interface StackConfig {
@@ -47,6 +65,12 @@ export interface StackConfig {
     readonly retainTruststoreOnDelete: boolean;
     readonly cloudwatchRoleArn?: string;
     readonly logRetentionDays: number;
+    readonly revokedSerials: readonly RevokedSerial[];
+    readonly crl?: CrlFile;
+    readonly authorizerCacheSeconds: number;
+    readonly expiryWarningDays: number;
+    readonly caGenerations: readonly number[];
+    readonly activeCaGeneration: number;
 }
 
 /** Config keys as strings, the way Pulumi stores them (objects and arrays as JSON). */
@@ -57,6 +81,7 @@ export const configKeys = [
     "domainName", "hostedZoneId", "certificateArn", "ownershipVerificationCertificateArn", "dualStack",
     "basePath", "stageName", "organization", "keyAlgorithm", "intermediateCa", "caValidityDays",
     "partnerValidityDays", "partners", "retainTruststoreOnDelete", "cloudwatchRoleArn", "logRetentionDays",
+    "revokedSerials", "crlFile", "authorizerCacheSeconds", "expiryWarningDays", "caGenerations", "activeCaGeneration",
 ] as const;
 
 /** A config value that cannot work; the message names the key, the value and the fix. */
@@ -72,6 +97,11 @@ const hostedZoneId = /^Z[0-9A-Z]{1,32}$/;
 const acmArn = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
 const iamRoleArn = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const partnerName = /^[a-z0-9-]{1,48}$/;
+// The CA's resources are named `<pki>-root…` and `<pki>-intermediate…`; a partner of that name would clash.
+const reservedPartnerNames = ["root", "intermediate"];
+// RFC 5280: a serial is at most 20 octets.
+const maxSerialDigits = 40;
+const maxReasonLength = 100;
 
 /** Where a relative `caCertFile` is read from, and how; tests substitute their own. */
 export interface ConfigEnvironment {
@@ -145,6 +175,12 @@ export function parseConfig(raw: RawConfig, region: string | undefined, env: Con
         throw new ConfigError(`logRetentionDays ${retention} is not a CloudWatch Logs retention; use one of ${logRetentionDays.join(", ")}`);
     }
 
+    const { caGenerations, activeCaGeneration } = parseCaGenerations(raw);
+    const authorizerCacheSeconds = optionalWholeNumber(raw, "authorizerCacheSeconds") ?? 60;
+    if (authorizerCacheSeconds > 3600) {
+        throw new ConfigError(`authorizerCacheSeconds ${authorizerCacheSeconds} is too long for a revocation to wait; set it between 0 (no cache) and 3600`);
+    }
+
     return {
         region,
         domainName,
@@ -163,6 +199,12 @@ export function parseConfig(raw: RawConfig, region: string | undefined, env: Con
         retainTruststoreOnDelete: optionalBoolean(raw, "retainTruststoreOnDelete") ?? false,
         cloudwatchRoleArn,
         logRetentionDays: retention,
+        revokedSerials: parseRevokedSerials(raw.revokedSerials),
+        crl: raw.crlFile === undefined ? undefined : readCrlFile(raw.crlFile, env),
+        authorizerCacheSeconds,
+        expiryWarningDays: optionalPositiveInteger(raw, "expiryWarningDays") ?? 30,
+        caGenerations,
+        activeCaGeneration,
     };
 }
 
@@ -191,6 +233,7 @@ interface RawPartner {
     readonly commonName?: unknown;
     readonly organization?: unknown;
     readonly caCertFile?: unknown;
+    readonly generation?: unknown;
 }
 
 function parsePartners(value: string | undefined, env: ConfigEnvironment): Partner[] {
@@ -215,13 +258,23 @@ function parsePartners(value: string | undefined, env: ConfigEnvironment): Partn
         if (seen.has(name)) {
             throw new ConfigError(`partners[${index}].name "${name}" is used twice; give each partner its own name`);
         }
+        if (reservedPartnerNames.includes(name)) {
+            throw new ConfigError(`partners[${index}].name "${name}" is reserved for the CA's own resources; give the partner another name, such as ${name}-partner`);
+        }
         seen.add(name);
         for (const field of ["commonName", "organization", "caCertFile"] as const) {
             if (entry[field] !== undefined && (typeof entry[field] !== "string" || entry[field] === "")) {
                 throw new ConfigError(`partners[${index}].${field} of "${name}" is ${JSON.stringify(entry[field])}; set it to a non-empty string or remove it`);
             }
         }
+        const generation = typeof entry.generation === "string" && /^\d+$/.test(entry.generation) ? Number(entry.generation) : entry.generation ?? 1;
+        if (typeof generation !== "number" || !Number.isInteger(generation) || generation < 1) {
+            throw new ConfigError(`partners[${index}].generation of "${name}" is ${JSON.stringify(entry.generation)}; set it to a whole number from 1, one more than the current to issue a new key and certificate`);
+        }
         if (typeof entry.caCertFile === "string") {
+            if (entry.generation !== undefined) {
+                throw new ConfigError(`partners[${index}].generation of "${name}" has no effect: the partner brings its own CA (caCertFile) and issues its own certificates; remove generation`);
+            }
             return { kind: "external", name, caCertFile: entry.caCertFile, caCertPem: readCaCertificate(name, index, entry.caCertFile, env) };
         }
         return {
@@ -229,6 +282,7 @@ function parsePartners(value: string | undefined, env: ConfigEnvironment): Partn
             name,
             commonName: (entry.commonName as string | undefined) ?? name,
             organization: (entry.organization as string | undefined) ?? name,
+            generation,
         };
     });
 }
@@ -255,6 +309,97 @@ function readCaCertificate(name: string, index: number, file: string, env: Confi
     return blocks.join("\n") + "\n";
 }
 
+interface RawRevokedSerial {
+    readonly serial?: unknown;
+    readonly reason?: unknown;
+}
+
+function parseRevokedSerials(value: string | undefined): RevokedSerial[] {
+    if (value === undefined) {
+        return [];
+    }
+    let list: unknown;
+    try {
+        list = JSON.parse(value);
+    } catch {
+        list = value;
+    }
+    if (!Array.isArray(list)) {
+        throw new ConfigError(`revokedSerials is ${JSON.stringify(list)}, not a list; set it in the stack file as a YAML list of {serial, reason}`);
+    }
+    const seen = new Map<string, number>();
+    return list.map((entry: RawRevokedSerial, index): RevokedSerial => {
+        const key = `revokedSerials[${index}]`;
+        // `pulumi config set --path` stores digits-only values as numbers; they are still hex.
+        const raw = typeof entry?.serial === "number" && Number.isSafeInteger(entry.serial) ? String(entry.serial) : entry?.serial;
+        if (typeof raw !== "string") {
+            throw new ConfigError(`${key}.serial is ${JSON.stringify(raw)}; write the certificate's serial as a quoted hex string, such as "0A:1B:2C" (from \`pulumi stack output partnerCertificateSerials\` or \`openssl x509 -noout -serial\`)`);
+        }
+        const serial = normaliseSerial(raw);
+        if (serial === undefined || serial.length > maxSerialDigits) {
+            throw new ConfigError(`${key}.serial "${raw}" is not a certificate serial; use up to 20 bytes of hex, with or without colons, such as "0A:1B:2C"`);
+        }
+        const reason = entry.reason;
+        if (typeof reason !== "string" || reason.trim() === "" || reason.length > maxReasonLength) {
+            throw new ConfigError(`${key}.reason of serial ${serial} is ${JSON.stringify(reason)}; say in 1 to ${maxReasonLength} characters why it is revoked, such as "key leaked, ticket SEC-123"`);
+        }
+        const earlier = seen.get(serial);
+        if (earlier !== undefined) {
+            throw new ConfigError(`${key}.serial "${raw}" is revokedSerials[${earlier}] again (both are ${serial}); remove one of them`);
+        }
+        seen.set(serial, index);
+        return { serial, reason: reason.trim() };
+    });
+}
+
+function readCrlFile(file: string, env: ConfigEnvironment): CrlFile {
+    let text: string;
+    try {
+        text = env.readFile(path.resolve(env.projectDir, file));
+    } catch {
+        throw new ConfigError(`crlFile "${file}" cannot be read; put the CRL (PEM) at that path, relative to the project directory, or remove crlFile`);
+    }
+    // OpenSSL labels CRLs "X509 CRL", some tools just "CRL".
+    const pems = text.match(/-----BEGIN (?:X509 )?CRL-----[\s\S]+?-----END (?:X509 )?CRL-----/g) ?? [];
+    if (pems.length === 0) {
+        throw new ConfigError(`crlFile "${file}" holds no PEM CRL; it must contain "-----BEGIN X509 CRL-----" blocks (convert DER with \`openssl crl -inform der -in ca.crl -out ca.crl.pem\`)`);
+    }
+    pems.forEach((pem, index) => {
+        try {
+            new x509.X509Crl(pem);
+        } catch {
+            throw new ConfigError(`crlFile "${file}" holds a CRL (block ${index + 1}) that does not parse; fetch it again from its CA`);
+        }
+    });
+    return { file, pems: pems.map((pem) => pem + "\n") };
+}
+
+function parseCaGenerations(raw: RawConfig): { caGenerations: number[]; activeCaGeneration: number } {
+    let caGenerations = [1];
+    if (raw.caGenerations !== undefined) {
+        let list: unknown;
+        try {
+            list = JSON.parse(raw.caGenerations);
+        } catch {
+            list = raw.caGenerations;
+        }
+        const valid = Array.isArray(list) && list.length > 0 && list.every((g) => Number.isInteger(g) && g >= 1);
+        if (!valid) {
+            throw new ConfigError(`caGenerations ${JSON.stringify(list)} must be a non-empty list of whole numbers from 1, such as [1, 2] while two CAs overlap`);
+        }
+        caGenerations = list as number[];
+        const twice = caGenerations.find((g, i) => caGenerations.indexOf(g) !== i);
+        if (twice !== undefined) {
+            throw new ConfigError(`caGenerations lists generation ${twice} twice; list each CA generation once`);
+        }
+    }
+    const activeCaGeneration = optionalPositiveInteger(raw, "activeCaGeneration", "(a CA generation)") ?? Math.max(...caGenerations);
+    if (!caGenerations.includes(activeCaGeneration)) {
+        throw new ConfigError(`activeCaGeneration ${activeCaGeneration} is not one of caGenerations [${caGenerations.join(", ")}]; set it to one of them, or add it to caGenerations`);
+    }
+    return { caGenerations, activeCaGeneration };
+}
+
 function requireString(raw: RawConfig, key: string, example: string): string {
     const value = raw[key];
     if (value === undefined || value.trim() === "") {
@@ -279,13 +424,24 @@ function optionalBoolean(raw: RawConfig, key: string): boolean | undefined {
     return value === "true";
 }
 
-function optionalPositiveInteger(raw: RawConfig, key: string): number | undefined {
+function optionalPositiveInteger(raw: RawConfig, key: string, unit = "days"): number | undefined {
     const value = raw[key];
     if (value === undefined) {
         return undefined;
     }
     if (!/^\d+$/.test(value.trim()) || Number(value) <= 0) {
-        throw new ConfigError(`${key} "${value}" must be a positive whole number of days`);
+        throw new ConfigError(`${key} "${value}" must be a positive whole number of ${unit}`);
+    }
+    return Number(value);
+}
+
+function optionalWholeNumber(raw: RawConfig, key: string): number | undefined {
+    const value = raw[key];
+    if (value === undefined) {
+        return undefined;
+    }
+    if (!/^\d+$/.test(value.trim())) {
+        throw new ConfigError(`${key} "${value}" must be a whole number of seconds, 0 or more`);
     }
     return Number(value);
 }

@@ -11,6 +11,8 @@ export interface CustomerApiArgs {
     readonly logRetentionDays: pulumi.Input<number>;
     /** The account-level logging setting the stage's logs need; the stage waits for it. */
     readonly gatewayAccount: pulumi.Input<pulumi.Resource>;
+    /** The REQUEST Lambda authorizer every method uses: it denies revoked client certificates. */
+    readonly authorizerFunction: aws.lambda.Function;
 }
 
 /** Lambda runtime of the handlers: the newest Node.js LTS that Lambda runs. */
@@ -42,12 +44,15 @@ export function redeploymentHash(values: readonly unknown[]): string {
 
 /**
  * The partner-facing REST API: `GET /customer/{customer-id}` backed by a Lambda function.
- * Regional, with the default execute-api endpoint disabled, so the mTLS domain is the only way in.
+ * Regional, with the default execute-api endpoint disabled, so the mTLS domain is the only way in;
+ * a Lambda authorizer refuses revoked client certificates that mutual TLS still accepts.
  */
 export class CustomerApi extends pulumi.ComponentResource {
     public readonly api: aws.apigateway.RestApi;
     public readonly stage: aws.apigateway.Stage;
     public readonly function: aws.lambda.Function;
+    /** The REQUEST authorizer of every method. */
+    public readonly authorizer: aws.apigateway.Authorizer;
     /** Where the stage writes its access log. */
     public readonly accessLogGroup: aws.cloudwatch.LogGroup;
 
@@ -72,6 +77,21 @@ export class CustomerApi extends pulumi.ComponentResource {
             parentId: customer.id,
             pathPart: "{customer-id}",
         }, child);
+        // API Gateway's own result cache keys on identity sources, and none of them tells client
+        // certificates apart: partners would share a decision. The function caches per serial instead.
+        this.authorizer = new aws.apigateway.Authorizer(`${name}-authorizer`, {
+            restApi: this.api.id,
+            type: "REQUEST",
+            authorizerUri: args.authorizerFunction.invokeArn,
+            authorizerResultTtlInSeconds: 0,
+            identitySource: "",
+        }, child);
+        new aws.lambda.Permission(`${name}-authorize`, {
+            action: "lambda:InvokeFunction",
+            function: args.authorizerFunction.name,
+            principal: "apigateway.amazonaws.com",
+            sourceArn: pulumi.interpolate`${this.api.executionArn}/authorizers/${this.authorizer.id}`,
+        }, child);
         const validator = new aws.apigateway.RequestValidator(`${name}-validator`, {
             restApi: this.api.id,
             validateRequestParameters: true,
@@ -81,8 +101,9 @@ export class CustomerApi extends pulumi.ComponentResource {
             restApi: this.api.id,
             resourceId: customerById.id,
             httpMethod: "GET",
-            // Callers are authenticated by mutual TLS on the custom domain.
-            authorization: "NONE",
+            // Mutual TLS on the custom domain authenticates callers; the authorizer checks revocation.
+            authorization: "CUSTOM",
+            authorizerId: this.authorizer.id,
             requestValidatorId: validator.id,
             requestParameters: { "method.request.path.customer-id": true },
         }, child);
@@ -104,7 +125,7 @@ export class CustomerApi extends pulumi.ComponentResource {
         const deployment = new aws.apigateway.Deployment(`${name}-deployment`, {
             restApi: this.api.id,
             triggers: {
-                redeployment: pulumi.all([customer.id, customerById.id, getCustomer.id, integration.id, validator.id, integration.uri])
+                redeployment: pulumi.all([customer.id, customerById.id, getCustomer.id, integration.id, validator.id, integration.uri, this.authorizer.id])
                     .apply(redeploymentHash),
             },
         }, { ...child, dependsOn: [getCustomer, integration] });
@@ -125,7 +146,7 @@ export class CustomerApi extends pulumi.ComponentResource {
             settings: { loggingLevel: "INFO", metricsEnabled: true, dataTraceEnabled: false },
         }, child);
 
-        this.registerOutputs({ api: this.api, stage: this.stage, function: this.function });
+        this.registerOutputs({ api: this.api, stage: this.stage, function: this.function, authorizer: this.authorizer });
     }
 
     private createFunction(name: string, logRetentionDays: pulumi.Input<number>): aws.lambda.Function {

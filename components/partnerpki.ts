@@ -15,12 +15,42 @@ export interface PartnerPkiArgs {
     readonly partnerValidityDays: number;
     /** Partners that get a key and a client certificate from this PKI. */
     readonly partners: readonly GeneratedPartner[];
+    /** CA generations to keep, each a root and its intermediate; more than one while a CA is rotated. Default: [1]. */
+    readonly caGenerations?: readonly number[];
+    /** The CA generation that issues partner certificates. Default: the highest of `caGenerations`. */
+    readonly activeCaGeneration?: number;
 }
 
 /** A partner's client credentials; the key is a secret. */
 export interface PartnerCredentials {
     readonly certificatePem: pulumi.Output<string>;
     readonly privateKeyPem: pulumi.Output<string>;
+    /** The generation of this key and certificate. */
+    readonly generation: number;
+}
+
+/** One generation of the CA: a root and, with `intermediateCa`, the intermediate that issues. */
+export interface CaGeneration {
+    readonly rootCertificate: tls.SelfSignedCert;
+    readonly intermediateCertificate?: tls.LocallySignedCert;
+    /** The generation's certificates, issuing CA first, root last. */
+    readonly chainPems: pulumi.Output<string[]>;
+    readonly issuerKey: tls.PrivateKey;
+    readonly issuerCertPem: pulumi.Output<string>;
+}
+
+/**
+ * The logical name of a resource of generation `generation`: generation 1 keeps the name it
+ * always had, a later one adds `-g<n>`, so that bumping a generation creates new resources
+ * (and deletes the old) while nothing else in the stack is renamed.
+ */
+export function generationName(base: string, generation: number): string {
+    return generation === 1 ? base : `${base}-g${generation}`;
+}
+
+/** Subject common name of a CA: "<org> partner root CA", " G2" and on for later generations. */
+export function caCommonName(organization: string, role: "root" | "issuing", generation: number): string {
+    return `${organization} partner ${role} CA${generation === 1 ? "" : ` G${generation}`}`;
 }
 
 /** The tls key arguments for one of our key algorithms. */
@@ -34,80 +64,115 @@ export function keyArgs(algorithm: KeyAlgorithm): tls.PrivateKeyArgs {
 const hours = (days: number) => days * 24;
 
 /**
- * A stack's own PKI: a root CA, an optional intermediate CA, and one client certificate per
- * partner. Keys live in Pulumi state (encrypted as secrets), never in files.
+ * A stack's own PKI: one root CA (and an optional intermediate CA) per CA generation, and one
+ * client certificate per partner from the active generation. Keys live in Pulumi state
+ * (encrypted as secrets), never in files.
  */
 export class PartnerPki extends pulumi.ComponentResource {
-    /** The self-signed root CA certificate. */
+    /** The self-signed root CA certificate of the active generation. */
     public readonly rootCertificate: tls.SelfSignedCert;
-    /** The intermediate CA that signs partner certificates, when there is one. */
+    /** The intermediate CA of the active generation, which signs partner certificates, when there is one. */
     public readonly intermediateCertificate?: tls.LocallySignedCert;
-    /** Every CA certificate of this PKI, issuing CA first, root last. */
+    /** Every CA certificate of every generation, each generation issuing CA first, root last: what the truststore holds. */
     public readonly caCertificatePems: pulumi.Output<string[]>;
+    /** The active generation's chain, issuing CA first, root last. */
+    public readonly activeChainPems: pulumi.Output<string[]>;
+    /** Each CA generation, by number. */
+    public readonly caGenerations: Readonly<Record<number, CaGeneration>>;
     /** Each partner's certificate and (secret) private key, by partner name. */
     public readonly partners: Readonly<Record<string, PartnerCredentials>>;
 
     constructor(name: string, args: PartnerPkiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("apigw-mtls:pki:PartnerPki", name, {}, opts);
         const key = keyArgs(args.keyAlgorithm);
-        const intermediate = args.intermediateCa ?? true;
-
-        const rootKey = new tls.PrivateKey(`${name}-root-key`, key, { parent: this });
-        this.rootCertificate = new tls.SelfSignedCert(`${name}-root`, {
-            privateKeyPem: rootKey.privateKeyPem,
-            subject: { commonName: pulumi.interpolate`${args.organization} partner root CA`, organization: args.organization },
-            validityPeriodHours: hours(args.caValidityDays),
-            isCaCertificate: true,
-            allowedUses: ["cert_signing", "crl_signing"],
-        }, { parent: this });
-
-        let issuerKey: tls.PrivateKey = rootKey;
-        let issuerCertPem: pulumi.Output<string> = this.rootCertificate.certPem;
-        if (intermediate) {
-            const intermediateKey = new tls.PrivateKey(`${name}-intermediate-key`, key, { parent: this });
-            const request = new tls.CertRequest(`${name}-intermediate-csr`, {
-                privateKeyPem: intermediateKey.privateKeyPem,
-                subject: { commonName: pulumi.interpolate`${args.organization} partner issuing CA`, organization: args.organization },
-            }, { parent: this });
-            this.intermediateCertificate = new tls.LocallySignedCert(`${name}-intermediate`, {
-                certRequestPem: request.certRequestPem,
-                caPrivateKeyPem: rootKey.privateKeyPem,
-                caCertPem: this.rootCertificate.certPem,
-                validityPeriodHours: hours(issuingCaValidityDays(args.caValidityDays, true)),
-                isCaCertificate: true,
-                allowedUses: ["cert_signing", "crl_signing"],
-            }, { parent: this });
-            issuerKey = intermediateKey;
-            issuerCertPem = this.intermediateCertificate.certPem;
+        const generations = args.caGenerations ?? [1];
+        const active = args.activeCaGeneration ?? Math.max(...generations);
+        if (!generations.includes(active)) {
+            throw new pulumi.RunError(`activeCaGeneration ${active} is not one of caGenerations [${generations.join(", ")}]`);
         }
-        this.caCertificatePems = this.intermediateCertificate
-            ? pulumi.all([this.intermediateCertificate.certPem, this.rootCertificate.certPem])
-            : this.rootCertificate.certPem.apply((pem) => [pem]);
 
+        const cas: Record<number, CaGeneration> = {};
+        for (const generation of generations) {
+            cas[generation] = this.createCa(name, key, args, generation);
+        }
+        this.caGenerations = cas;
+        this.rootCertificate = cas[active].rootCertificate;
+        this.intermediateCertificate = cas[active].intermediateCertificate;
+        this.activeChainPems = cas[active].chainPems;
+        this.caCertificatePems = pulumi.all(generations.map((g) => cas[g].chainPems)).apply((chains) => chains.flat());
+
+        const issuer = cas[active];
         const partners: Record<string, PartnerCredentials> = {};
         for (const partner of args.partners) {
-            const partnerKey = new tls.PrivateKey(`${name}-${partner.name}-key`, key, { parent: this });
-            const request = new tls.CertRequest(`${name}-${partner.name}-csr`, {
+            const prefix = `${name}-${partner.name}`;
+            const partnerKey = new tls.PrivateKey(generationName(`${prefix}-key`, partner.generation), key, { parent: this });
+            const request = new tls.CertRequest(generationName(`${prefix}-csr`, partner.generation), {
                 privateKeyPem: partnerKey.privateKeyPem,
                 subject: { commonName: partner.commonName, organization: partner.organization },
             }, { parent: this });
-            const certificate = new tls.LocallySignedCert(`${name}-${partner.name}-cert`, {
+            // A new issuing CA replaces the certificate (same key, new issuer); a new generation replaces both.
+            const certificate = new tls.LocallySignedCert(generationName(`${prefix}-cert`, partner.generation), {
                 certRequestPem: request.certRequestPem,
-                caPrivateKeyPem: issuerKey.privateKeyPem,
-                caCertPem: issuerCertPem,
+                caPrivateKeyPem: issuer.issuerKey.privateKeyPem,
+                caCertPem: issuer.issuerCertPem,
                 validityPeriodHours: hours(args.partnerValidityDays),
                 allowedUses: ["client_auth", "digital_signature"],
             }, { parent: this });
             partners[partner.name] = {
                 certificatePem: certificate.certPem,
                 privateKeyPem: pulumi.secret(partnerKey.privateKeyPem),
+                generation: partner.generation,
             };
         }
         this.partners = partners;
 
         this.registerOutputs({
             caCertificatePems: this.caCertificatePems,
+            activeChainPems: this.activeChainPems,
             partners: this.partners,
         });
+    }
+
+    /** One CA generation; generation 1 has the resource names and subjects this PKI always had. */
+    private createCa(name: string, key: tls.PrivateKeyArgs, args: PartnerPkiArgs, generation: number): CaGeneration {
+        const child = { parent: this };
+        const intermediate = args.intermediateCa ?? true;
+        const subject = (role: "root" | "issuing") => ({
+            commonName: pulumi.output(args.organization).apply((org) => caCommonName(org, role, generation)),
+            organization: args.organization,
+        });
+
+        const rootKey = new tls.PrivateKey(generationName(`${name}-root-key`, generation), key, child);
+        const rootCertificate = new tls.SelfSignedCert(generationName(`${name}-root`, generation), {
+            privateKeyPem: rootKey.privateKeyPem,
+            subject: subject("root"),
+            validityPeriodHours: hours(args.caValidityDays),
+            isCaCertificate: true,
+            allowedUses: ["cert_signing", "crl_signing"],
+        }, child);
+        if (!intermediate) {
+            return { rootCertificate, chainPems: rootCertificate.certPem.apply((pem) => [pem]), issuerKey: rootKey, issuerCertPem: rootCertificate.certPem };
+        }
+
+        const intermediateKey = new tls.PrivateKey(generationName(`${name}-intermediate-key`, generation), key, child);
+        const request = new tls.CertRequest(generationName(`${name}-intermediate-csr`, generation), {
+            privateKeyPem: intermediateKey.privateKeyPem,
+            subject: subject("issuing"),
+        }, child);
+        const intermediateCertificate = new tls.LocallySignedCert(generationName(`${name}-intermediate`, generation), {
+            certRequestPem: request.certRequestPem,
+            caPrivateKeyPem: rootKey.privateKeyPem,
+            caCertPem: rootCertificate.certPem,
+            validityPeriodHours: hours(issuingCaValidityDays(args.caValidityDays, true)),
+            isCaCertificate: true,
+            allowedUses: ["cert_signing", "crl_signing"],
+        }, child);
+        return {
+            rootCertificate,
+            intermediateCertificate,
+            chainPems: pulumi.all([intermediateCertificate.certPem, rootCertificate.certPem]),
+            issuerKey: intermediateKey,
+            issuerCertPem: intermediateCertificate.certPem,
+        };
     }
 }

@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { buildBundle } from "./bundle";
+import { CrlFile } from "./config";
+import { CrlRevocation, staleCrlWarning, verifyCrls } from "./crl";
 import { checkTruststore, Finding, formatFinding, hasErrors } from "./truststorerules";
 
 export interface TruststoreArgs {
@@ -10,6 +12,10 @@ export interface TruststoreArgs {
     readonly retainOnDelete?: boolean;
     /** Object key of the bundle. Default: "truststore.pem". */
     readonly key?: pulumi.Input<string>;
+    /** Warn about CA certificates that expire within this many days. Default: 30. */
+    readonly expiryWarningDays?: number;
+    /** CRLs to verify against the bundle's CAs and upload beside it as `revocations.crl.pem`. Default: none. */
+    readonly crl?: CrlFile;
 }
 
 /** A bucket policy that refuses every request not made over TLS. */
@@ -39,8 +45,8 @@ export class TruststoreError extends pulumi.RunError {
  * Checks a bundle before upload: errors stop the deployment with every finding listed,
  * warnings are logged. Exported for testing.
  */
-export async function checkedBundle(pem: string, resource?: pulumi.Resource): Promise<string> {
-    const findings = await checkTruststore(pem);
+export async function checkedBundle(pem: string, resource?: pulumi.Resource, warnDays?: number): Promise<string> {
+    const findings = await checkTruststore(pem, { warnDays });
     if (hasErrors(findings)) {
         throw new TruststoreError(findings);
     }
@@ -67,6 +73,10 @@ export class Truststore extends pulumi.ComponentResource {
     public readonly uri: pulumi.Output<string>;
     /** The object's version id, for the domain's `truststoreVersion`. */
     public readonly version: pulumi.Output<string>;
+    /** The verified CRLs as uploaded, when there are any. */
+    public readonly crlObject?: aws.s3.BucketObjectv2;
+    /** Every certificate the verified CRLs revoke; empty without CRLs. */
+    public readonly crlRevocations: pulumi.Output<CrlRevocation[]>;
 
     constructor(name: string, args: TruststoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("apigw-mtls:truststore:Truststore", name, {}, opts);
@@ -99,7 +109,7 @@ export class Truststore extends pulumi.ComponentResource {
         }, { ...child, dependsOn: [publicAccess] });
 
         // API Gateway takes a bad bundle silently (truststoreWarnings); check it here instead.
-        this.bundlePem = pulumi.output(args.caCertificatePems).apply((pems) => checkedBundle(buildBundle(pems), this));
+        this.bundlePem = pulumi.output(args.caCertificatePems).apply((pems) => checkedBundle(buildBundle(pems), this, args.expiryWarningDays));
         // Versioning and encryption must be in place before the first upload, or the first
         // version id would be "null" and the object unencrypted.
         this.object = new aws.s3.BucketObjectv2(`${name}-bundle`, {
@@ -111,6 +121,25 @@ export class Truststore extends pulumi.ComponentResource {
 
         this.uri = pulumi.interpolate`s3://${this.bucket.bucket}/${this.object.key}`;
         this.version = this.object.versionId;
-        this.registerOutputs({ uri: this.uri, version: this.version });
+
+        // A CRL only counts once a CA of this truststore verified it; the upload is its record.
+        const crl = args.crl;
+        const verified = crl ? this.bundlePem.apply(async (bundle) => {
+            const crls = await verifyCrls(crl.pems, bundle, crl.file);
+            for (const stale of crls.flatMap((c) => staleCrlWarning(c, crl.file, new Date()) ?? [])) {
+                await pulumi.log.warn(stale, this);
+            }
+            return crls;
+        }) : pulumi.output([]);
+        if (crl) {
+            this.crlObject = new aws.s3.BucketObjectv2(`${name}-crl`, {
+                bucket: this.bucket.id,
+                key: "revocations.crl.pem",
+                content: verified.apply(() => crl.pems.join("")),
+                contentType: "application/pkix-crl",
+            }, { ...child, dependsOn: [versioning, encryption] });
+        }
+        this.crlRevocations = verified.apply((crls) => crls.flatMap((c) => [...c.revocations]));
+        this.registerOutputs({ uri: this.uri, version: this.version, crlRevocations: this.crlRevocations });
     }
 }

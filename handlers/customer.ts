@@ -14,8 +14,8 @@ function reply(statusCode: number, body: object): APIGatewayProxyResult {
 }
 
 /**
- * `GET /customer/{customer-id}`: the customer record, with the calling partner named from the
- * client certificate API Gateway verified.
+ * `GET /customer/{customer-id}`: the customer record, with the calling partner named by the
+ * authorizer, or else from the client certificate API Gateway verified.
  */
 export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     const id = event.pathParameters?.["customer-id"] ?? "";
@@ -26,6 +26,7 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
     if (!customer) {
         return reply(404, { message: `customer ${id} not found` });
     }
-    const partner = commonName(event.requestContext.identity.clientCert?.subjectDN) ?? "unknown";
+    const named: unknown = event.requestContext.authorizer?.partner;
+    const partner = (typeof named === "string" && named) || commonName(event.requestContext.identity.clientCert?.subjectDN) || "unknown";
     return reply(200, { ...customer, partner });
 }

@@ -6,9 +6,16 @@ import type { CustomerApi as CustomerApiType } from "../components/customerapi";
 import type { DnsAlias as DnsAliasType } from "../components/dnsalias";
 import type { GatewayAccount as GatewayAccountType } from "../components/gatewayaccount";
 import type { MtlsDomain as MtlsDomainType } from "../components/mtlsdomain";
+import type { AuthorizerEnvironmentError as AuthorizerEnvironmentErrorType, PartnerAuthorizer as PartnerAuthorizerType } from "../components/partnerauthorizer";
+import { partnerNames, revocationList } from "../components/partnerauthorizer";
+import { caCommonName, generationName } from "../components/partnerpki";
 import type { PartnerPki as PartnerPkiType } from "../components/partnerpki";
 import type { Truststore as TruststoreType, TruststoreError as TruststoreErrorType } from "../components/truststore";
-import { daysFrom, makeCa } from "./certs";
+import type { CrlError as CrlErrorType } from "../components/crl";
+import { x509 } from "../components/x509";
+import { certificateKey, issuerId, normaliseSerial } from "../handlers/revocation";
+import { daysFrom, makeCa, makeLeaf } from "./certs";
+import { makeCrl } from "./crls";
 import { allOf, captureResources, only, valueOf } from "./helpers";
 
 // Components are imported after the mocks exist (a static import would run first).
@@ -20,6 +27,9 @@ let BasePathMapping: typeof BasePathMappingType;
 let DnsAlias: typeof DnsAliasType;
 let GatewayAccount: typeof GatewayAccountType;
 let CustomerApi: typeof CustomerApiType;
+let PartnerAuthorizer: typeof PartnerAuthorizerType;
+let AuthorizerEnvironmentError: typeof AuthorizerEnvironmentErrorType;
+let CrlError: typeof CrlErrorType;
 
 describe("components", () => {
     before(async () => {
@@ -31,12 +41,14 @@ describe("components", () => {
         ({ DnsAlias } = await import("../components/dnsalias"));
         ({ GatewayAccount } = await import("../components/gatewayaccount"));
         ({ CustomerApi } = await import("../components/customerapi"));
+        ({ PartnerAuthorizer, AuthorizerEnvironmentError } = await import("../components/partnerauthorizer"));
+        ({ CrlError } = await import("../components/crl"));
     });
 
     describe("PartnerPki", () => {
         const partners = [
-            { kind: "generated" as const, name: "acme", commonName: "acme.partners.example.com", organization: "Acme" },
-            { kind: "generated" as const, name: "initech", commonName: "initech", organization: "Initech" },
+            { kind: "generated" as const, name: "acme", commonName: "acme.partners.example.com", organization: "Acme", generation: 1 },
+            { kind: "generated" as const, name: "initech", commonName: "initech", organization: "Initech", generation: 1 },
         ];
 
         it("issues each partner a client certificate that chains through the intermediate to the root", async () => {
@@ -81,6 +93,56 @@ describe("components", () => {
             const keys = allOf(await capture.settled(), "tls:index/privateKey:PrivateKey");
             assert.deepEqual(keys.map((k) => [k.inputs.algorithm, k.inputs.rsaBits]), [["RSA", 2048], ["RSA", 2048]]);
             assert.equal(leaf.publicKey.asymmetricKeyType, "rsa");
+        });
+    });
+
+    describe("PartnerPki generations", () => {
+        const base = { organization: "Example", keyAlgorithm: "ECDSA-P256" as const, caValidityDays: 400, partnerValidityDays: 7 };
+
+        it("names generation 1 as before and a later one with a -g<n> suffix, and the CA's common name likewise", () => {
+            assert.equal(generationName("pki-acme-key", 1), "pki-acme-key");
+            assert.equal(generationName("pki-acme-key", 3), "pki-acme-key-g3");
+            assert.equal(caCommonName("Example", "root", 1), "Example partner root CA");
+            assert.equal(caCommonName("Example", "issuing", 2), "Example partner issuing CA G2");
+        });
+
+        it("gives a partner of a later generation a new key, request and certificate, and leaves the others' names alone", async () => {
+            const capture = await captureResources();
+            new PartnerPki("pki", {
+                ...base,
+                partners: [
+                    { kind: "generated", name: "acme", commonName: "acme", organization: "Acme", generation: 2 },
+                    { kind: "generated", name: "initech", commonName: "initech", organization: "Initech", generation: 1 },
+                ],
+            });
+            const names = (await capture.settled()).filter((r) => r.type.startsWith("tls:")).map((r) => r.name).sort();
+            assert.deepEqual(names, [
+                "pki-acme-cert-g2", "pki-acme-csr-g2", "pki-acme-key-g2",
+                "pki-initech-cert", "pki-initech-csr", "pki-initech-key",
+                "pki-intermediate", "pki-intermediate-csr", "pki-intermediate-key", "pki-root", "pki-root-key",
+            ]);
+        });
+
+        it("keeps every CA generation for the truststore and issues partners from the active one", async () => {
+            const capture = await captureResources();
+            const pki = new PartnerPki("pki", {
+                ...base,
+                caGenerations: [1, 2],
+                activeCaGeneration: 2,
+                partners: [{ kind: "generated", name: "acme", commonName: "acme", organization: "Acme", generation: 1 }],
+            });
+            const all = (await valueOf(pki.caCertificatePems)).map((pem) => new X509Certificate(pem));
+            assert.deepEqual(all.map((c) => c.subject.split("\n").pop()), [
+                "CN=Example partner issuing CA", "CN=Example partner root CA", "CN=Example partner issuing CA G2", "CN=Example partner root CA G2",
+            ]);
+            const [issuing, root] = (await valueOf(pki.activeChainPems)).map((pem) => new X509Certificate(pem));
+            assert.match(root.subject, /CN=Example partner root CA G2$/);
+            const leaf = new X509Certificate(await valueOf(pki.partners.acme.certificatePem));
+            assert.ok(leaf.checkIssued(issuing) && leaf.verify(issuing.publicKey), "the G2 issuing CA signed the partner");
+            const names = (await capture.settled()).filter((r) => r.type.startsWith("tls:")).map((r) => r.name);
+            for (const name of ["pki-root-key", "pki-root", "pki-intermediate", "pki-root-key-g2", "pki-root-g2", "pki-intermediate-key-g2", "pki-intermediate-csr-g2", "pki-intermediate-g2", "pki-acme-cert"]) {
+                assert.ok(names.includes(name), name);
+            }
         });
     });
 
@@ -147,6 +209,52 @@ describe("components", () => {
             }
             assert.equal(warned.length, 1);
             assert.match(warned[0], /^warning expiring-soon CN=Soon Partner CA/);
+        });
+
+        it("verifies a CRL against its CAs, uploads it beside the bundle, and lists what it revokes", async () => {
+            const ca = await makeCa("CN=Globex Partner CA, O=Globex");
+            const leaf = await makeLeaf("CN=globex-client", ca);
+            const crl = await makeCrl(ca, [{ serial: leaf.cert.serialNumber, reason: x509.X509CrlReason.keyCompromise }]);
+            const capture = await captureResources();
+            const store = new Truststore("store", { caCertificatePems: [ca.pem], crl: { file: "partners/globex.crl.pem", pems: [crl] } });
+            assert.deepEqual(await valueOf(store.crlRevocations), [
+                { issuerId: issuerId(new X509Certificate(leaf.pem).issuer), serial: normaliseSerial(leaf.cert.serialNumber), reason: "keyCompromise (CRL)" },
+            ]);
+            await valueOf(store.version);
+            const objects = allOf(await capture.settled(), "aws:s3/bucketObjectv2:BucketObjectv2");
+            const uploaded = objects.find((o) => o.inputs.key === "revocations.crl.pem");
+            assert.equal(uploaded?.inputs.content, crl);
+            assert.equal(uploaded?.inputs.bucket, objects.find((o) => o.inputs.key === "truststore.pem")?.inputs.bucket);
+        });
+
+        it("stops before uploading a CRL that no CA of the bundle signed", async () => {
+            const ca = await makeCa("CN=Globex Partner CA, O=Globex");
+            const stranger = await makeCa("CN=Stranger CA");
+            const crl = await makeCrl(stranger, [{ serial: "01" }]);
+            const capture = await captureResources();
+            const store = new Truststore("store", { caCertificatePems: [ca.pem], crl: { file: "partners/globex.crl.pem", pems: [crl] } });
+            const failure = await valueOf(store.crlRevocations).then(() => undefined, (error: unknown) => error);
+            assert.ok(failure instanceof CrlError, `expected a CrlError, got ${failure}`);
+            assert.match(failure.message, /issued by "CN=Stranger CA"\) comes from a CA that is not in the truststore/);
+            const resources = await capture.settled();
+            assert.equal(allOf(resources, "aws:s3/bucketObjectv2:BucketObjectv2").filter((o) => o.inputs.key === "revocations.crl.pem").length, 0);
+        });
+
+        it("warns about CAs within the configured expiry window", async () => {
+            const ca = await makeCa("CN=Partner CA", { notAfter: daysFrom(new Date(), 45) });
+            const warned: string[] = [];
+            const warn = pulumi.log.warn;
+            pulumi.log.warn = async (message: string) => void warned.push(message);
+            try {
+                await captureResources();
+                await valueOf(new Truststore("store", { caCertificatePems: [ca.pem] }).bundlePem);
+                assert.equal(warned.length, 0, "45 days is outside the default 30");
+                await valueOf(new Truststore("store2", { caCertificatePems: [ca.pem], expiryWarningDays: 60 }).bundlePem);
+            } finally {
+                pulumi.log.warn = warn;
+            }
+            assert.equal(warned.length, 1);
+            assert.match(warned[0], /^warning expiring-soon CN=Partner CA/);
         });
 
         it("keeps the bucket on destroy when asked to", async () => {
@@ -240,13 +348,62 @@ describe("components", () => {
         });
     });
 
+    describe("PartnerAuthorizer", () => {
+        const list = { anyIssuer: { A1B2: "key leaked, SEC-1" }, byIssuer: { "0123456789abcdef": { FF: "keyCompromise (CRL)" } } };
+        const names = { "0123456789abcdef": "globex" };
+
+        it("builds the list from config entries for any issuer and CRL entries for their issuer", () => {
+            assert.deepEqual(
+                revocationList([{ serial: "A1B2", reason: "key leaked, SEC-1" }], [{ issuerId: "0123456789abcdef", serial: "FF", reason: "keyCompromise (CRL)" }]),
+                list,
+            );
+        });
+
+        it("names issued certificates by issuer and serial, and a partner's own CAs by issuer", async () => {
+            const ours = await makeCa("CN=Example partner issuing CA");
+            const acme = await makeLeaf("CN=acme", ours);
+            const globexCa = await makeCa("CN=Globex Partner CA");
+            const cert = new X509Certificate(acme.pem);
+            assert.deepEqual(partnerNames({ "acme-bank": acme.pem }, [{ name: "globex", caCertPem: globexCa.pem }]), {
+                [issuerId(new X509Certificate(globexCa.pem).subject)]: "globex",
+                [certificateKey(issuerId(cert.issuer), normaliseSerial(cert.serialNumber) as string)]: "acme-bank",
+            });
+        });
+
+        it("runs the authorizer handler with the list and partner names in its environment, allowed only to log", async () => {
+            const capture = await captureResources();
+            const authorizer = new PartnerAuthorizer("a", { revocations: list, partnerNames: names, cacheSeconds: 30, logRetentionDays: 30 });
+            await valueOf(authorizer.function.arn);
+            const resources = await capture.settled();
+            const fn = only(resources, "aws:lambda/function:Function").inputs;
+            assert.deepEqual(JSON.parse(fn.environment.variables.REVOKED_SERIALS), list);
+            assert.deepEqual(JSON.parse(fn.environment.variables.PARTNER_NAMES), names);
+            assert.equal(fn.environment.variables.DECISION_CACHE_SECONDS, "30");
+            assert.equal(fn.runtime, "nodejs24.x");
+            assert.match(await (await fn.code.assets)["index.js"].text, /the authorizer's lists do not parse/, "the bundled handler");
+            assert.deepEqual(allOf(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.inputs.policyArn.split("/").pop()), ["AWSLambdaBasicExecutionRole"]);
+            assert.equal(allOf(resources, "aws:iam/rolePolicy:RolePolicy").length, 0, "no inline policy: it reads nothing");
+        });
+
+        it("stops when the list would not fit Lambda's 4 KB environment, saying what to trim", async () => {
+            const long = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`${i}`.padStart(32, "A"), "revoked because the partner lost its laptop"]));
+            await captureResources();
+            const authorizer = new PartnerAuthorizer("a", { revocations: { anyIssuer: long, byIssuer: {} }, partnerNames: {}, logRetentionDays: 30 });
+            const failure = await valueOf(authorizer.environment).then(() => undefined, (error: unknown) => error);
+            assert.ok(failure instanceof AuthorizerEnvironmentError, `expected an AuthorizerEnvironmentError, got ${failure}`);
+            assert.match(failure.message, /environment would be \d+ bytes, over Lambda's 4096: revokedSerials has 60 entries, crlFile 0/);
+            assert.match(failure.message, /shorten the reasons in revokedSerials/);
+        });
+    });
+
     describe("CustomerApi", () => {
         let resources: Awaited<ReturnType<Awaited<ReturnType<typeof captureResources>>["settled"]>>;
 
         before(async () => {
             const capture = await captureResources();
             const account = new GatewayAccount("g", {});
-            const api = new CustomerApi("c", { stageName: "v1", logRetentionDays: 30, gatewayAccount: account.account });
+            const authorizer = new PartnerAuthorizer("a", { revocations: { anyIssuer: {}, byIssuer: {} }, partnerNames: {}, logRetentionDays: 30 });
+            const api = new CustomerApi("c", { stageName: "v1", logRetentionDays: 30, gatewayAccount: account.account, authorizerFunction: authorizer.function });
             await valueOf(api.stage.invokeUrl);
             resources = await capture.settled();
         });
@@ -269,14 +426,29 @@ describe("components", () => {
             const integration = only(resources, "aws:apigateway/integration:Integration").inputs;
             assert.equal(integration.type, "AWS_PROXY");
             assert.equal(integration.integrationHttpMethod, "POST");
-            assert.equal(integration.uri, only(resources, "aws:lambda/function:Function").outputs.invokeArn);
-            const permission = only(resources, "aws:lambda/permission:Permission").inputs;
+            assert.equal(integration.uri, only(resources, "aws:lambda/function:Function", "c-handler").outputs.invokeArn);
+            const permission = only(resources, "aws:lambda/permission:Permission", "c-invoke").inputs;
             assert.equal(permission.principal, "apigateway.amazonaws.com");
             assert.match(permission.sourceArn, /\/\*\/GET\/customer\/\*$/);
         });
 
+        it("lets GET through only after a REQUEST authorizer on the given function, which API Gateway may invoke and does not cache", () => {
+            const method = only(resources, "aws:apigateway/method:Method").inputs;
+            const authorizer = only(resources, "aws:apigateway/authorizer:Authorizer");
+            const fn = only(resources, "aws:lambda/function:Function", "a-function").outputs;
+            assert.equal(method.authorization, "CUSTOM");
+            assert.equal(method.authorizerId, authorizer.id);
+            assert.equal(authorizer.inputs.type, "REQUEST");
+            assert.equal(authorizer.inputs.authorizerUri, fn.invokeArn);
+            assert.equal(authorizer.inputs.authorizerResultTtlInSeconds, 0);
+            assert.equal(authorizer.inputs.identitySource, "", "no identity source: a request without an Authorization header still reaches the authorizer");
+            const permission = only(resources, "aws:lambda/permission:Permission", "c-authorize").inputs;
+            assert.equal(permission.function, fn.name);
+            assert.match(permission.sourceArn, new RegExp(`/authorizers/${authorizer.id}$`));
+        });
+
         it("runs the handler on the newest Node.js runtime", () => {
-            const fn = only(resources, "aws:lambda/function:Function").inputs;
+            const fn = only(resources, "aws:lambda/function:Function", "c-handler").inputs;
             assert.equal(fn.runtime, "nodejs24.x");
             assert.equal(fn.handler, "index.handler");
         });

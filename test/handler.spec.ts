@@ -2,14 +2,14 @@ import { strict as assert } from "node:assert";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { commonName, handler } from "../handlers/customer";
 
-/** A proxy event for GET /customer/{id}, with the client certificate API Gateway verified. */
-function event(id: string | undefined, subjectDN = "CN=acme-bank.partners.example.com,O=Acme Bank"): APIGatewayProxyEvent {
+/** A proxy event for GET /customer/{id}, with the client certificate API Gateway verified and the authorizer's context. */
+function event(id: string | undefined, subjectDN = "CN=acme-bank.partners.example.com,O=Acme Bank", authorizer?: Record<string, string>): APIGatewayProxyEvent {
     return {
         resource: "/customer/{customer-id}",
         path: `/customer/${id}`,
         httpMethod: "GET",
         pathParameters: id === undefined ? null : { "customer-id": id },
-        requestContext: { identity: { clientCert: { subjectDN, issuerDN: "CN=Example Corp partner issuing CA", serialNumber: "01", clientCertPem: "", validity: { notBefore: "", notAfter: "" } } } },
+        requestContext: { authorizer, identity: { clientCert: { subjectDN, issuerDN: "CN=Example Corp partner issuing CA", serialNumber: "01", clientCertPem: "", validity: { notBefore: "", notAfter: "" } } } },
     } as unknown as APIGatewayProxyEvent;
 }
 
@@ -22,6 +22,11 @@ describe("customer handler", () => {
         assert.equal(body.id, "42");
         assert.equal(body.name, "Ada Lovelace");
         assert.equal(body.partner, "acme-bank.partners.example.com");
+    });
+
+    it("names the partner as the authorizer named it, when it did", async () => {
+        const response = await handler(event("42", undefined, { partner: "acme-bank", serial: "A1B2", reason: "not revoked" }));
+        assert.equal(JSON.parse(response.body).partner, "acme-bank");
     });
 
     it("answers 400 to a malformed id", async () => {

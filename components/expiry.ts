@@ -1,0 +1,41 @@
+import { X509Certificate } from "node:crypto";
+
+const DAY_MS = 86_400_000;
+const certificateBlock = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/** When one certificate of the stack ends. */
+export interface CertificateExpiry {
+    /** "truststore" for a CA in the bundle, "partner" for a client certificate we issued. */
+    readonly kind: "truststore" | "partner";
+    /** The CA's subject, or the partner's name. */
+    readonly name: string;
+    /** ISO 8601. */
+    readonly notAfter: string;
+}
+
+/** Every CA of the truststore bundle and every issued partner certificate, soonest to expire first. */
+export function expiryOf(truststorePem: string, partnerCertificates: Readonly<Record<string, string>>): CertificateExpiry[] {
+    const notAfter = (pem: string) => new Date(new X509Certificate(pem).validTo).toISOString();
+    const cas = (truststorePem.match(certificateBlock) ?? []).map((pem): CertificateExpiry => ({
+        kind: "truststore",
+        name: new X509Certificate(pem).subject.split("\n").join(", "),
+        notAfter: notAfter(pem),
+    }));
+    const partners = Object.entries(partnerCertificates).map(([name, pem]): CertificateExpiry => ({ kind: "partner", name, notAfter: notAfter(pem) }));
+    return [...cas, ...partners].sort((a, b) => a.notAfter.localeCompare(b.notAfter) || a.name.localeCompare(b.name));
+}
+
+/**
+ * A warning for each partner certificate that ends within `days` of `now`, with what to do.
+ * CAs are not repeated here: the truststore's own check warns about them with the same window.
+ */
+export function partnerExpiryWarnings(entries: readonly CertificateExpiry[], days: number, now: Date): string[] {
+    return entries.flatMap((entry) => {
+        const left = Math.floor((Date.parse(entry.notAfter) - now.getTime()) / DAY_MS);
+        if (entry.kind !== "partner" || left > days) {
+            return [];
+        }
+        return [`the certificate of partner "${entry.name}" expires on ${entry.notAfter}, in ${left} day(s); ` +
+            `bump its partners[].generation, run pulumi up and hand the partner the new pair`];
+    });
+}

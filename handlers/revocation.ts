@@ -1,0 +1,123 @@
+// The authorizer's decision, as a pure function, and the list it decides with. The program
+// writes the list (components/partnerauthorizer.ts) and the Lambda reads it (handlers/authorizer.ts):
+// both take its shape, serial format and issuer ids from here.
+import { createHash, X509Certificate } from "node:crypto";
+
+/** Why each serial is revoked, by normalised serial. */
+export type RevokedSerials = Readonly<Record<string, string>>;
+
+/**
+ * The revocations the authorizer enforces. Serials are unique per issuer only, so CRL entries
+ * count for their issuer alone; serials from stack config count whatever the issuer.
+ */
+export interface RevocationList {
+    /** Serials revoked in stack config (`revokedSerials`). */
+    readonly anyIssuer: RevokedSerials;
+    /** Serials revoked by a CRL, by `issuerId` of the CA that signed it. */
+    readonly byIssuer: Readonly<Record<string, RevokedSerials>>;
+}
+
+/**
+ * Partner names, by `issuerId` (every certificate of a partner's own CA) or by
+ * `issuerId/serial` (one certificate our CA issued).
+ */
+export type PartnerNames = Readonly<Record<string, string>>;
+
+/** What the authorizer answers, and why. */
+export interface Decision {
+    readonly effect: "Allow" | "Deny";
+    readonly reason: string;
+    /** The partner the certificate belongs to, when it could be read. */
+    readonly partner?: string;
+    /** The certificate's normalised serial, when it could be read. */
+    readonly serial?: string;
+}
+
+/**
+ * A serial as hex digits, upper case, without separators or leading zeros: "0a:1B" and "A1B"
+ * are the same serial. API Gateway, OpenSSL and config spell serials differently. Undefined
+ * when it is not hex.
+ */
+export function normaliseSerial(serial: string): string | undefined {
+    const hex = serial.trim().replace(/^0x/i, "").replace(/[\s:]/g, "").toUpperCase();
+    if (!/^[0-9A-F]+$/.test(hex)) {
+        return undefined;
+    }
+    return hex.replace(/^0+(?=.)/, "");
+}
+
+/**
+ * A short id of an issuer's distinguished name as Node.js prints it (`X509Certificate.issuer` of
+ * a client certificate, `.subject` of its CA): both sides print the same DER the same way.
+ */
+export function issuerId(distinguishedName: string): string {
+    return createHash("sha256").update(distinguishedName).digest("hex").slice(0, 16);
+}
+
+/** The key of one certificate in `PartnerNames`. */
+export function certificateKey(issuer: string, serial: string): string {
+    return `${issuer}/${serial}`;
+}
+
+function commonNameOf(distinguishedName: string): string | undefined {
+    return /^CN=(.+)$/m.exec(distinguishedName)?.[1].trim();
+}
+
+/**
+ * Allows a client certificate unless it is revoked, fails closed otherwise: no certificate, a
+ * PEM that does not parse, no readable list (`list` undefined) or a certificate outside its
+ * validity is a Deny.
+ */
+export function decide(clientCertPem: string | null | undefined, list: RevocationList | undefined, names: PartnerNames, now: Date): Decision {
+    if (!clientCertPem) {
+        return { effect: "Deny", reason: "no client certificate" };
+    }
+    let certificate: X509Certificate;
+    try {
+        certificate = new X509Certificate(clientCertPem);
+    } catch {
+        return { effect: "Deny", reason: "the client certificate does not parse" };
+    }
+    const serial = normaliseSerial(certificate.serialNumber) ?? certificate.serialNumber;
+    const issuer = issuerId(certificate.issuer);
+    const partner = names[certificateKey(issuer, serial)] ?? names[issuer] ?? commonNameOf(certificate.subject) ?? "unknown";
+    const known = { partner, serial };
+    if (list === undefined) {
+        return { effect: "Deny", reason: "the revocation list is missing or unreadable", ...known };
+    }
+    if (now < new Date(certificate.validFrom) || now > new Date(certificate.validTo)) {
+        return { effect: "Deny", reason: `the certificate is valid from ${certificate.validFrom} to ${certificate.validTo} only`, ...known };
+    }
+    const revoked = list.byIssuer[issuer]?.[serial] ?? list.anyIssuer[serial];
+    if (revoked !== undefined) {
+        return { effect: "Deny", reason: `revoked: ${revoked}`, ...known };
+    }
+    return { effect: "Allow", reason: "not revoked", ...known };
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+    return typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
+}
+
+/** Reads the list from its JSON; throws when it is missing or not a `RevocationList`. */
+export function parseRevocationList(json: string | undefined): RevocationList {
+    if (json === undefined) {
+        throw new Error("no revocation list is set");
+    }
+    const value: unknown = JSON.parse(json);
+    const list = value as Partial<RevocationList> | null;
+    const byIssuer = list?.byIssuer as unknown;
+    if (!isStringRecord(list?.anyIssuer) || typeof byIssuer !== "object" || byIssuer === null || !Object.values(byIssuer).every(isStringRecord)) {
+        throw new Error("the revocation list is not {anyIssuer: {serial: reason}, byIssuer: {issuer: {serial: reason}}}");
+    }
+    return list as RevocationList;
+}
+
+/** Reads partner names from their JSON; throws when they are missing or not names by key. */
+export function parsePartnerNames(json: string | undefined): PartnerNames {
+    const value: unknown = JSON.parse(json ?? "null");
+    if (!isStringRecord(value)) {
+        throw new Error("partner names are not {key: name}");
+    }
+    return value;
+}

@@ -1,0 +1,130 @@
+import { strict as assert } from "node:assert";
+import { X509Certificate } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
+import { AuthorizerEnvironment, createAuthorizer } from "../handlers/authorizer";
+import { certificateKey, issuerId, normaliseSerial } from "../handlers/revocation";
+import { bundleHandler } from "../components/lambdacode";
+import { Issued, makeCa, makeLeaf } from "./certs";
+
+const methodArn = "arn:aws:execute-api:eu-west-1:123456789012:abc123/v1/GET/customer/42";
+
+/** A REQUEST authorizer event as API Gateway sends it over mutual TLS. */
+function event(clientCert: Issued | undefined | { pem: string; serial: string }): APIGatewayRequestAuthorizerEvent {
+    const pem = clientCert?.pem;
+    const serialNumber = clientCert === undefined ? undefined
+        : "serial" in clientCert ? clientCert.serial : new X509Certificate(clientCert.pem).serialNumber.match(/../g)?.join(":");
+    return {
+        type: "REQUEST",
+        methodArn,
+        requestContext: { identity: { clientCert: pem === undefined ? null : { clientCertPem: pem, serialNumber, subjectDN: "", issuerDN: "", validity: { notBefore: "", notAfter: "" } } } },
+    } as unknown as APIGatewayRequestAuthorizerEvent;
+}
+
+function effectOf(result: APIGatewayAuthorizerResult): string {
+    const [statement] = result.policyDocument.Statement as { Effect: string; Resource: string }[];
+    assert.equal(statement.Resource, methodArn);
+    return statement.Effect;
+}
+
+describe("revocation authorizer", () => {
+    let acme: Issued;
+    let initech: Issued;
+    let env: AuthorizerEnvironment;
+    before(async () => {
+        const ca = await makeCa("CN=Example partner issuing CA, O=Example");
+        acme = await makeLeaf("CN=acme.partners.example.com", ca);
+        initech = await makeLeaf("CN=initech", ca);
+        const serial = (issued: Issued) => normaliseSerial(new X509Certificate(issued.pem).serialNumber) as string;
+        const issuer = issuerId(new X509Certificate(acme.pem).issuer);
+        env = {
+            REVOKED_SERIALS: JSON.stringify({ anyIssuer: { [serial(initech)]: "offboarded" }, byIssuer: {} }),
+            PARTNER_NAMES: JSON.stringify({ [certificateKey(issuer, serial(acme))]: "acme-bank", [certificateKey(issuer, serial(initech))]: "initech" }),
+            DECISION_CACHE_SECONDS: "60",
+        };
+    });
+
+    it("allows a partner whose certificate is not revoked, and passes its name and serial in the context", async () => {
+        const result = await createAuthorizer({ env, log: () => undefined })(event(acme));
+        assert.equal(effectOf(result), "Allow");
+        assert.equal(result.principalId, "acme-bank");
+        assert.equal(result.context?.partner, "acme-bank");
+        assert.equal(result.context?.serial, normaliseSerial(new X509Certificate(acme.pem).serialNumber));
+    });
+
+    it("denies a revoked certificate, which API Gateway answers with 403, and logs why", async () => {
+        const lines: string[] = [];
+        const result = await createAuthorizer({ env, log: (line) => lines.push(line) })(event(initech));
+        assert.equal(effectOf(result), "Deny");
+        assert.equal(result.context?.reason, "revoked: offboarded");
+        assert.equal(JSON.parse(lines[0]).reason, "revoked: offboarded");
+    });
+
+    it("denies a request without a client certificate", async () => {
+        const result = await createAuthorizer({ env, log: () => undefined })(event(undefined));
+        assert.equal(effectOf(result), "Deny");
+        assert.equal(result.principalId, "anonymous");
+        assert.equal(result.context?.reason, "no client certificate");
+    });
+
+    it("denies every call when its lists are missing or do not parse", async () => {
+        for (const broken of [{}, { ...env, REVOKED_SERIALS: "{" }, { ...env, PARTNER_NAMES: "[]" }]) {
+            const lines: string[] = [];
+            const authorize = createAuthorizer({ env: broken, log: (line) => lines.push(line) });
+            assert.equal(effectOf(await authorize(event(acme))), "Deny");
+            assert.match(lines[0], /every call is denied/);
+        }
+    });
+
+    it("reuses a decision for the same serial until the cache time has passed", async () => {
+        let now = new Date();
+        const lines: string[] = [];
+        const authorize = createAuthorizer({ env, now: () => now, log: (line) => lines.push(line) });
+        await authorize(event(acme));
+        await authorize(event(acme));
+        assert.equal(lines.length, 1, "the second call came from the cache");
+        now = new Date(now.getTime() + 61_000);
+        await authorize(event(acme));
+        assert.equal(lines.length, 2, "after 60 s the authorizer decides again");
+    });
+
+    it("decides again when the same serial comes with another certificate, and caches nothing at 0 seconds", async () => {
+        const lines: string[] = [];
+        const authorize = createAuthorizer({ env, log: (line) => lines.push(line) });
+        const serial = new X509Certificate(acme.pem).serialNumber;
+        await authorize(event({ pem: acme.pem, serial }));
+        assert.equal(effectOf(await authorize(event({ pem: initech.pem, serial }))), "Deny");
+        assert.equal(lines.length, 2);
+
+        const uncached: string[] = [];
+        const noCache = createAuthorizer({ env: { ...env, DECISION_CACHE_SECONDS: "0" }, log: (line) => uncached.push(line) });
+        await noCache(event(acme));
+        await noCache(event(acme));
+        assert.equal(uncached.length, 2);
+    });
+
+    it("runs from its bundle with the list in its environment, as Lambda runs it", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "authorizer-"));
+        const file = path.join(dir, "index.js");
+        fs.writeFileSync(file, bundleHandler(path.join(__dirname, "..", "handlers", "authorizer.ts")));
+        const saved = { ...process.env };
+        const log = console.log;
+        Object.assign(process.env, env);
+        console.log = () => undefined;
+        try {
+            const { handler } = require(file) as { handler: ReturnType<typeof createAuthorizer> };
+            assert.equal(effectOf(await handler(event(acme))), "Allow");
+            assert.equal(effectOf(await handler(event(initech))), "Deny");
+        } finally {
+            console.log = log;
+            for (const key of Object.keys(env)) {
+                if (saved[key] === undefined) {
+                    delete process.env[key];
+                }
+            }
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});

@@ -1,0 +1,100 @@
+import { strict as assert } from "node:assert";
+import { X509Certificate } from "node:crypto";
+import { certificateKey, decide, issuerId, normaliseSerial, parsePartnerNames, parseRevocationList, RevocationList } from "../handlers/revocation";
+import { daysFrom, Issued, makeCa, makeLeaf } from "./certs";
+
+const empty: RevocationList = { anyIssuer: {}, byIssuer: {} };
+const serialOf = (issued: Issued) => normaliseSerial(new X509Certificate(issued.pem).serialNumber) as string;
+const issuerOf = (issued: Issued) => issuerId(new X509Certificate(issued.pem).issuer);
+
+describe("revocation decision", () => {
+    let ca: Issued;
+    let otherCa: Issued;
+    let acme: Issued;
+    let globex: Issued;
+    before(async () => {
+        ca = await makeCa("CN=Example partner issuing CA, O=Example");
+        otherCa = await makeCa("CN=Globex Partner CA, O=Globex");
+        acme = await makeLeaf("CN=acme.partners.example.com, O=Acme", ca);
+        globex = await makeLeaf("CN=globex-client, O=Globex", otherCa);
+    });
+
+    describe("normaliseSerial", () => {
+        it("reads serials the way API Gateway, OpenSSL and config spell them as the same serial", () => {
+            for (const spelling of ["0a:1b:2c", "0A1B2C", "a1b2c", "0x0A1B2C", " 0A 1B 2C ", "000a1b2c"]) {
+                assert.equal(normaliseSerial(spelling), "A1B2C", spelling);
+            }
+        });
+
+        it("keeps a zero serial as 0 and refuses what is not hex", () => {
+            assert.equal(normaliseSerial("00"), "0");
+            assert.equal(normaliseSerial("12-34"), undefined);
+            assert.equal(normaliseSerial("xyz"), undefined);
+            assert.equal(normaliseSerial(""), undefined);
+        });
+    });
+
+    it("allows a certificate that is not revoked, naming the partner it was issued to", () => {
+        const names = { [certificateKey(issuerOf(acme), serialOf(acme))]: "acme-bank" };
+        assert.deepEqual(decide(acme.pem, empty, names, new Date()), { effect: "Allow", reason: "not revoked", partner: "acme-bank", serial: serialOf(acme) });
+    });
+
+    it("names every certificate of a partner's own CA after that partner, and falls back to the common name", () => {
+        const names = { [issuerOf(globex)]: "globex" };
+        assert.equal(decide(globex.pem, empty, names, new Date()).partner, "globex");
+        assert.equal(decide(acme.pem, empty, names, new Date()).partner, "acme.partners.example.com");
+    });
+
+    it("denies a serial revoked in stack config, whatever its issuer, with the reason", () => {
+        const list = { anyIssuer: { [serialOf(acme)]: "key leaked, SEC-1" }, byIssuer: {} };
+        const decision = decide(acme.pem, list, {}, new Date());
+        assert.equal(decision.effect, "Deny");
+        assert.equal(decision.reason, "revoked: key leaked, SEC-1");
+        assert.equal(decision.serial, serialOf(acme));
+    });
+
+    it("denies a serial a CRL revoked only for certificates of that CRL's issuer", () => {
+        const list = { anyIssuer: {}, byIssuer: { [issuerOf(globex)]: { [serialOf(globex)]: "keyCompromise (CRL)", [serialOf(acme)]: "keyCompromise (CRL)" } } };
+        assert.equal(decide(globex.pem, list, {}, new Date()).effect, "Deny");
+        assert.equal(decide(acme.pem, list, {}, new Date()).effect, "Allow", "the same serial from another issuer is another certificate");
+    });
+
+    it("denies a request without a certificate", () => {
+        for (const missing of [undefined, null, ""]) {
+            assert.deepEqual(decide(missing, empty, {}, new Date()), { effect: "Deny", reason: "no client certificate" });
+        }
+    });
+
+    it("denies a certificate whose PEM does not parse", () => {
+        const broken = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+        assert.deepEqual(decide(broken, empty, {}, new Date()), { effect: "Deny", reason: "the client certificate does not parse" });
+    });
+
+    it("denies every certificate when the revocation list is unreadable", () => {
+        const decision = decide(acme.pem, undefined, {}, new Date());
+        assert.equal(decision.effect, "Deny");
+        assert.equal(decision.reason, "the revocation list is missing or unreadable");
+    });
+
+    it("denies a certificate outside its validity", () => {
+        const decision = decide(acme.pem, empty, {}, daysFrom(new Date(), 400));
+        assert.equal(decision.effect, "Deny");
+        assert.match(decision.reason, /^the certificate is valid from .* to .* only$/);
+    });
+
+    describe("reading the lists", () => {
+        it("reads a revocation list and partner names from their JSON", () => {
+            const list = { anyIssuer: { A1: "lost" }, byIssuer: { abc: { FF: "keyCompromise (CRL)" } } };
+            assert.deepEqual(parseRevocationList(JSON.stringify(list)), list);
+            assert.deepEqual(parsePartnerNames('{"abc":"globex"}'), { abc: "globex" });
+        });
+
+        it("throws on a missing, malformed or mistyped list, so that the authorizer fails closed", () => {
+            assert.throws(() => parseRevocationList(undefined), /no revocation list is set/);
+            assert.throws(() => parseRevocationList("{not json"), SyntaxError);
+            assert.throws(() => parseRevocationList('{"anyIssuer":{"A1":1},"byIssuer":{}}'), /is not \{anyIssuer/);
+            assert.throws(() => parseRevocationList('{"anyIssuer":{},"byIssuer":{"abc":"A1"}}'), /is not \{anyIssuer/);
+            assert.throws(() => parsePartnerNames('["globex"]'), /partner names are not/);
+        });
+    });
+});
