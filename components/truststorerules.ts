@@ -82,7 +82,8 @@ class Cert {
     readonly notAfter: Date;
     #key: KeyObject | null | undefined;
 
-    constructor(der: Buffer<ArrayBuffer>, readonly block: number) {
+    /** `block` is the certificate's block number in a bundle; none for a client certificate. */
+    constructor(der: Buffer<ArrayBuffer>, readonly block?: number) {
         this.parsed = new x509.X509Certificate(der);
         this.native = new NativeCertificate(der);
         this.fingerprint = this.native.fingerprint256;
@@ -92,9 +93,9 @@ class Cert {
         this.notAfter = this.parsed.notAfter;
     }
 
-    /** Subject DN, or the block for a certificate with an empty subject. */
+    /** Subject DN, or where the certificate is when its subject is empty. */
     get label(): string {
-        return this.subject || `block #${this.block}`;
+        return this.subject || (this.block === undefined ? "(empty subject)" : `block #${this.block}`);
     }
 
     /** The public key for verifying what this certificate signed; null when unusable. */
@@ -400,14 +401,14 @@ export async function checkTruststore(pem: string, options: CheckOptions = {}): 
     findings.push(...read.findings);
 
     const unique: Cert[] = [];
-    const firstBlock = new Map<string, number>();
+    const first = new Map<string, Cert>();
     for (const cert of read.certs) {
-        const seen = firstBlock.get(cert.fingerprint);
+        const seen = first.get(cert.fingerprint);
         if (seen === undefined) {
-            firstBlock.set(cert.fingerprint, cert.block);
+            first.set(cert.fingerprint, cert);
             unique.push(cert);
         } else {
-            findings.push(warning("duplicate-certificate", cert.label, `block #${cert.block} repeats block #${seen}; remove the copy (the bundle writer keeps one)`));
+            findings.push(warning("duplicate-certificate", cert.label, `block #${cert.block} repeats block #${seen.block}; remove the copy (the bundle writer keeps one)`));
         }
     }
 
@@ -560,7 +561,7 @@ class Verifier implements ClientVerifier {
         let cert = this.#clients.get(digest);
         if (!cert) {
             try {
-                cert = new Cert(der, 1);
+                cert = new Cert(der);
             } catch {
                 return "client certificate is not a readable X.509 certificate";
             }
