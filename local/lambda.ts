@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
+import { Writable } from "node:stream";
 import * as vm from "node:vm";
 import type { FunctionModel } from "./model";
 
@@ -79,11 +80,23 @@ function lambdaEnvironment(model: FunctionModel, dir: string): Record<string, st
     };
 }
 
+/** A console whose every line goes to `log`, as Lambda sends a function's output to its log group. */
+function functionConsole(log: (line: string) => void): Console {
+    const stream = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+            chunk.toString("utf8").split("\n").filter((line) => line !== "").forEach(log);
+            done();
+        },
+    });
+    return new console.Console({ stdout: stream, stderr: stream });
+}
+
 /**
  * Writes the function's archive under `dir`, evaluates its handler module (CommonJS, as the
- * bundler emits it) and returns a function that invokes it with Lambda's timeout.
+ * bundler emits it) and returns a function that invokes it with Lambda's timeout. What the
+ * function prints goes to `log`, line by line.
  */
-export async function loadFunction(model: FunctionModel, into: string): Promise<LocalFunction> {
+export async function loadFunction(model: FunctionModel, into: string, log: (line: string) => void = () => undefined): Promise<LocalFunction> {
     const dir = path.resolve(into);
     await writeArchive(model, dir);
     const dot = model.handler.lastIndexOf(".");
@@ -96,8 +109,8 @@ export async function loadFunction(model: FunctionModel, into: string): Promise<
     const ownProcess = Object.create(process, { env: { value: env, enumerable: true, writable: true } });
     const module = { exports: {} as Record<string, unknown> };
     try {
-        const evaluate = vm.compileFunction(await fs.promises.readFile(file, "utf8"), ["exports", "require", "module", "__filename", "__dirname", "process"], { filename: file });
-        evaluate(module.exports, createRequire(file), module, file, path.dirname(file), ownProcess);
+        const evaluate = vm.compileFunction(await fs.promises.readFile(file, "utf8"), ["exports", "require", "module", "__filename", "__dirname", "process", "console"], { filename: file });
+        evaluate(module.exports, createRequire(file), module, file, path.dirname(file), ownProcess, functionConsole(log));
     } catch (cause) {
         throw new FunctionError(model.functionName, `loading ${model.handler} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
     }

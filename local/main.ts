@@ -140,6 +140,7 @@ export async function main(argv: readonly string[], io: LocalIo = processIo): Pr
             port,
             log: (line) => io.out(`gateway: ${line}`),
             accessLog: isSmoke ? undefined : (line) => io.out(`access: ${line}`),
+            functionLog: isSmoke ? undefined : (name, line) => io.out(`lambda ${name}: ${line}`),
         });
         describeStart(run, io);
         if (isSmoke) {

@@ -27,6 +27,8 @@ export interface LocalOptions {
     readonly log?: (line: string) => void;
     /** Access log lines in the stage's format. */
     readonly accessLog?: (line: string) => void;
+    /** What the Lambda functions print, a line at a time. */
+    readonly functionLog?: (functionName: string, line: string) => void;
 }
 
 /** A certificate and key file pair; the key file is mode 0600. */
@@ -136,7 +138,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRun> 
     const functionsDir = freshDir(path.join(dir, "functions"));
     const functions = new Map<string, LocalFunction>();
     for (const fn of domain.functions) {
-        functions.set(fn.resourceName, await loadFunction(fn, path.join(functionsDir, fn.resourceName)));
+        const log = options.functionLog;
+        functions.set(fn.resourceName, await loadFunction(fn, path.join(functionsDir, fn.resourceName), log && ((line) => log(fn.functionName, line))));
     }
 
     const port = options.port ?? 8443;

@@ -1,0 +1,339 @@
+// Local mode end to end, driven by real clients: Node's https, curl and openssl s_client. Each
+// suite starts the gateway on a free port of 127.0.0.1 and stops it in `after`.
+import { strict as assert } from "node:assert";
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { createPrivateKey, webcrypto, X509Certificate } from "node:crypto";
+import * as fs from "node:fs";
+import * as https from "node:https";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { SecureVersion } from "node:tls";
+import type { LocalRun } from "../local/start";
+import { daysFrom, Issued, makeCa, makeLeaf } from "./certs";
+import { x509 } from "../components/x509";
+
+interface Reply {
+    readonly status?: number;
+    readonly body?: string;
+    readonly error?: NodeJS.ErrnoException;
+}
+
+interface Credentials {
+    readonly cert?: string;
+    readonly key?: string;
+}
+
+/** One GET over a fresh connection, with the domain as SNI and Host; never rejects. */
+function get(run: LocalRun, urlPath: string, credentials: Credentials = {}, tls: { minVersion?: SecureVersion; maxVersion?: SecureVersion; ciphers?: string } = {}): Promise<Reply> {
+    return new Promise((resolve) => {
+        const request = https.request({
+            host: "127.0.0.1",
+            port: run.port,
+            servername: run.domain.domainName,
+            path: urlPath,
+            headers: { host: run.domain.domainName },
+            ca: fs.readFileSync(run.serverCaFile),
+            ...credentials,
+            ...tls,
+            agent: false,
+            timeout: 5_000,
+        }, (response) => {
+            let body = "";
+            response.setEncoding("utf8");
+            response.on("data", (chunk: string) => {
+                body += chunk;
+            });
+            response.on("end", () => resolve({ status: response.statusCode, body }));
+        });
+        request.on("timeout", () => request.destroy(new Error("timed out")));
+        request.on("error", (error: NodeJS.ErrnoException) => resolve({ error }));
+        request.end();
+    });
+}
+
+function partnerFiles(run: LocalRun, name: string): { cert: string; key: string } {
+    const partner = run.partners.find((p) => p.name === name);
+    assert.ok(partner, `partner ${name} has files`);
+    return { cert: fs.readFileSync(partner.certFile, "utf8"), key: fs.readFileSync(partner.keyFile, "utf8") };
+}
+
+async function keyPem(issued: Issued): Promise<string> {
+    const pkcs8 = await (webcrypto.subtle as SubtleCrypto).exportKey("pkcs8", issued.key.pair.privateKey);
+    return createPrivateKey({ key: Buffer.from(pkcs8), format: "der", type: "pkcs8" }).export({ type: "pkcs8", format: "pem" }).toString();
+}
+
+/** The CA that issued a partner's certificate, with its key, from what the program declared. */
+async function issuingCaOf(run: LocalRun, partnerCertPem: string): Promise<Issued> {
+    const signed = run.resources.find((r) => r.type === "tls:index/locallySignedCert:LocallySignedCert" && r.outputs.certPem === partnerCertPem);
+    assert.ok(signed, "the partner's certificate is a captured tls.LocallySignedCert");
+    const der = createPrivateKey(signed.inputs.caPrivateKeyPem).export({ type: "pkcs8", format: "der" });
+    const privateKey = await (webcrypto.subtle as SubtleCrypto).importKey("pkcs8", der, { name: "ECDSA", namedCurve: "P-256" }, true, ["sign"]);
+    const cert = new x509.X509Certificate(signed.inputs.caCertPem);
+    return { cert, key: { kind: "p256", pair: { privateKey, publicKey: await cert.publicKey.export() } }, pem: signed.inputs.caCertPem };
+}
+
+function has(binary: string): boolean {
+    return spawnSync(binary, ["version"], { stdio: "ignore" }).error === undefined;
+}
+
+/** Runs a command with `input` on stdin; resolves with its exit code and both outputs, killed after 10 s. */
+function run(command: string, args: readonly string[], input = ""): Promise<{ code: number | null; out: string }> {
+    return new Promise((resolve) => {
+        const child: ChildProcess = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] });
+        let out = "";
+        child.stdout?.on("data", (chunk) => (out += chunk));
+        child.stderr?.on("data", (chunk) => (out += chunk));
+        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+        child.on("close", (code) => {
+            clearTimeout(timer);
+            resolve({ code, out });
+        });
+        child.stdin?.end(input);
+    });
+}
+
+const hasCurl = has("curl");
+const hasOpenssl = has("openssl");
+
+describe("local mode, end to end on the dev stack", function () {
+    this.timeout(30_000);
+    let local: LocalRun;
+    let dir: string;
+    let acme: { cert: string; key: string };
+    let customerPath: string;
+
+    before(async () => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-e2e-"));
+        const { startLocal } = await import("../local/start");
+        local = await startLocal({ stack: "dev", port: 0, dir });
+        acme = partnerFiles(local, "acme-bank");
+        customerPath = `/${local.domain.mappings[0].basePath.join("/")}/customer/42`;
+    });
+
+    after(async () => {
+        await local?.stop();
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    describe("with Node's https", () => {
+        it("answers a trusted partner with 200 and the customer, naming the partner", async () => {
+            const reply = await get(local, customerPath, acme);
+            assert.equal(reply.status, 200, reply.error?.message ?? reply.body);
+            const customer = JSON.parse(reply.body ?? "");
+            assert.equal(customer.id, "42");
+            assert.match(customer.partner, /acme-bank/);
+        });
+
+        it("fails the handshake of a client without a certificate", async () => {
+            const reply = await get(local, customerPath);
+            assert.equal(reply.status, undefined, `answered ${reply.status} ${reply.body}`);
+            assert.match(String(reply.error?.code), /ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED|EPROTO|ECONNRESET/);
+        });
+
+        it("answers a fresh self-signed certificate with 403 Forbidden", async () => {
+            const reply = await get(local, customerPath, { cert: fs.readFileSync(local.untrusted.certFile, "utf8"), key: fs.readFileSync(local.untrusted.keyFile, "utf8") });
+            assert.equal(reply.status, 403);
+            assert.deepEqual(JSON.parse(reply.body ?? ""), { message: "Forbidden" });
+        });
+
+        it("answers a certificate from a CA outside the truststore with 403 Forbidden", async () => {
+            const otherCa = await makeCa("CN=Some Other Partner CA, O=Elsewhere");
+            const leaf = await makeLeaf("CN=acme-bank.partners.example.com, O=Acme Bank", otherCa);
+            const reply = await get(local, customerPath, { cert: leaf.pem, key: await keyPem(leaf) });
+            assert.equal(reply.status, 403);
+            assert.deepEqual(JSON.parse(reply.body ?? ""), { message: "Forbidden" });
+        });
+
+        it("answers an expired certificate from the stack's own issuing CA with 403, and a valid one from it with 200", async () => {
+            const issuer = await issuingCaOf(local, acme.cert);
+            const now = new Date();
+            const expired = await makeLeaf("CN=acme-bank.partners.example.com, O=Acme Bank", issuer, { notBefore: daysFrom(now, -30), notAfter: daysFrom(now, -1) });
+            const valid = await makeLeaf("CN=acme-bank.partners.example.com, O=Acme Bank", issuer);
+            const refused = await get(local, customerPath, { cert: expired.pem, key: await keyPem(expired) });
+            const accepted = await get(local, customerPath, { cert: valid.pem, key: await keyPem(valid) });
+            assert.equal(refused.status, 403);
+            assert.deepEqual(JSON.parse(refused.body ?? ""), { message: "Forbidden" });
+            assert.equal(accepted.status, 200, accepted.body);
+        });
+
+        it("refuses TLS 1.1 in the handshake, even with a trusted certificate", async () => {
+            const reply = await get(local, customerPath, acme, { minVersion: "TLSv1.1", maxVersion: "TLSv1.1", ciphers: "DEFAULT@SECLEVEL=0" });
+            assert.equal(reply.status, undefined);
+            assert.match(String(reply.error?.message), /protocol version|unsupported protocol/i);
+        });
+
+        it("answers a path outside every base-path mapping with 403 Forbidden", async () => {
+            const reply = await get(local, "/not-mapped/customer/42", acme);
+            assert.equal(reply.status, 403);
+            assert.deepEqual(JSON.parse(reply.body ?? ""), { message: "Forbidden" });
+        });
+
+        it("answers an unknown resource under the base path with 403 Missing Authentication Token", async () => {
+            const base = local.domain.mappings[0].basePath.join("/");
+            const unknown = await get(local, `/${base}/orders/42`, acme);
+            const wrongMethod = await new Promise<number | undefined>((resolve) => {
+                const request = https.request({
+                    host: "127.0.0.1", port: local.port, servername: local.domain.domainName, path: customerPath, method: "DELETE",
+                    ca: fs.readFileSync(local.serverCaFile), ...acme, agent: false,
+                }, (response) => {
+                    response.resume();
+                    resolve(response.statusCode);
+                });
+                request.on("error", () => resolve(undefined));
+                request.end();
+            });
+            assert.equal(unknown.status, 403);
+            assert.deepEqual(JSON.parse(unknown.body ?? ""), { message: "Missing Authentication Token" });
+            assert.equal(wrongMethod, 403);
+        });
+    });
+
+    describe("with curl", () => {
+        const curlIt = hasCurl ? it : it.skip;
+        const note = hasCurl ? "" : " [skipped: curl is not installed]";
+        const curl = (...args: string[]) => run("curl", ["-sS", "--max-time", "8", "--resolve", `${local.domain.domainName}:${local.port}:127.0.0.1`,
+            "--cacert", local.serverCaFile, "-w", "\n%{http_code}", ...args, `https://${local.domain.domainName}:${local.port}${customerPath}`]);
+
+        curlIt(`gets 200 with the partner's certificate and key files${note}`, async () => {
+            const partner = local.partners.find((p) => p.name === "acme-bank");
+            const { code, out } = await curl("--cert", String(partner?.certFile), "--key", String(partner?.keyFile));
+            assert.equal(code, 0, out);
+            assert.match(out, /"partner":"[^"]*acme-bank/);
+            assert.match(out, /\n200$/);
+        });
+
+        curlIt(`fails without a certificate${note}`, async () => {
+            const { code, out } = await curl();
+            assert.notEqual(code, 0, out);
+            assert.match(out, /alert certificate required|handshake failure/);
+        });
+
+        curlIt(`gets 403 with the untrusted self-signed certificate${note}`, async () => {
+            const { code, out } = await curl("--cert", local.untrusted.certFile, "--key", local.untrusted.keyFile);
+            assert.equal(code, 0, out);
+            assert.match(out, /\{"message":"Forbidden"\}\n403$/);
+        });
+
+        curlIt(`fails over TLS 1.1${note}`, async () => {
+            const partner = local.partners.find((p) => p.name === "acme-bank");
+            const { code, out } = await curl("--tlsv1.1", "--tls-max", "1.1", "--ciphers", "DEFAULT@SECLEVEL=0", "--cert", String(partner?.certFile), "--key", String(partner?.keyFile));
+            assert.notEqual(code, 0, out);
+            assert.match(out, /protocol version|unsupported protocol/i);
+        });
+    });
+
+    describe("with openssl s_client", () => {
+        const opensslIt = hasOpenssl ? it : it.skip;
+        const note = hasOpenssl ? "" : " [skipped: openssl is not installed]";
+        const request = () => `GET ${customerPath} HTTP/1.1\r\nHost: ${local.domain.domainName}\r\nConnection: close\r\n\r\n`;
+        const sClient = (...args: string[]) => run("openssl", ["s_client", "-connect", `127.0.0.1:${local.port}`, "-servername", local.domain.domainName,
+            "-CAfile", local.serverCaFile, "-verify_return_error", "-ign_eof", ...args], request());
+
+        opensslIt(`completes the handshake with the partner's certificate and gets 200${note}`, async () => {
+            const partner = local.partners.find((p) => p.name === "acme-bank");
+            const { out } = await sClient("-cert", String(partner?.certFile), "-key", String(partner?.keyFile));
+            assert.match(out, /Verify return code: 0 \(ok\)/);
+            assert.match(out, /HTTP\/1\.1 200 OK/);
+        });
+
+        opensslIt(`is told a certificate is required when it sends none${note}`, async () => {
+            const { out } = await sClient();
+            assert.match(out, /alert certificate required|alert handshake failure/);
+            assert.doesNotMatch(out, /HTTP\/1\.1 200/);
+        });
+
+        opensslIt(`is refused TLS 1.1 with a protocol version alert${note}`, async () => {
+            const partner = local.partners.find((p) => p.name === "acme-bank");
+            const { code, out } = await sClient("-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0", "-cert", String(partner?.certFile), "-key", String(partner?.keyFile));
+            assert.notEqual(code, 0);
+            assert.match(out, /alert protocol version/);
+        });
+    });
+
+    describe("its files", () => {
+        it("hold exactly the truststore object's content, the server CA and the partners' pairs, keys readable by the owner only", () => {
+            const object = local.resources.find((r) => r.type === "aws:s3/bucketObjectv2:BucketObjectv2" && local.domain.truststoreUri.endsWith(`/${r.inputs.key}`));
+            assert.equal(fs.readFileSync(local.truststoreFile, "utf8"), object?.inputs.content);
+            const server = new X509Certificate(fs.readFileSync(local.serverCaFile));
+            assert.equal(server.ca, true);
+            assert.deepEqual(local.partners.map((p) => p.name), ["acme-bank", "initech"]);
+            for (const file of [...local.partners.map((p) => p.keyFile), local.untrusted.keyFile]) {
+                assert.equal(fs.statSync(file).mode & 0o777, 0o600, file);
+            }
+            for (const partner of local.partners) {
+                const cert = new X509Certificate(fs.readFileSync(partner.certFile));
+                assert.ok(cert.checkPrivateKey(createPrivateKey(fs.readFileSync(partner.keyFile))), partner.name);
+            }
+        });
+
+        it("include the deployed function code, written as the archive holds it", async () => {
+            const fn = local.resources.find((r) => r.type === "aws:lambda/function:Function" && r.name === local.domain.functions[0].resourceName);
+            const assets = await fn?.inputs.code.assets;
+            const written = fs.readFileSync(path.join(local.dir, "functions", String(fn?.name), "index.js"), "utf8");
+            assert.equal(written, await assets["index.js"].text);
+        });
+    });
+});
+
+describe("local mode's policy gate", function () {
+    this.timeout(30_000);
+
+    it("refuses a stack whose REST API keeps the execute-api endpoint, naming the policy, before serving anything", async () => {
+        const { startLocal } = await import("../local/start");
+        const { PolicyRefusal } = await import("../local/policygate");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-gate-"));
+        try {
+            await assert.rejects(
+                startLocal({
+                    stack: "dev",
+                    port: 0,
+                    dir,
+                    mutate: (resources) => {
+                        for (const api of resources.filter((r) => r.type === "aws:apigateway/restApi:RestApi")) {
+                            api.inputs.disableExecuteApiEndpoint = false;
+                            api.outputs.disableExecuteApiEndpoint = false;
+                        }
+                    },
+                }),
+                (error: unknown) => {
+                    assert.ok(error instanceof PolicyRefusal, String(error));
+                    assert.ok(error.violations.every((v) => v.enforcementLevel === "mandatory"));
+                    assert.ok(error.violations.some((v) => /execute-api/i.test(`${v.policyName} ${v.message}`)), error.message);
+                    return true;
+                },
+            );
+            assert.deepEqual(fs.readdirSync(dir), [], "nothing was written");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("npm run local -- --smoke, in process", function () {
+    this.timeout(30_000);
+
+    it("starts, passes the four checks with a partner of the stack, stops, and exits 0", async () => {
+        const { main } = await import("../local/main");
+        const lines: string[] = [];
+        const code = await main(["--smoke", "--port", "0"], {
+            out: (line) => lines.push(line),
+            err: (line) => lines.push(`ERR ${line}`),
+            untilInterrupted: () => Promise.reject(new Error("smoke must not wait")),
+        });
+        const output = lines.join("\n");
+        assert.equal(code, 0, output);
+        assert.equal((output.match(/ PASS$/gm) ?? []).length, 4, output);
+        assert.match(output, /smoke passed: 4\/4/);
+    });
+
+    it("exits 2 with one line for an unknown option or stack", async () => {
+        const { main } = await import("../local/main");
+        for (const argv of [["--colour"], ["--stack", "no-such-stack", "--smoke"], ["--port", "99999"]]) {
+            const lines: string[] = [];
+            const code = await main(argv, { out: (line) => lines.push(line), err: (line) => lines.push(line), untilInterrupted: async () => undefined });
+            assert.equal(code, 2, `${argv.join(" ")}: ${lines.join("\n")}`);
+            assert.equal(lines.length, 1, lines.join("\n"));
+            assert.doesNotMatch(lines[0], /\n\s+at /);
+        }
+    });
+});
