@@ -74,7 +74,7 @@ function policyText(domain: DomainModel): string {
 function curl(run: LocalRun, url: string, credentials?: { certFile: string; keyFile: string }): string {
     const resolve = `--resolve ${run.domain.domainName}:${run.port}:127.0.0.1`;
     const auth = credentials ? ` --cert ${shown(credentials.certFile)} --key ${shown(credentials.keyFile)}` : "";
-    return `  curl ${resolve} --cacert ${shown(run.serverCaFile)}${auth} ${url}`;
+    return `  curl -sS -w ' %{http_code}\\n' ${resolve} --cacert ${shown(run.serverCaFile)}${auth} ${url}`;
 }
 
 function describeStart(run: LocalRun, io: LocalIo): void {
