@@ -154,7 +154,7 @@ export function probe(target: Target): Promise<void> {
     });
 }
 
-function describe(outcome: Outcome): string {
+function summarize(outcome: Outcome): string {
     switch (outcome.kind) {
         case "response":
             return `${outcome.status} ${outcome.body.replace(/\s+/g, " ").slice(0, 60)}`;
@@ -167,7 +167,7 @@ function describe(outcome: Outcome): string {
 
 function mustBeRefused(check: string, outcome: Outcome): CheckResult {
     const passed = outcome.kind === "refused" || (outcome.kind === "response" && outcome.status === 403);
-    return { check, expected: "refused: handshake fails or 403", got: describe(outcome), passed };
+    return { check, expected: "refused: handshake fails or 403", got: summarize(outcome), passed };
 }
 
 /** Runs the four checks, one connection each, in order. */
@@ -182,7 +182,7 @@ export async function runChecks(target: Target): Promise<CheckResult[]> {
     results.push({
         check: "partner certificate",
         expected: "2xx",
-        got: describe(partner),
+        got: summarize(partner),
         passed: partner.kind === "response" && partner.status >= 200 && partner.status < 300,
     });
 
@@ -191,7 +191,7 @@ export async function runChecks(target: Target): Promise<CheckResult[]> {
     results.push({
         check: "TLS 1.1",
         expected: "refused in the handshake",
-        got: legacy.kind === "response" || legacy.kind === "server-untrusted" ? `handshake completed with ${legacy.protocol}` : describe(legacy),
+        got: legacy.kind === "response" || legacy.kind === "server-untrusted" ? `handshake completed with ${legacy.protocol}` : summarize(legacy),
         passed: legacy.kind === "refused",
     });
     return results;

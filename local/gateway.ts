@@ -36,6 +36,8 @@ export interface Gateway {
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 3_000;
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+// Authorizer results are keyed by identity-source values, which callers choose: bound them.
+const POLICY_CACHE_LIMIT = 10_000;
 
 /** The TLS settings of an API Gateway security policy. Exported for testing. */
 export function tlsSettings(securityPolicy: string): { minVersion: tls.SecureVersion; ciphers?: string } {
@@ -269,6 +271,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
                 return { refusal: errors.authorizerFailure };
             }
             if (cacheKey !== undefined) {
+                if (policies.size >= POLICY_CACHE_LIMIT) {
+                    policies.delete(policies.keys().next().value as string);
+                }
                 policies.set(cacheKey, { until: Date.now() + authorizer.ttlSeconds * 1000, output });
             }
         }
@@ -286,7 +291,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         }
     };
 
-    /** The method's part: authorizer, validation, integration. Returns the status sent. */
+    /** The method's part: authorizer, validation, integration; returns what was sent. */
     const invokeMethod = async (
         req: http.IncomingMessage, res: http.ServerResponse, stage: StageModel, method: MethodModel,
         path: string, pathParameters: Record<string, string> | null, query: string,

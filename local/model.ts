@@ -131,10 +131,6 @@ class Stack {
     all(t: string): CapturedResource[] {
         return this.resources.filter((r) => r.type === t && r.custom);
     }
-
-    label(r: CapturedResource): string {
-        return `${r.name} (${r.type.split(":").pop()})`;
-    }
 }
 
 function readFunction(r: CapturedResource): FunctionModel {
