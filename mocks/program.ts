@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { awsResource } from "./aws";
-import { loadStackConfig, projectDir, projectName } from "./stackconfig";
+import { loadStackConfig, projectName } from "./stackconfig";
 import { tlsResources } from "./tls";
 
 /** One resource the program declared, as a policy pack or a local gateway sees it. */
@@ -34,7 +34,8 @@ export interface RunOptions {
     readonly preview?: boolean;
 }
 
-const programPath = path.join(projectDir, "index.ts");
+// The program beside this folder: index.ts under ts-node, index.js where both are compiled.
+const programPath = require.resolve(path.resolve(__dirname, "..", "index"));
 
 /** How Pulumi's RPC layer marks a serialized secret: this key with this value (assets use other values). */
 const specialSignatureKey = "4dabf18193072939515e22adb298388d";
@@ -104,7 +105,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
     await pulumi.runtime.setMocks(capturingMocks(stack, config["aws:region"] ?? "us-east-1", resources), projectName, stack, options.preview ?? false);
 
     // The program runs at import; a fresh import runs it again with this config.
-    delete require.cache[require.resolve(programPath)];
+    delete require.cache[programPath];
     let exports: Record<string, unknown> = {};
     try {
         const outputs = await pulumi.runtime.runInPulumiStack(async () => {

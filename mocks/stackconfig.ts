@@ -3,7 +3,22 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 
 export const projectName = "apigw-mtls";
-export const projectDir = path.resolve(__dirname, "..");
+
+/** The nearest folder at or above `from` that holds Pulumi.yaml. */
+function findProjectDir(from: string): string {
+    for (let dir = from; ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) {
+            return dir;
+        }
+        if (dir === path.dirname(dir)) {
+            throw new Error(`no Pulumi.yaml in ${from} or any folder above it`);
+        }
+    }
+}
+
+// Found by Pulumi.yaml rather than by position, so that mocks compiled to another folder
+// (the benchmark runs tsc output) still read the project's stack files.
+export const projectDir = findProjectDir(__dirname);
 
 type ConfigValue = string | number | boolean | object;
 
