@@ -77,14 +77,17 @@ export class CustomerApi extends pulumi.ComponentResource {
             parentId: customer.id,
             pathPart: "{customer-id}",
         }, child);
-        // API Gateway's own result cache keys on identity sources, and none of them tells client
-        // certificates apart: partners would share a decision. The function caches per serial instead.
+        // API Gateway's own result cache keys on identity sources, and none of them surely tells
+        // client certificates apart: partners would share a decision. So it is off, and the function
+        // caches per serial. Off, the identity source only gates the call; the provider cannot leave
+        // it empty (it would default to the Authorization header, which partners do not send), and
+        // every HTTP/1.1 request carries Host.
         this.authorizer = new aws.apigateway.Authorizer(`${name}-authorizer`, {
             restApi: this.api.id,
             type: "REQUEST",
             authorizerUri: args.authorizerFunction.invokeArn,
             authorizerResultTtlInSeconds: 0,
-            identitySource: "",
+            identitySource: "method.request.header.Host",
         }, child);
         new aws.lambda.Permission(`${name}-authorize`, {
             action: "lambda:InvokeFunction",

@@ -441,7 +441,7 @@ describe("components", () => {
             assert.equal(authorizer.inputs.type, "REQUEST");
             assert.equal(authorizer.inputs.authorizerUri, fn.invokeArn);
             assert.equal(authorizer.inputs.authorizerResultTtlInSeconds, 0);
-            assert.equal(authorizer.inputs.identitySource, "", "no identity source: a request without an Authorization header still reaches the authorizer");
+            assert.equal(authorizer.inputs.identitySource, "method.request.header.Host", "a header every request has, not the provider's default Authorization");
             const permission = only(resources, "aws:lambda/permission:Permission", "c-authorize").inputs;
             assert.equal(permission.function, fn.name);
             assert.match(permission.sourceArn, new RegExp(`/authorizers/${authorizer.id}$`));
