@@ -393,7 +393,7 @@ function parseCaGenerations(raw: RawConfig): { caGenerations: number[]; activeCa
             throw new ConfigError(`caGenerations lists generation ${twice} twice; list each CA generation once`);
         }
     }
-    const activeCaGeneration = optionalPositiveInteger(raw, "activeCaGeneration", "(a CA generation)") ?? Math.max(...caGenerations);
+    const activeCaGeneration = optionalPositiveInteger(raw, "activeCaGeneration", "naming one of caGenerations") ?? Math.max(...caGenerations);
     if (!caGenerations.includes(activeCaGeneration)) {
         throw new ConfigError(`activeCaGeneration ${activeCaGeneration} is not one of caGenerations [${caGenerations.join(", ")}]; set it to one of them, or add it to caGenerations`);
     }
@@ -424,13 +424,13 @@ function optionalBoolean(raw: RawConfig, key: string): boolean | undefined {
     return value === "true";
 }
 
-function optionalPositiveInteger(raw: RawConfig, key: string, unit = "days"): number | undefined {
+function optionalPositiveInteger(raw: RawConfig, key: string, what = "of days"): number | undefined {
     const value = raw[key];
     if (value === undefined) {
         return undefined;
     }
     if (!/^\d+$/.test(value.trim()) || Number(value) <= 0) {
-        throw new ConfigError(`${key} "${value}" must be a positive whole number of ${unit}`);
+        throw new ConfigError(`${key} "${value}" must be a positive whole number ${what}`);
     }
     return Number(value);
 }

@@ -88,7 +88,7 @@ export class PartnerPki extends pulumi.ComponentResource {
         const generations = args.caGenerations ?? [1];
         const active = args.activeCaGeneration ?? Math.max(...generations);
         if (!generations.includes(active)) {
-            throw new pulumi.RunError(`activeCaGeneration ${active} is not one of caGenerations [${generations.join(", ")}]`);
+            throw new pulumi.RunError(`activeCaGeneration ${active} is not one of caGenerations [${generations.join(", ")}]; set it to one of them`);
         }
 
         const cas: Record<number, CaGeneration> = {};

@@ -186,6 +186,7 @@ describe("stack config", () => {
             refuses({ caGenerations: "[1, 1.5]" }, /caGenerations \[1,1.5\] must be/);
             refuses({ caGenerations: "[1, 2, 1]" }, /caGenerations lists generation 1 twice/);
             refuses({ caGenerations: "[2]", activeCaGeneration: "1" }, /activeCaGeneration 1 is not one of caGenerations \[2\]; set it to one of them/);
+            refuses({ activeCaGeneration: "two" }, /activeCaGeneration "two" must be a positive whole number naming one of caGenerations/);
         });
 
         it("takes a positive number of days to warn before a certificate expires", () => {
