@@ -94,8 +94,29 @@ export class ProgramFailure extends Error {
 }
 
 /**
+ * Runs `run`, failing with the first promise rejection nobody handles meanwhile. A failed
+ * `apply` (a truststore that breaks the rules, say) surfaces only that way: Pulumi's language
+ * host turns it into a failed deployment, and so does this. Other listeners (a test runner's)
+ * are set aside meanwhile and put back after.
+ */
+async function failOnUnhandledRejection<T>(run: () => Promise<T>): Promise<T> {
+    const others = process.listeners("unhandledRejection");
+    process.removeAllListeners("unhandledRejection");
+    let fail: (reason: unknown) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    process.on("unhandledRejection", fail);
+    try {
+        return await Promise.race([run(), failed]);
+    } finally {
+        process.off("unhandledRejection", fail);
+        others.forEach((listener) => process.on("unhandledRejection", listener));
+    }
+}
+
+/**
  * Runs the real program (index.ts) in this process under Pulumi mocks, with the config of a
- * stack, and returns its outputs and every resource it declared. A config error rejects.
+ * stack, and returns its outputs and every resource it declared. A config error, or any error
+ * while resources are declared, rejects with a `ProgramFailure`.
  */
 export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> {
     const stack = options.stack ?? "dev";
@@ -108,16 +129,30 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
     delete require.cache[programPath];
     let exports: Record<string, unknown> = {};
     try {
-        const outputs = await pulumi.runtime.runInPulumiStack(async () => {
-            exports = require(programPath);
-            return exports;
+        return await failOnUnhandledRejection(async () => {
+            const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+                exports = require(programPath);
+                return exports;
+            });
+            // Resources registered after the last output resolved are in flight until the RPC queue drains.
+            await waitForRegistrations();
+            return { outputs: outputs ?? {}, exports, resources };
         });
-        // Resources registered after the last output resolved are in flight until the RPC queue drains.
-        await waitForRegistrations();
-        return { outputs: outputs ?? {}, exports, resources };
     } catch (error) {
+        forgetAbandonedWork();
         throw new ProgramFailure(error, resources);
     }
+}
+
+/**
+ * A failed run leaves resource promises that never settle. Pulumi's leak check would report
+ * them when the process exits and turn its exit code to 1, though the failure was expected
+ * (a test of bad input, say) and already reported. The run is over: forget them.
+ */
+function forgetAbandonedWork(): void {
+    // Internal state, as `waitForRegistrations` below: the SDK has no public reset.
+    const state: { getStore?: () => { leakCandidates?: Set<unknown> } } = require("@pulumi/pulumi/runtime/state");
+    state.getStore?.().leakCandidates?.clear();
 }
 
 /** Waits until every resource registration the program started has been answered. */

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramFailure, ProgramRun, RunOptions, runProgram } from "../mocks/program";
+import { daysFrom, makeCa } from "./certs";
 import { allOf, only } from "./helpers";
 
 const certificateBlocks = (pem: string) => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
@@ -101,6 +102,25 @@ describe("the program", () => {
             const root = only(run.resources, "tls:index/selfSignedCert:SelfSignedCert");
             assert.equal(root.inputs.validityPeriodHours, 3650 * 24);
             assert.ok(allOf(run.resources, "tls:index/privateKey:PrivateKey").every((k) => k.inputs.ecdsaCurve === "P384"));
+        });
+    });
+
+    describe("with a partner CA that breaks the truststore rules", () => {
+        const file = path.join(__dirname, "..", ".local", "test", "expired-partner-ca.pem");
+        after(() => fs.rmSync(file, { force: true }));
+
+        it("stops the deployment before the bundle is uploaded, naming the finding", async () => {
+            const expired = await makeCa("CN=Expired Partner CA", { notBefore: daysFrom(new Date(), -400), notAfter: daysFrom(new Date(), -1) });
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.writeFileSync(file, expired.pem);
+            const failure = await runProgram({ stack: "dev", config: { partners: [{ name: "expired", caCertFile: file }] } }).then(
+                () => assert.fail("the program accepted the bundle"),
+                (error: unknown) => error,
+            );
+            assert.ok(failure instanceof ProgramFailure);
+            assert.match(failure.message, /truststore bundle breaks API Gateway's rules/);
+            assert.match(failure.message, /error expired CN=Expired Partner CA/);
+            assert.deepEqual(allOf(failure.resources, "aws:s3/bucketObjectv2:BucketObjectv2"), [], "nothing was uploaded");
         });
     });
 
