@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { x509 } from "../components/x509";
+import * as der from "../mocks/der";
 import { certRequest, locallySignedCert, privateKey, selfSignedCert } from "../mocks/tls";
 
 const caUses = ["cert_signing", "crl_signing"];
@@ -100,9 +101,17 @@ describe("tls mocks", () => {
         const key = privateKey({ algorithm: "ECDSA", ecdsaCurve: "P256" });
         for (let i = 0; i < 50; i++) {
             const cert = await selfSignedCert({ privateKeyPem: key.privateKeyPem, subject: { commonName: "serial" }, validityPeriodHours: 1 });
-            const serial = Buffer.from(new x509.X509Certificate(cert.certPem).serialNumber, "hex");
-            assert.equal(serial[0] & 0x80, 0, `serial ${serial.toString("hex")} is negative`);
-            assert.ok(!(serial[0] === 0 && serial.length > 1 && !(serial[1] & 0x80)), `serial ${serial.toString("hex")} has a needless leading zero byte`);
+            // Libraries print the serial's magnitude; the DER INTEGER itself is what must be minimal.
+            const bytes = der.fromPem("CERTIFICATE", cert.certPem);
+            const [, serial] = der.children(bytes, der.children(bytes, der.read(bytes))[0]);
+            const value = der.contents(bytes, serial);
+            assert.equal(value[0] & 0x80, 0, `serial ${value.toString("hex")} is negative`);
+            assert.ok(!(value[0] === 0 && value.length > 1 && !(value[1] & 0x80)), `serial ${value.toString("hex")} has a needless leading zero byte`);
         }
+        const encoded = (hex: string) => der.unsignedInteger(Buffer.from(hex, "hex")).toString("hex");
+        assert.equal(encoded("0092"), "02020092");
+        assert.equal(encoded("000005"), "020105");
+        assert.equal(encoded("80"), "02020080");
+        assert.equal(encoded(""), "020100");
     });
 });

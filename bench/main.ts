@@ -1,0 +1,345 @@
+// `npm run bench [-- --quick] [--only program,rules,local,tests] [--harness compiled,ts-node] [--out file]`:
+// how fast and how far the program, the policy pack, the truststore rules and local mode go.
+// Prints a table and writes bench/results.json. Figures only: nothing here fails on a time.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { compile, Harness, HarnessName, harnesses, isHarnessName, projectDir, run, start } from "./harness";
+import type { LoadCase, LoadResult } from "./load";
+import type { ProgramCase, ProgramResult } from "./programcase";
+import type { RulesCase, RulesResult } from "./rulescase";
+import type { Servers, ServersCase } from "./servers";
+
+const sections = ["program", "rules", "local", "tests"] as const;
+type Section = (typeof sections)[number];
+
+const USAGE = `usage: npm run bench -- [--quick] [--only ${sections.join(",")}] [--harness ${Object.keys(harnesses).join(",")}] [--out <file>]
+
+  --quick     small sizes, ts-node only, no npm test: a smoke run (seconds, not minutes)
+  --only      sections to run (default: all; --quick leaves out tests unless named here)
+  --harness   how program cases run (default: all three; --quick: ts-node)
+  --out       where the JSON goes (default: bench/results.json)`;
+
+interface Options {
+    readonly quick: boolean;
+    readonly only: readonly Section[];
+    readonly harnesses: readonly HarnessName[];
+    readonly out: string;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+    let quick = false;
+    let only: Section[] | undefined;
+    let chosen: HarnessName[] | undefined;
+    let out = path.join(projectDir, "bench", "results.json");
+    for (let i = 0; i < argv.length; i++) {
+        const flag = argv[i];
+        const value = () => {
+            const next = argv[++i];
+            if (next === undefined) {
+                throw new Error(`${flag} needs a value\n${USAGE}`);
+            }
+            return next;
+        };
+        if (flag === "--quick") {
+            quick = true;
+        } else if (flag === "--only") {
+            only = value().split(",").map((name) => {
+                if (!(sections as readonly string[]).includes(name)) {
+                    throw new Error(`--only ${name}: not one of ${sections.join(", ")}`);
+                }
+                return name as Section;
+            });
+        } else if (flag === "--harness") {
+            chosen = value().split(",").map((name) => {
+                if (!isHarnessName(name)) {
+                    throw new Error(`--harness ${name}: not one of ${Object.keys(harnesses).join(", ")}`);
+                }
+                return name;
+            });
+        } else if (flag === "--out") {
+            out = path.resolve(value());
+        } else if (flag === "--help" || flag === "-h") {
+            console.log(USAGE);
+            process.exit(0);
+        } else {
+            throw new Error(`unknown argument ${flag}\n${USAGE}`);
+        }
+    }
+    return {
+        quick,
+        only: only ?? sections.filter((s) => !(quick && s === "tests")),
+        harnesses: chosen ?? (quick ? ["ts-node"] : ["compiled", "compiled+sms", "ts-node"]),
+        out,
+    };
+}
+
+/** Sizes of each section; `--quick` shrinks them to a smoke run. */
+function sizes(quick: boolean) {
+    return quick
+        ? {
+            program: [{ generated: 1, external: 0 }, { generated: 5, external: 0 }, { generated: 0, external: 3 }],
+            rules: [{ certificates: 20, curve: "P256", warmRuns: 1 }] as RulesCase[],
+            local: { rounds: 1, warmup: 5, requests: 20, concurrency: 4, maxSeconds: 20 },
+        }
+        : {
+            program: [1, 10, 100, 1000].map((generated) => ({ generated, external: 0 })).concat([{ generated: 0, external: 999 }]),
+            rules: [{ certificates: 1000, curve: "P256", warmRuns: 3 }, { certificates: 1000, curve: "P384", warmRuns: 3 }] as RulesCase[],
+            local: { rounds: 3, warmup: 50, requests: 600, concurrency: 8, maxSeconds: 30 },
+        };
+}
+
+interface ProgramRow extends ProgramCase, Partial<ProgramResult> {
+    readonly harness: HarnessName;
+}
+
+interface LocalFigures {
+    readonly requests: number;
+    readonly failed: number;
+    readonly failure?: string;
+    readonly perSecond: number;
+    readonly p50Ms: number;
+    readonly p99Ms: number;
+}
+
+interface Results {
+    machine: {
+        cpus: number;
+        cpuModel: string;
+        memoryMb: number;
+        node: string;
+        platform: string;
+        date: string;
+        loadAverageStart: number[];
+        loadAverageEnd?: number[];
+    };
+    options: { quick: boolean; only: readonly Section[]; harnesses: readonly HarnessName[] };
+    harnesses: Record<string, string>;
+    compileMs?: number;
+    program?: ProgramRow[];
+    rules?: (RulesCase & Partial<RulesResult> & { error?: string })[];
+    local?: { stack: string; localStartMs?: number; rounds: number; concurrency: number; bare?: LocalFigures; local?: LocalFigures; ratio?: number; error?: string };
+    tests?: { wallMs: number; exitCode: number | null; summary: string };
+    targets?: { target: string; limit: string; value: string; holds: boolean | null }[];
+}
+
+const caseName = (c: ProgramCase) => (c.external > 0 ? `${c.external} external CAs` : `${c.generated} generated`);
+
+async function programSection(options: Options, results: Results): Promise<void> {
+    results.program = [];
+    for (const harness of options.harnesses.map((name) => harnesses[name])) {
+        for (const spec of sizes(options.quick).program) {
+            log(`program ${caseName(spec)} (${harness.name})`);
+            let row: ProgramRow;
+            try {
+                const result = await run<ProgramResult & { error?: string }>(harness, "programcase", spec, 600_000);
+                row = { harness: harness.name, ...spec, ...result };
+            } catch (error) {
+                row = { harness: harness.name, ...spec, error: error instanceof Error ? error.message.split("\n")[0] : String(error) };
+            }
+            results.program.push(row);
+        }
+    }
+}
+
+async function rulesSection(options: Options, harness: Harness, results: Results): Promise<void> {
+    results.rules = [];
+    for (const spec of sizes(options.quick).rules) {
+        log(`truststore rules, ${spec.certificates} ${spec.curve} CAs`);
+        try {
+            results.rules.push({ ...spec, ...(await run<RulesResult>(harness, "rulescase", spec, 300_000)) });
+        } catch (error) {
+            results.rules.push({ ...spec, error: error instanceof Error ? error.message : String(error) });
+        }
+    }
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+    return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
+}
+
+function figures(runs: readonly LoadResult[]): LocalFigures {
+    const latencies = runs.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
+    const ok = runs.reduce((sum, r) => sum + r.ok, 0);
+    const elapsed = runs.reduce((sum, r) => sum + r.elapsedMs, 0);
+    return {
+        requests: ok,
+        failed: runs.reduce((sum, r) => sum + r.failed, 0),
+        failure: runs.find((r) => r.failure)?.failure,
+        perSecond: round(ok / (elapsed / 1000), 1),
+        p50Ms: round(percentile(latencies, 50), 2),
+        p99Ms: round(percentile(latencies, 99), 2),
+    };
+}
+
+async function localSection(options: Options, harness: Harness, results: Results): Promise<void> {
+    const plan = sizes(options.quick).local;
+    const stack = "dev";
+    results.local = { stack, rounds: plan.rounds, concurrency: plan.concurrency };
+    log(`local mode vs bare https (${plan.rounds} x ${plan.requests} requests a side, ${plan.concurrency} at a time)`);
+    const serversCase: ServersCase = { stack, maxSeconds: 600 };
+    const servers = start<Servers & { error?: string }>(harness, "servers", serversCase, 300_000);
+    try {
+        const ready = await servers.result;
+        if (ready.error) {
+            throw new Error(ready.error);
+        }
+        results.local.localStartMs = ready.localStartMs;
+        const load = (target: Servers["bare"], requests: number) =>
+            run<LoadResult>(harness, "load", { target, requests, concurrency: plan.concurrency, maxSeconds: plan.maxSeconds } satisfies LoadCase, (plan.maxSeconds + 60) * 1000);
+        await load(ready.bare, plan.warmup);
+        await load(ready.local, plan.warmup);
+        const bare: LoadResult[] = [];
+        const local: LoadResult[] = [];
+        // Alternating rounds share whatever else the machine is doing between both sides.
+        for (let round = 0; round < plan.rounds; round++) {
+            bare.push(await load(ready.bare, plan.requests));
+            local.push(await load(ready.local, plan.requests));
+        }
+        results.local.bare = figures(bare);
+        results.local.local = figures(local);
+        results.local.ratio = round(results.local.local.perSecond / results.local.bare.perSecond, 2);
+    } catch (error) {
+        results.local.error = error instanceof Error ? error.message : String(error);
+    } finally {
+        if (servers.process.connected) {
+            servers.process.send("stop");
+        }
+        await new Promise((resolve) => (servers.process.exitCode !== null ? resolve(null) : servers.process.once("exit", resolve)));
+    }
+}
+
+async function testsSection(results: Results): Promise<void> {
+    log("npm test");
+    const started = performance.now();
+    const child = spawn("npm", ["test"], { cwd: projectDir, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+    child.stderr.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+    const exitCode = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const summary = ["passing", "failing", "pending"].flatMap((word) => output.match(new RegExp(`\\d+ ${word}[^\\n]*`))?.[0] ?? []).join(", ");
+    results.tests = { wallMs: Math.round(performance.now() - started), exitCode, summary };
+}
+
+function round(value: number, digits: number): number {
+    const scale = 10 ** digits;
+    return Math.round(value * scale) / scale;
+}
+
+/** The issue's targets, judged on the first harness (by default the compiled one). */
+function targets(results: Results, options: Options): NonNullable<Results["targets"]> {
+    const list: NonNullable<Results["targets"]> = [];
+    const judge = (target: string, limit: string, value: number | undefined, holds: (v: number) => boolean, unit: string) =>
+        list.push({ target, limit, value: value === undefined || Number.isNaN(value) ? "n/a" : `${round(value, 2)}${unit}`, holds: value === undefined || Number.isNaN(value) ? null : holds(value) });
+    const first = options.harnesses[0];
+    const row = (generated: number, external = 0) => results.program?.find((r) => r.harness === first && r.generated === generated && r.external === external && r.error === undefined);
+    if (results.program) {
+        const big = row(1000);
+        const hundred = row(100);
+        judge(`program, 1,000 partners (${first})`, "<= 10 s", big?.wallMs === undefined ? undefined : big.wallMs / 1000, (v) => v <= 10, " s");
+        judge(`program, 1,000 partners, peak RSS (${first})`, "<= 1,536 MB", big?.peakRssMb, (v) => v <= 1536, " MB");
+        judge(`program, 1,000 / 100 partners time (${first})`, "<= 12x", big?.wallMs && hundred?.wallMs ? big.wallMs / hundred.wallMs : undefined, (v) => v <= 12, "x");
+        judge(`policy pack over 1,000 partners (${first})`, "<= 2 s", big?.pack ? big.pack.wallMs / 1000 : undefined, (v) => v <= 2, " s");
+    }
+    for (const rules of (results.rules ?? []).filter((r) => r.certificates === 1000)) {
+        judge(`truststore rules, ${rules.certificates} ${rules.curve} CAs, first check`, "<= 1 s", rules.coldMs === undefined ? undefined : rules.coldMs / 1000, (v) => v <= 1, " s");
+    }
+    if (results.local) {
+        judge("local mode / bare https, requests per second", ">= 0.8", results.local.ratio, (v) => v >= 0.8, "");
+    }
+    if (results.tests) {
+        judge("npm test wall time", "<= 60 s", results.tests.wallMs / 1000, (v) => v <= 60, " s");
+    }
+    return list;
+}
+
+function table(header: readonly string[], rows: readonly (readonly (string | number | undefined)[])[]): string {
+    const cells = [header, ...rows.map((r) => r.map((c) => (c === undefined ? "" : String(c))))];
+    const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
+    const line = (r: readonly string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+    return [line(cells[0]), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");
+}
+
+function report(results: Results): string {
+    const m = results.machine;
+    const parts = [`${m.cpus} CPUs (${m.cpuModel}), Node ${m.node}, ${m.date}, load average at start ${m.loadAverageStart.join(" ")}`];
+    if (results.program) {
+        parts.push(table(["program under mocks", "harness", "wall s", "CPU s", "peak RSS MB", "resources", "pack ms", "note"], results.program.map((r) => [
+            caseName(r), r.harness, r.wallMs === undefined ? undefined : (r.wallMs / 1000).toFixed(2), r.cpuMs === undefined ? undefined : (r.cpuMs / 1000).toFixed(2),
+            r.peakRssMb, r.resources, r.pack?.wallMs, r.error ? `FAILED: ${r.error.slice(0, 120)}` : r.pack ? `${r.pack.violations} violations (${r.pack.mandatory} mandatory)` : undefined,
+        ])));
+    }
+    if (results.rules) {
+        parts.push(table(["truststore rules", "bundle KB", "first check ms", "later checks ms", "findings"], results.rules.map((r) => [
+            `${r.certificates} ${r.curve} CAs`, r.bundleBytes === undefined ? undefined : Math.round(r.bundleBytes / 1024), r.coldMs, r.warmMs, r.error ? `FAILED: ${r.error}` : r.findings,
+        ])));
+    }
+    if (results.local) {
+        const l = results.local;
+        const row = (name: string, f?: LocalFigures) => [name, f?.requests, f?.perSecond, f?.p50Ms, f?.p99Ms, f ? `${f.failed}${f.failure ? ` (${f.failure})` : ""}` : undefined];
+        parts.push(l.error
+            ? `local mode: FAILED: ${l.error}`
+            : table(["mTLS handshake + request", "requests", "per s", "p50 ms", "p99 ms", "failed"], [row("bare Node https", l.bare), row("local mode", l.local)]) +
+                `\nratio local/bare: ${l.ratio} (local mode started in ${l.localStartMs} ms; alternating rounds: ${l.rounds}; connections at a time: ${l.concurrency})`);
+    }
+    if (results.tests) {
+        parts.push(`npm test: ${(results.tests.wallMs / 1000).toFixed(1)} s, exit ${results.tests.exitCode}, ${results.tests.summary}`);
+    }
+    if (results.targets?.length) {
+        parts.push(table(["target", "limit", "measured", "holds"], results.targets.map((t) => [t.target, t.limit, t.value, t.holds === null ? "n/a" : t.holds ? "yes" : "NO"])));
+    }
+    return parts.join("\n\n");
+}
+
+function log(line: string): void {
+    process.stderr.write(`bench: ${line}\n`);
+}
+
+async function main(): Promise<void> {
+    const options = parseArgs(process.argv.slice(2));
+    const cpus = os.cpus();
+    const results: Results = {
+        machine: {
+            cpus: cpus.length,
+            cpuModel: cpus[0]?.model ?? "unknown",
+            memoryMb: Math.round(os.totalmem() / 1048576),
+            node: process.versions.node,
+            platform: `${os.platform()} ${os.release()}`,
+            date: new Date().toISOString(),
+            loadAverageStart: os.loadavg().map((v) => round(v, 2)),
+        },
+        options: { quick: options.quick, only: options.only, harnesses: options.harnesses },
+        harnesses: Object.fromEntries(options.harnesses.map((name) => [name, harnesses[name].description])),
+    };
+    if (options.harnesses.some((name) => name !== "ts-node") && options.only.some((s) => s !== "tests")) {
+        log("compiling with tsc into .local/bench/js");
+        results.compileMs = Math.round(compile());
+    }
+    // Rules and local mode run under the first harness, the one the targets are judged on.
+    const main = harnesses[options.harnesses[0]];
+    if (options.only.includes("program")) {
+        await programSection(options, results);
+    }
+    if (options.only.includes("rules")) {
+        await rulesSection(options, main, results);
+    }
+    if (options.only.includes("local")) {
+        await localSection(options, main, results);
+    }
+    if (options.only.includes("tests")) {
+        await testsSection(results);
+    }
+    results.machine.loadAverageEnd = os.loadavg().map((v) => round(v, 2));
+    // A smoke run's figures say nothing about the targets.
+    results.targets = options.quick ? [] : targets(results, options);
+    fs.mkdirSync(path.dirname(options.out), { recursive: true });
+    fs.writeFileSync(options.out, JSON.stringify(results, null, 2) + "\n");
+    console.log(report(results));
+    console.log(`\nwritten to ${path.relative(process.cwd(), options.out) || options.out}`);
+}
+
+main().catch((error: unknown) => {
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+});
