@@ -9,7 +9,7 @@ import { compile, Harness, HarnessName, harnesses, isHarnessName, projectDir, ru
 import type { LoadCase, LoadResult } from "./load";
 import type { ProgramCase, ProgramResult } from "./programcase";
 import type { RulesCase, RulesResult } from "./rulescase";
-import type { Servers, ServersCase } from "./servers";
+import type { ServerCpu, Servers, ServersCase } from "./servers";
 
 const sections = ["program", "rules", "local", "tests"] as const;
 type Section = (typeof sections)[number];
@@ -96,6 +96,10 @@ interface ProgramRow extends ProgramCase, Partial<ProgramResult> {
 
 interface LocalFigures {
     readonly requests: number;
+    /** Server CPU per request: what the server would sustain with a core to itself, whatever the load generator manages. */
+    readonly serverCpuMsPerRequest: number;
+    /** Server CPU over wall time while loaded: near 1, the server was the bottleneck; well below, the load generator was. */
+    readonly serverBusy: number;
     readonly failed: number;
     readonly failure?: string;
     readonly perSecond: number;
@@ -119,7 +123,7 @@ interface Results {
     compileMs?: number;
     program?: ProgramRow[];
     rules?: (RulesCase & Partial<RulesResult> & { error?: string })[];
-    local?: { stack: string; localStartMs?: number; rounds: number; concurrency: number; bare?: LocalFigures; local?: LocalFigures; ratio?: number; error?: string };
+    local?: { stack: string; localStartMs?: number; rounds: number; concurrency: number; bare?: LocalFigures; local?: LocalFigures; ratio?: number; cpuRatio?: number; error?: string };
     tests?: { wallMs: number; exitCode: number | null; summary: string };
     targets?: { target: string; limit: string; value: string; holds: boolean | null }[];
 }
@@ -159,12 +163,19 @@ function percentile(sorted: readonly number[], p: number): number {
     return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
 }
 
-function figures(runs: readonly LoadResult[]): LocalFigures {
+interface Round extends LoadResult {
+    readonly serverCpuMs: number;
+}
+
+function figures(runs: readonly Round[]): LocalFigures {
     const latencies = runs.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
     const ok = runs.reduce((sum, r) => sum + r.ok, 0);
     const elapsed = runs.reduce((sum, r) => sum + r.elapsedMs, 0);
+    const cpu = runs.reduce((sum, r) => sum + r.serverCpuMs, 0);
     return {
         requests: ok,
+        serverCpuMsPerRequest: round(cpu / ok, 3),
+        serverBusy: round(cpu / elapsed, 2),
         failed: runs.reduce((sum, r) => sum + r.failed, 0),
         failure: runs.find((r) => r.failure)?.failure,
         perSecond: round(ok / (elapsed / 1000), 1),
@@ -186,12 +197,19 @@ async function localSection(options: Options, harness: Harness, results: Results
             throw new Error(ready.error);
         }
         results.local.localStartMs = ready.localStartMs;
-        const load = (target: Servers["bare"], requests: number) =>
-            run<LoadResult>(harness, "load", { target, requests, concurrency: plan.concurrency, maxSeconds: plan.maxSeconds } satisfies LoadCase, (plan.maxSeconds + 60) * 1000);
+        const serverCpu = () => new Promise<number>((resolve) => {
+            servers.process.once("message", (message) => resolve((message as ServerCpu).cpuMs));
+            servers.process.send("cpu");
+        });
+        const load = async (target: Servers["bare"], requests: number): Promise<Round> => {
+            const before = await serverCpu();
+            const result = await run<LoadResult>(harness, "load", { target, requests, concurrency: plan.concurrency, maxSeconds: plan.maxSeconds } satisfies LoadCase, (plan.maxSeconds + 60) * 1000);
+            return { ...result, serverCpuMs: (await serverCpu()) - before };
+        };
         await load(ready.bare, plan.warmup);
         await load(ready.local, plan.warmup);
-        const bare: LoadResult[] = [];
-        const local: LoadResult[] = [];
+        const bare: Round[] = [];
+        const local: Round[] = [];
         // Alternating rounds share whatever else the machine is doing between both sides.
         for (let round = 0; round < plan.rounds; round++) {
             bare.push(await load(ready.bare, plan.requests));
@@ -200,6 +218,7 @@ async function localSection(options: Options, harness: Harness, results: Results
         results.local.bare = figures(bare);
         results.local.local = figures(local);
         results.local.ratio = round(results.local.local.perSecond / results.local.bare.perSecond, 2);
+        results.local.cpuRatio = round(results.local.bare.serverCpuMsPerRequest / results.local.local.serverCpuMsPerRequest, 2);
     } catch (error) {
         results.local.error = error instanceof Error ? error.message : String(error);
     } finally {
@@ -247,6 +266,7 @@ function targets(results: Results, options: Options): NonNullable<Results["targe
     }
     if (results.local) {
         judge("local mode / bare https, requests per second", ">= 0.8", results.local.ratio, (v) => v >= 0.8, "");
+        judge("local mode / bare https, by server CPU per request", ">= 0.8", results.local.cpuRatio, (v) => v >= 0.8, "");
     }
     if (results.tests) {
         judge("npm test wall time", "<= 60 s", results.tests.wallMs / 1000, (v) => v <= 60, " s");
@@ -277,11 +297,11 @@ function report(results: Results): string {
     }
     if (results.local) {
         const l = results.local;
-        const row = (name: string, f?: LocalFigures) => [name, f?.requests, f?.perSecond, f?.p50Ms, f?.p99Ms, f ? `${f.failed}${f.failure ? ` (${f.failure})` : ""}` : undefined];
+        const row = (name: string, f?: LocalFigures) => [name, f?.requests, f?.perSecond, f?.p50Ms, f?.p99Ms, f?.serverCpuMsPerRequest, f?.serverBusy, f ? `${f.failed}${f.failure ? ` (${f.failure})` : ""}` : undefined];
         parts.push(l.error
             ? `local mode: FAILED: ${l.error}`
-            : table(["mTLS handshake + request", "requests", "per s", "p50 ms", "p99 ms", "failed"], [row("bare Node https", l.bare), row("local mode", l.local)]) +
-                `\nratio local/bare: ${l.ratio} (local mode started in ${l.localStartMs} ms; alternating rounds: ${l.rounds}; connections at a time: ${l.concurrency})`);
+            : table(["mTLS handshake + request", "requests", "per s", "p50 ms", "p99 ms", "server CPU ms/req", "server busy", "failed"], [row("bare Node https", l.bare), row("local mode", l.local)]) +
+                `\nratio local/bare: ${l.ratio} requests per second, ${l.cpuRatio} by server CPU per request (local mode started in ${l.localStartMs} ms; alternating rounds: ${l.rounds}; connections at a time: ${l.concurrency})`);
     }
     if (results.tests) {
         parts.push(`npm test: ${(results.tests.wallMs / 1000).toFixed(1)} s, exit ${results.tests.exitCode}, ${results.tests.summary}`);

@@ -3,7 +3,7 @@
 // a client certificate and verifies it against the same truststore with OpenSSL, then answers
 // what the local gateway answers for the same path; its server certificate is made the same way
 // as local mode's (ECDSA P-256 from a one-run CA). Stops on "stop", when the parent goes away,
-// or after `maxSeconds`.
+// or after `maxSeconds`; answers "cpu" with its CPU time so far.
 import * as fs from "node:fs";
 import * as https from "node:https";
 import * as path from "node:path";
@@ -28,6 +28,11 @@ export interface Target {
     readonly ca: string;
     readonly certFile: string;
     readonly keyFile: string;
+}
+
+/** The answer to "cpu". */
+export interface ServerCpu {
+    readonly cpuMs: number;
 }
 
 export interface Servers {
@@ -89,7 +94,15 @@ async function main(): Promise<void> {
         fs.rmSync(run.dir, { recursive: true, force: true });
         process.exit(0);
     };
-    process.on("message", (message) => message === "stop" && void stop());
+    process.on("message", (message) => {
+        if (message === "stop") {
+            void stop();
+        } else if (message === "cpu") {
+            // CPU time of this process: with the load generator on the other core, what each request costs the server.
+            const used = process.cpuUsage();
+            process.send?.({ cpuMs: (used.user + used.system) / 1000 } satisfies ServerCpu);
+        }
+    });
     process.on("disconnect", () => void stop());
     setTimeout(() => void stop(), spec.maxSeconds * 1000).unref();
     if (process.send) {
