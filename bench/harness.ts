@@ -35,7 +35,8 @@ export const harnesses: Readonly<Record<HarnessName, Harness>> = {
         name: "compiled+sms",
         description: "tsc output with source-map-support/register, which Pulumi's Node.js language host always loads (what `pulumi up` on compiled JS pays)",
         script: (name) => path.join(compiledDir, "bench", `${name}.js`),
-        execArgv: ["-r", "source-map-support/register"],
+        // The copy @pulumi/pulumi resolves, which is the one its language host loads.
+        execArgv: ["-r", require.resolve("source-map-support/register", { paths: [path.dirname(require.resolve("@pulumi/pulumi"))] })],
     },
     "ts-node": {
         name: "ts-node",
