@@ -3,7 +3,8 @@
 // certificate with it. API Gateway itself accepts a bad truststore and only reports
 // `truststoreWarnings`, which Pulumi never shows. Pure logic: no AWS, no Pulumi.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html
-import { createHash, KeyObject, X509Certificate as NativeCertificate, verify as verifySignature } from "node:crypto";
+import { createHash, KeyObject, X509Certificate as NativeCertificate } from "node:crypto";
+import { Worker } from "node:worker_threads";
 import { x509 } from "./x509";
 
 export type Severity = "error" | "warning";
@@ -148,27 +149,58 @@ class CertIndex {
     }
 
     /** Takes signatures that `SignatureChecks` verified, so that `signedBy` only looks them up. */
-    adopt(verified: Iterable<string>): void {
+    adopt(verified: ReadonlySet<string>): void {
         for (const pair of verified) {
             remember(this.#signatures, pair, true);
         }
     }
 }
 
+// Checks each signature it is sent, in order, and answers with the pairs that verify; a null
+// message asks it to answer null once everything sent before has been checked.
+const SIGNATURE_WORKER = `
+const { parentPort } = require("node:worker_threads");
+const { verify } = require("node:crypto");
+parentPort.on("message", (job) => {
+    if (job === null) {
+        parentPort.postMessage(null);
+        return;
+    }
+    let ok = false;
+    try {
+        ok = verify(job.hash, job.tbs, job.key, job.signature);
+    } catch {}
+    if (ok) {
+        parentPort.postMessage(job.pair);
+    }
+});`;
+
+/** Below this many certificates a worker thread costs more than it saves. */
+const WORKER_MIN_CERTIFICATES = 64;
+
 /**
- * Checks signatures in libuv's thread pool while the bundle is still being parsed: each
- * certificate against every certificate read so far whose subject is its issuer, and the other
- * way round. Parsing and signature checks each take about half of a 1,000-CA bundle's time, so
- * overlapping them on two cores nearly halves it. Only signatures that verify are kept; any other
- * answer is left to `signedBy`, so the findings are the same.
+ * Checks signatures on a worker thread while the bundle is still being parsed: each certificate
+ * against every certificate read so far whose subject is its issuer, and the other way round.
+ * Parsing and signature checks each take about half of a 1,000-CA bundle's time, so one core
+ * parses while the other checks. One worker, not the thread pool: four pool threads on two
+ * cores would take the parser's core. Only signatures that verify are kept; any other answer is
+ * left to `signedBy`, so the findings are the same.
  */
 class SignatureChecks {
     readonly #bySubject = new Map<string, Cert[]>();
     readonly #byIssuer = new Map<string, Cert[]>();
     readonly #started = new Set<string>();
-    readonly #pending: Promise<void>[] = [];
-    /** Pairs `child>issuer` (by fingerprint) whose signature verified. */
-    readonly verified = new Set<string>();
+    readonly #worker: Worker;
+    readonly #done: Promise<Set<string>>;
+
+    constructor() {
+        this.#worker = new Worker(SIGNATURE_WORKER, { eval: true });
+        const verified = new Set<string>();
+        this.#done = new Promise((resolve, reject) => {
+            this.#worker.on("message", (pair: string | null) => (pair === null ? resolve(verified) : verified.add(pair)));
+            this.#worker.once("error", reject);
+        });
+    }
 
     add(cert: Cert): void {
         push(this.#bySubject, cert.subject, cert);
@@ -181,10 +213,14 @@ class SignatureChecks {
         push(this.#byIssuer, cert.issuer, cert);
     }
 
-    /** Resolves when every check started has answered. */
-    async settled(): Promise<Set<string>> {
-        await Promise.all(this.#pending);
-        return this.verified;
+    /** Pairs `child>issuer` (by fingerprint) whose signature verified, once every check has answered. */
+    settled(): Promise<Set<string>> {
+        this.#worker.postMessage(null);
+        return this.#done;
+    }
+
+    async close(): Promise<void> {
+        await this.#worker.terminate();
     }
 
     #check(child: Cert, issuer: Cert): void {
@@ -195,17 +231,9 @@ class SignatureChecks {
         this.#started.add(pair);
         const key = issuer.key;
         const signed = signedParts(child);
-        if (key === null || signed === null || key.asymmetricKeyType !== signed.keyType) {
-            return;
+        if (key !== null && signed !== null && key.asymmetricKeyType === signed.keyType) {
+            this.#worker.postMessage({ pair, key, ...signed });
         }
-        this.#pending.push(new Promise<void>((resolve) => {
-            verifySignature(signed.hash, signed.tbs, key, signed.signature, (error, valid) => {
-                if (!error && valid) {
-                    this.verified.add(pair);
-                }
-                resolve();
-            });
-        }));
     }
 }
 
@@ -532,6 +560,20 @@ function checkBundleShape(text: string, scan: PemScan): Finding[] {
     return findings;
 }
 
+/** Reads the certificates; for a big bundle, checks their signatures on a worker meanwhile. */
+async function readCheckingSignatures(scan: PemScan): Promise<{ read: ReturnType<typeof readCertificates>; verified: ReadonlySet<string> }> {
+    if (scan.blocks.length < WORKER_MIN_CERTIFICATES) {
+        return { read: readCertificates(scan), verified: new Set() };
+    }
+    const signatures = new SignatureChecks();
+    try {
+        const read = readCertificates(scan, (cert) => signatures.add(cert));
+        return { read, verified: await signatures.settled() };
+    } finally {
+        await signatures.close();
+    }
+}
+
 /**
  * Checks a truststore bundle against API Gateway's rules. Returns every finding; the bundle is
  * fit for upload when `hasErrors` is false.
@@ -541,8 +583,7 @@ export async function checkTruststore(pem: string, options: CheckOptions = {}): 
     const warnDays = options.warnDays ?? DEFAULT_WARN_DAYS;
     const scan = scanPem(pem);
     const findings = checkBundleShape(pem, scan);
-    const signatures = new SignatureChecks();
-    const read = readCertificates(scan, (cert) => signatures.add(cert));
+    const { read, verified } = await readCheckingSignatures(scan);
     findings.push(...read.findings);
 
     const unique: Cert[] = [];
@@ -558,6 +599,7 @@ export async function checkTruststore(pem: string, options: CheckOptions = {}): 
     }
 
     const index = new CertIndex(unique);
+    index.adopt(verified);
     findings.push(...checkSubjectKeys(index));
     for (const cert of unique) {
         for (const finding of [checkSignatureAlgorithm(cert), checkKey(cert), checkValidity(cert, now, warnDays)]) {
@@ -566,7 +608,6 @@ export async function checkTruststore(pem: string, options: CheckOptions = {}): 
             }
         }
     }
-    index.adopt(await signatures.settled());
     findings.push(...checkChains(unique, index));
     return findings;
 }
