@@ -28,7 +28,11 @@ export function bundleHandler(entry: string): string {
     return code;
 }
 
-/** A Lambda code archive holding the bundled handler as `index.js`. */
-export function handlerArchive(entry: string): pulumi.asset.AssetArchive {
-    return new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundleHandler(entry)) });
+/** A Lambda code archive holding the bundled handler as `index.js`, and `files` (name to content) beside it. */
+export function handlerArchive(entry: string, files: Readonly<Record<string, string>> = {}): pulumi.asset.AssetArchive {
+    const assets: Record<string, pulumi.asset.Asset> = { "index.js": new pulumi.asset.StringAsset(bundleHandler(entry)) };
+    for (const [name, content] of Object.entries(files)) {
+        assets[name] = new pulumi.asset.StringAsset(content);
+    }
+    return new pulumi.asset.AssetArchive(assets);
 }

@@ -3,7 +3,7 @@ import { X509Certificate } from "node:crypto";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { AuthorizerEnvironment } from "../handlers/authorizer";
-import { certificateKey, issuerId, normaliseSerial, PartnerNames, RevocationList } from "../handlers/revocation";
+import { AuthorizerLists, authorizerListsFile, certificateKey, issuerId, normaliseSerial, PartnerNames, RevocationList } from "../handlers/revocation";
 import { RevokedSerial } from "./config";
 import { CrlRevocation } from "./crl";
 import { lambdaRuntime } from "./customerapi";
@@ -18,17 +18,6 @@ export interface PartnerAuthorizerArgs {
     readonly cacheSeconds?: number;
     /** Days to keep the function's logs. */
     readonly logRetentionDays: pulumi.Input<number>;
-}
-
-/** Lambda's limit on a function's environment: keys and values together. */
-export const lambdaEnvironmentLimit = 4096;
-
-/** The environment is over Lambda's limit; the message says which config to trim. */
-export class AuthorizerEnvironmentError extends pulumi.RunError {
-    constructor(message: string) {
-        super(message);
-        this.name = "AuthorizerEnvironmentError";
-    }
 }
 
 /** The revocation list from config entries (any issuer) and verified CRL entries (their issuer only). */
@@ -59,35 +48,16 @@ export function partnerNames(issued: Readonly<Record<string, string>>, ownCas: r
 }
 
 /**
- * The function's environment. Delivering the list here keeps the authorizer free of any read at
- * request time (and runnable offline), at the price of Lambda's 4 KB limit: over it, this throws.
- */
-export function authorizerEnvironment(revocations: RevocationList, names: PartnerNames, cacheSeconds: number): Record<string, string> {
-    const env: Required<AuthorizerEnvironment> = {
-        REVOKED_SERIALS: JSON.stringify(revocations),
-        PARTNER_NAMES: JSON.stringify(names),
-        DECISION_CACHE_SECONDS: String(cacheSeconds),
-    };
-    const size = Object.entries(env).reduce((sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(value), 0);
-    if (size > lambdaEnvironmentLimit) {
-        const crlEntries = Object.values(revocations.byIssuer).reduce((sum, serials) => sum + Object.keys(serials).length, 0);
-        throw new AuthorizerEnvironmentError(
-            `the authorizer's environment would be ${size} bytes, over Lambda's ${lambdaEnvironmentLimit}: revokedSerials has ` +
-            `${Object.keys(revocations.anyIssuer).length} entries, crlFile ${crlEntries}, and there are ${Object.keys(names).length} partner names; ` +
-            "shorten the reasons in revokedSerials and drop entries of certificates that have expired (API Gateway refuses those anyway)");
-    }
-    return env;
-}
-
-/**
  * The REQUEST Lambda authorizer of the partner API (handlers/authorizer.ts): it denies revoked
  * client certificates and names the partner for the integration. It reads nothing at request
- * time: the list comes in its environment, so it needs no permission beyond its logs.
+ * time: the lists come in its package (`lists.json` beside the code), so it needs no permission
+ * beyond its logs, runs offline in local mode, and any number of partners fits (an
+ * environment variable would stop at Lambda's 4 KB).
  */
 export class PartnerAuthorizer extends pulumi.ComponentResource {
     public readonly function: aws.lambda.Function;
-    /** The environment the function runs with. */
-    public readonly environment: pulumi.Output<Record<string, string>>;
+    /** The lists the function decides with, as its package carries them. */
+    public readonly lists: pulumi.Output<AuthorizerLists>;
 
     constructor(name: string, args: PartnerAuthorizerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("apigw-mtls:api:PartnerAuthorizer", name, {}, opts);
@@ -105,20 +75,24 @@ export class PartnerAuthorizer extends pulumi.ComponentResource {
             policyArn: aws.iam.ManagedPolicy.AWSLambdaBasicExecutionRole,
         }, child);
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-log`, { retentionInDays: args.logRetentionDays }, child);
-        this.environment = pulumi.all([args.revocations, args.partnerNames])
-            .apply(([revocations, names]) => authorizerEnvironment(revocations, names, cacheSeconds));
+        this.lists = pulumi.all([args.revocations, args.partnerNames])
+            .apply(([revocations, partnerNames]) => ({ revocations, partnerNames }));
+        const environment: Required<AuthorizerEnvironment> = { DECISION_CACHE_SECONDS: String(cacheSeconds) };
         this.function = new aws.lambda.Function(`${name}-function`, {
             runtime: lambdaRuntime,
             architectures: ["arm64"],
             handler: "index.handler",
-            code: handlerArchive(path.join(__dirname, "..", "handlers", "authorizer.ts")),
+            // A new list is a new package: the function is updated in place, nothing else changes.
+            code: this.lists.apply((lists) => handlerArchive(path.join(__dirname, "..", "handlers", "authorizer.ts"), {
+                [authorizerListsFile]: JSON.stringify(lists),
+            })),
             role: role.arn,
             memorySize: 256,
             timeout: 5,
-            environment: { variables: this.environment },
+            environment: { variables: environment },
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
         }, { ...child, dependsOn: [logging] });
 
-        this.registerOutputs({ function: this.function, environment: this.environment });
+        this.registerOutputs({ function: this.function, lists: this.lists });
     }
 }

@@ -1,18 +1,18 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
-import { Decision, decide, normaliseSerial, PartnerNames, parsePartnerNames, parseRevocationList, RevocationList } from "./revocation";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { AuthorizerLists, authorizerListsFile, Decision, decide, normaliseSerial, parseAuthorizerLists } from "./revocation";
 
 /** The function's environment, as components/partnerauthorizer.ts sets it. */
 export interface AuthorizerEnvironment {
-    /** The `RevocationList`, as JSON. */
-    readonly REVOKED_SERIALS?: string;
-    /** The `PartnerNames`, as JSON. */
-    readonly PARTNER_NAMES?: string;
     /** Seconds a decision is reused for the same certificate. Default: 60. */
     readonly DECISION_CACHE_SECONDS?: string;
 }
 
 export interface AuthorizerOptions {
     readonly env: AuthorizerEnvironment;
+    /** The `AuthorizerLists` as JSON; throws when they cannot be read. Default: the lists file beside the code. */
+    readonly readLists: () => string;
     /** The clock; tests set their own. Default: the system clock. */
     readonly now?: () => Date;
     /** Where each decision is logged, as one JSON line. Default: console.log. */
@@ -48,21 +48,21 @@ export function policyFor(decision: Decision, methodArn: string): APIGatewayAuth
 }
 
 /**
- * A REQUEST authorizer that denies revoked client certificates. The list comes with the
- * function's environment, so it is read once per instance; a list that does not parse denies
- * every call. Decisions are cached per serial for `DECISION_CACHE_SECONDS`.
+ * A REQUEST authorizer that denies revoked client certificates. The lists come in the
+ * function's package, so they are read once per instance; lists that cannot be read or do not
+ * parse deny every call. Decisions are cached per serial for `DECISION_CACHE_SECONDS`.
  */
 export function createAuthorizer(options: AuthorizerOptions): (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult> {
     const now = options.now ?? (() => new Date());
     const log = options.log ?? ((line: string) => console.log(line));
-    // Read at the first call, not at import: the environment does not change in an instance.
-    let lists: { list?: RevocationList; names: PartnerNames } | undefined;
-    const read = () => {
+    // Read at the first call, not at import: the package does not change in an instance.
+    let lists: Partial<AuthorizerLists> | undefined;
+    const read = (): Partial<AuthorizerLists> => {
         try {
-            return { list: parseRevocationList(options.env.REVOKED_SERIALS), names: parsePartnerNames(options.env.PARTNER_NAMES) };
+            return parseAuthorizerLists(options.readLists());
         } catch (error) {
-            log(JSON.stringify({ message: "the authorizer's lists do not parse: every call is denied", error: String(error) }));
-            return { names: {} };
+            log(JSON.stringify({ message: "the authorizer's lists cannot be read: every call is denied", error: String(error) }));
+            return {};
         }
     };
     const ttlSeconds = Number(options.env.DECISION_CACHE_SECONDS ?? "60");
@@ -81,7 +81,7 @@ export function createAuthorizer(options: AuthorizerOptions): (event: APIGateway
             return policyFor(cached.decision, event.methodArn);
         }
         lists ??= read();
-        const decision = decide(pem, lists.list, lists.names, time);
+        const decision = decide(pem, lists.revocations, lists.partnerNames ?? {}, time);
         if (key !== undefined && pem !== undefined && cacheMs > 0) {
             if (cache.size >= CACHE_LIMIT) {
                 cache.clear();
@@ -94,4 +94,7 @@ export function createAuthorizer(options: AuthorizerOptions): (event: APIGateway
 }
 
 /** The Lambda entry point. */
-export const handler = createAuthorizer({ env: process.env });
+export const handler = createAuthorizer({
+    env: process.env,
+    readLists: () => fs.readFileSync(path.join(__dirname, authorizerListsFile), "utf8"),
+});

@@ -1,6 +1,6 @@
-// The authorizer's decision, as a pure function, and the list it decides with. The program
-// writes the list (components/partnerauthorizer.ts) and the Lambda reads it (handlers/authorizer.ts):
-// both take its shape, serial format and issuer ids from here.
+// The authorizer's decision, as a pure function, and the lists it decides with. The program
+// writes the lists (components/partnerauthorizer.ts) and the Lambda reads them (handlers/authorizer.ts):
+// both take their shape, file name, serial format and issuer ids from here.
 import { createHash, X509Certificate } from "node:crypto";
 
 /** Why each serial is revoked, by normalised serial. */
@@ -99,25 +99,28 @@ function isStringRecord(value: unknown): value is Record<string, string> {
     return typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
 }
 
-/** Reads the list from its JSON; throws when it is missing or not a `RevocationList`. */
-export function parseRevocationList(json: string | undefined): RevocationList {
+/** The file, beside the authorizer's code in its package, that holds its `AuthorizerLists`. */
+export const authorizerListsFile = "lists.json";
+
+/** What the authorizer decides with: the program writes it, the function reads it once per instance. */
+export interface AuthorizerLists {
+    readonly revocations: RevocationList;
+    readonly partnerNames: PartnerNames;
+}
+
+/** Reads the lists from their JSON; throws when they are missing or not `AuthorizerLists`, so the authorizer fails closed. */
+export function parseAuthorizerLists(json: string | undefined): AuthorizerLists {
     if (json === undefined) {
         throw new Error("no revocation list is set");
     }
-    const value: unknown = JSON.parse(json);
-    const list = value as Partial<RevocationList> | null;
+    const value = JSON.parse(json) as Partial<Record<keyof AuthorizerLists, unknown>> | null;
+    const list = value?.revocations as Partial<RevocationList> | null | undefined;
     const byIssuer = list?.byIssuer as unknown;
     if (!isStringRecord(list?.anyIssuer) || typeof byIssuer !== "object" || byIssuer === null || !Object.values(byIssuer).every(isStringRecord)) {
         throw new Error("the revocation list is not {anyIssuer: {serial: reason}, byIssuer: {issuer: {serial: reason}}}");
     }
-    return list as RevocationList;
-}
-
-/** Reads partner names from their JSON; throws when they are missing or not names by key. */
-export function parsePartnerNames(json: string | undefined): PartnerNames {
-    const value: unknown = JSON.parse(json ?? "null");
-    if (!isStringRecord(value)) {
+    if (!isStringRecord(value?.partnerNames)) {
         throw new Error("partner names are not {key: name}");
     }
-    return value;
+    return { revocations: list as RevocationList, partnerNames: value.partnerNames };
 }

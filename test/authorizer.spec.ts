@@ -4,8 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
-import { AuthorizerEnvironment, createAuthorizer } from "../handlers/authorizer";
-import { certificateKey, issuerId, normaliseSerial } from "../handlers/revocation";
+import { AuthorizerOptions, createAuthorizer } from "../handlers/authorizer";
+import { AuthorizerLists, authorizerListsFile, certificateKey, issuerId, normaliseSerial } from "../handlers/revocation";
 import { bundleHandler } from "../components/lambdacode";
 import { Issued, makeCa, makeLeaf } from "./certs";
 
@@ -32,22 +32,24 @@ function effectOf(result: APIGatewayAuthorizerResult): string {
 describe("revocation authorizer", () => {
     let acme: Issued;
     let initech: Issued;
-    let env: AuthorizerEnvironment;
+    let lists: AuthorizerLists;
+    /** Options with the lists as the function's package carries them. */
+    let options: (changes?: Partial<AuthorizerOptions>) => AuthorizerOptions;
     before(async () => {
         const ca = await makeCa("CN=Example partner issuing CA, O=Example");
         acme = await makeLeaf("CN=acme.partners.example.com", ca);
         initech = await makeLeaf("CN=initech", ca);
         const serial = (issued: Issued) => normaliseSerial(new X509Certificate(issued.pem).serialNumber) as string;
         const issuer = issuerId(new X509Certificate(acme.pem).issuer);
-        env = {
-            REVOKED_SERIALS: JSON.stringify({ anyIssuer: { [serial(initech)]: "offboarded" }, byIssuer: {} }),
-            PARTNER_NAMES: JSON.stringify({ [certificateKey(issuer, serial(acme))]: "acme-bank", [certificateKey(issuer, serial(initech))]: "initech" }),
-            DECISION_CACHE_SECONDS: "60",
+        lists = {
+            revocations: { anyIssuer: { [serial(initech)]: "offboarded" }, byIssuer: {} },
+            partnerNames: { [certificateKey(issuer, serial(acme))]: "acme-bank", [certificateKey(issuer, serial(initech))]: "initech" },
         };
+        options = (changes = {}) => ({ env: { DECISION_CACHE_SECONDS: "60" }, readLists: () => JSON.stringify(lists), log: () => undefined, ...changes });
     });
 
     it("allows a partner whose certificate is not revoked, and passes its name and serial in the context", async () => {
-        const result = await createAuthorizer({ env, log: () => undefined })(event(acme));
+        const result = await createAuthorizer(options())(event(acme));
         assert.equal(effectOf(result), "Allow");
         assert.equal(result.principalId, "acme-bank");
         assert.equal(result.context?.partner, "acme-bank");
@@ -56,23 +58,27 @@ describe("revocation authorizer", () => {
 
     it("denies a revoked certificate, which API Gateway answers with 403, and logs why", async () => {
         const lines: string[] = [];
-        const result = await createAuthorizer({ env, log: (line) => lines.push(line) })(event(initech));
+        const result = await createAuthorizer(options({ log: (line) => lines.push(line) }))(event(initech));
         assert.equal(effectOf(result), "Deny");
         assert.equal(result.context?.reason, "revoked: offboarded");
         assert.equal(JSON.parse(lines[0]).reason, "revoked: offboarded");
     });
 
     it("denies a request without a client certificate", async () => {
-        const result = await createAuthorizer({ env, log: () => undefined })(event(undefined));
+        const result = await createAuthorizer(options())(event(undefined));
         assert.equal(effectOf(result), "Deny");
         assert.equal(result.principalId, "anonymous");
         assert.equal(result.context?.reason, "no client certificate");
     });
 
-    it("denies every call when its lists are missing or do not parse", async () => {
-        for (const broken of [{}, { ...env, REVOKED_SERIALS: "{" }, { ...env, PARTNER_NAMES: "[]" }]) {
+    it("denies every call when its lists cannot be read or do not parse", async () => {
+        const unreadable = () => {
+            throw new Error("ENOENT: lists.json");
+        };
+        const broken = [unreadable, () => "{", () => JSON.stringify({ ...lists, partnerNames: [] }), () => JSON.stringify({ partnerNames: {} })];
+        for (const readLists of broken) {
             const lines: string[] = [];
-            const authorize = createAuthorizer({ env: broken, log: (line) => lines.push(line) });
+            const authorize = createAuthorizer(options({ readLists, log: (line) => lines.push(line) }));
             assert.equal(effectOf(await authorize(event(acme))), "Deny");
             assert.match(lines[0], /every call is denied/);
         }
@@ -81,7 +87,7 @@ describe("revocation authorizer", () => {
     it("reuses a decision for the same serial until the cache time has passed", async () => {
         let now = new Date();
         const lines: string[] = [];
-        const authorize = createAuthorizer({ env, now: () => now, log: (line) => lines.push(line) });
+        const authorize = createAuthorizer(options({ now: () => now, log: (line) => lines.push(line) }));
         await authorize(event(acme));
         await authorize(event(acme));
         assert.equal(lines.length, 1, "the second call came from the cache");
@@ -92,26 +98,25 @@ describe("revocation authorizer", () => {
 
     it("decides again when the same serial comes with another certificate, and caches nothing at 0 seconds", async () => {
         const lines: string[] = [];
-        const authorize = createAuthorizer({ env, log: (line) => lines.push(line) });
+        const authorize = createAuthorizer(options({ log: (line) => lines.push(line) }));
         const serial = new X509Certificate(acme.pem).serialNumber;
         await authorize(event({ pem: acme.pem, serial }));
         assert.equal(effectOf(await authorize(event({ pem: initech.pem, serial }))), "Deny");
         assert.equal(lines.length, 2);
 
         const uncached: string[] = [];
-        const noCache = createAuthorizer({ env: { ...env, DECISION_CACHE_SECONDS: "0" }, log: (line) => uncached.push(line) });
+        const noCache = createAuthorizer(options({ env: { DECISION_CACHE_SECONDS: "0" }, log: (line) => uncached.push(line) }));
         await noCache(event(acme));
         await noCache(event(acme));
         assert.equal(uncached.length, 2);
     });
 
-    it("runs from its bundle with the list in its environment, as Lambda runs it", async () => {
+    it("runs from its bundle with the lists file beside it, as Lambda runs it", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "authorizer-"));
         const file = path.join(dir, "index.js");
         fs.writeFileSync(file, bundleHandler(path.join(__dirname, "..", "handlers", "authorizer.ts")));
-        const saved = { ...process.env };
+        fs.writeFileSync(path.join(dir, authorizerListsFile), JSON.stringify(lists));
         const log = console.log;
-        Object.assign(process.env, env);
         console.log = () => undefined;
         try {
             const { handler } = require(file) as { handler: ReturnType<typeof createAuthorizer> };
@@ -119,11 +124,6 @@ describe("revocation authorizer", () => {
             assert.equal(effectOf(await handler(event(initech))), "Deny");
         } finally {
             console.log = log;
-            for (const key of Object.keys(env)) {
-                if (saved[key] === undefined) {
-                    delete process.env[key];
-                }
-            }
             fs.rmSync(dir, { recursive: true, force: true });
         }
     });

@@ -6,7 +6,7 @@ import type { CustomerApi as CustomerApiType } from "../components/customerapi";
 import type { DnsAlias as DnsAliasType } from "../components/dnsalias";
 import type { GatewayAccount as GatewayAccountType } from "../components/gatewayaccount";
 import type { MtlsDomain as MtlsDomainType } from "../components/mtlsdomain";
-import type { AuthorizerEnvironmentError as AuthorizerEnvironmentErrorType, PartnerAuthorizer as PartnerAuthorizerType } from "../components/partnerauthorizer";
+import type { PartnerAuthorizer as PartnerAuthorizerType } from "../components/partnerauthorizer";
 import { partnerNames, revocationList } from "../components/partnerauthorizer";
 import { caCommonName, generationName } from "../components/partnerpki";
 import type { PartnerPki as PartnerPkiType } from "../components/partnerpki";
@@ -16,7 +16,7 @@ import { x509 } from "../components/x509";
 import { certificateKey, issuerId, normaliseSerial } from "../handlers/revocation";
 import { daysFrom, makeCa, makeLeaf } from "./certs";
 import { makeCrl } from "./crls";
-import { allOf, captureResources, only, valueOf } from "./helpers";
+import { allOf, archiveFile, captureResources, only, valueOf } from "./helpers";
 
 // Components are imported after the mocks exist (a static import would run first).
 let PartnerPki: typeof PartnerPkiType;
@@ -28,7 +28,6 @@ let DnsAlias: typeof DnsAliasType;
 let GatewayAccount: typeof GatewayAccountType;
 let CustomerApi: typeof CustomerApiType;
 let PartnerAuthorizer: typeof PartnerAuthorizerType;
-let AuthorizerEnvironmentError: typeof AuthorizerEnvironmentErrorType;
 let CrlError: typeof CrlErrorType;
 
 describe("components", () => {
@@ -41,7 +40,7 @@ describe("components", () => {
         ({ DnsAlias } = await import("../components/dnsalias"));
         ({ GatewayAccount } = await import("../components/gatewayaccount"));
         ({ CustomerApi } = await import("../components/customerapi"));
-        ({ PartnerAuthorizer, AuthorizerEnvironmentError } = await import("../components/partnerauthorizer"));
+        ({ PartnerAuthorizer } = await import("../components/partnerauthorizer"));
         ({ CrlError } = await import("../components/crl"));
     });
 
@@ -370,29 +369,29 @@ describe("components", () => {
             });
         });
 
-        it("runs the authorizer handler with the list and partner names in its environment, allowed only to log", async () => {
+        it("runs the authorizer handler with the list and partner names in its package, allowed only to log", async () => {
             const capture = await captureResources();
             const authorizer = new PartnerAuthorizer("a", { revocations: list, partnerNames: names, cacheSeconds: 30, logRetentionDays: 30 });
             await valueOf(authorizer.function.arn);
             const resources = await capture.settled();
             const fn = only(resources, "aws:lambda/function:Function").inputs;
-            assert.deepEqual(JSON.parse(fn.environment.variables.REVOKED_SERIALS), list);
-            assert.deepEqual(JSON.parse(fn.environment.variables.PARTNER_NAMES), names);
-            assert.equal(fn.environment.variables.DECISION_CACHE_SECONDS, "30");
+            assert.deepEqual(JSON.parse(await archiveFile(fn.code, "lists.json")), { revocations: list, partnerNames: names });
+            assert.deepEqual(fn.environment.variables, { DECISION_CACHE_SECONDS: "30" });
             assert.equal(fn.runtime, "nodejs24.x");
-            assert.match(await (await fn.code.assets)["index.js"].text, /the authorizer's lists do not parse/, "the bundled handler");
+            assert.match(await archiveFile(fn.code, "index.js"), /the authorizer's lists cannot be read/, "the bundled handler");
             assert.deepEqual(allOf(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.inputs.policyArn.split("/").pop()), ["AWSLambdaBasicExecutionRole"]);
             assert.equal(allOf(resources, "aws:iam/rolePolicy:RolePolicy").length, 0, "no inline policy: it reads nothing");
         });
 
-        it("stops when the list would not fit Lambda's 4 KB environment, saying what to trim", async () => {
-            const long = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`${i}`.padStart(32, "A"), "revoked because the partner lost its laptop"]));
-            await captureResources();
-            const authorizer = new PartnerAuthorizer("a", { revocations: { anyIssuer: long, byIssuer: {} }, partnerNames: {}, logRetentionDays: 30 });
-            const failure = await valueOf(authorizer.environment).then(() => undefined, (error: unknown) => error);
-            assert.ok(failure instanceof AuthorizerEnvironmentError, `expected an AuthorizerEnvironmentError, got ${failure}`);
-            assert.match(failure.message, /environment would be \d+ bytes, over Lambda's 4096: revokedSerials has 60 entries, crlFile 0/);
-            assert.match(failure.message, /shorten the reasons in revokedSerials/);
+        it("carries lists far beyond Lambda's 4 KB environment limit, for stacks with many partners", async () => {
+            const many = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`issuer-${i}/${i.toString(16).toUpperCase()}`, `partner-${i}`]));
+            const capture = await captureResources();
+            const authorizer = new PartnerAuthorizer("a", { revocations: list, partnerNames: many, logRetentionDays: 30 });
+            await valueOf(authorizer.function.arn);
+            const fn = only(await capture.settled(), "aws:lambda/function:Function").inputs;
+            const carried = await archiveFile(fn.code, "lists.json");
+            assert.ok(carried.length > 50_000, `the lists file is ${carried.length} bytes`);
+            assert.equal(Object.keys(JSON.parse(carried).partnerNames).length, 2000);
         });
     });
 

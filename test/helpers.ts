@@ -40,3 +40,12 @@ export function only(resources: readonly CapturedResource[], type: string, name?
 export function allOf(resources: readonly CapturedResource[], type: string): CapturedResource[] {
     return resources.filter((r) => r.type === type);
 }
+
+/** The text of one file of a Lambda code archive, as the mocks captured it. */
+export async function archiveFile(code: pulumi.asset.AssetArchive, file: string): Promise<string> {
+    const assets = (await code.assets) as Record<string, pulumi.asset.StringAsset>;
+    if (!assets[file]) {
+        throw new Error(`the archive has no ${file}: it has ${Object.keys(assets).join(", ")}`);
+    }
+    return await assets[file].text;
+}

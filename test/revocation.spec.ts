@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
-import { certificateKey, decide, issuerId, normaliseSerial, parsePartnerNames, parseRevocationList, RevocationList } from "../handlers/revocation";
+import { certificateKey, decide, issuerId, normaliseSerial, parseAuthorizerLists, RevocationList } from "../handlers/revocation";
 import { daysFrom, Issued, makeCa, makeLeaf } from "./certs";
 
 const empty: RevocationList = { anyIssuer: {}, byIssuer: {} };
@@ -83,18 +83,18 @@ describe("revocation decision", () => {
     });
 
     describe("reading the lists", () => {
-        it("reads a revocation list and partner names from their JSON", () => {
-            const list = { anyIssuer: { A1: "lost" }, byIssuer: { abc: { FF: "keyCompromise (CRL)" } } };
-            assert.deepEqual(parseRevocationList(JSON.stringify(list)), list);
-            assert.deepEqual(parsePartnerNames('{"abc":"globex"}'), { abc: "globex" });
+        it("reads the revocation list and partner names from their JSON", () => {
+            const lists = { revocations: { anyIssuer: { A1: "lost" }, byIssuer: { abc: { FF: "keyCompromise (CRL)" } } }, partnerNames: { abc: "globex" } };
+            assert.deepEqual(parseAuthorizerLists(JSON.stringify(lists)), lists);
         });
 
-        it("throws on a missing, malformed or mistyped list, so that the authorizer fails closed", () => {
-            assert.throws(() => parseRevocationList(undefined), /no revocation list is set/);
-            assert.throws(() => parseRevocationList("{not json"), SyntaxError);
-            assert.throws(() => parseRevocationList('{"anyIssuer":{"A1":1},"byIssuer":{}}'), /is not \{anyIssuer/);
-            assert.throws(() => parseRevocationList('{"anyIssuer":{},"byIssuer":{"abc":"A1"}}'), /is not \{anyIssuer/);
-            assert.throws(() => parsePartnerNames('["globex"]'), /partner names are not/);
+        it("throws on missing, malformed or mistyped lists, so that the authorizer fails closed", () => {
+            const names = { partnerNames: {} };
+            assert.throws(() => parseAuthorizerLists(undefined), /no revocation list is set/);
+            assert.throws(() => parseAuthorizerLists("{not json"), SyntaxError);
+            assert.throws(() => parseAuthorizerLists(JSON.stringify({ ...names, revocations: { anyIssuer: { A1: 1 }, byIssuer: {} } })), /is not \{anyIssuer/);
+            assert.throws(() => parseAuthorizerLists(JSON.stringify({ ...names, revocations: { anyIssuer: {}, byIssuer: { abc: "A1" } } })), /is not \{anyIssuer/);
+            assert.throws(() => parseAuthorizerLists(JSON.stringify({ revocations: { anyIssuer: {}, byIssuer: {} }, partnerNames: ["globex"] })), /partner names are not/);
         });
     });
 });

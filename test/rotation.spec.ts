@@ -6,16 +6,17 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { CapturedResource, ProgramRun, RunOptions, runProgram } from "../mocks/program";
 import { x509 } from "../components/x509";
-import { issuerId, normaliseSerial } from "../handlers/revocation";
+import { AuthorizerLists, authorizerListsFile, issuerId, normaliseSerial } from "../handlers/revocation";
 import { Issued, makeCa, makeLeaf } from "./certs";
 import { makeCrl } from "./crls";
-import { allOf, only } from "./helpers";
+import { allOf, archiveFile, only } from "./helpers";
 
 const certificateBlocks = (pem: string) => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 const bundleOf = (run: ProgramRun) => only(run.resources, "aws:s3/bucketObjectv2:BucketObjectv2", "dev-truststore-bundle").inputs.content as string;
 const commonNameOf = (dn: string) => dn.split("\n").find((rdn) => rdn.startsWith("CN="));
 const subjectsOf = (pem: string) => certificateBlocks(pem).map((block) => commonNameOf(new X509Certificate(block).subject)).sort();
-const authorizerEnv = (run: ProgramRun) => only(run.resources, "aws:lambda/function:Function", "dev-authorizer-function").inputs.environment.variables;
+const authorizerFunction = (run: ProgramRun) => only(run.resources, "aws:lambda/function:Function", "dev-authorizer-function").inputs;
+const authorizerLists = async (run: ProgramRun): Promise<AuthorizerLists> => JSON.parse(await archiveFile(authorizerFunction(run).code, authorizerListsFile));
 const tlsNames = (run: ProgramRun) => run.resources.filter((r) => r.type.startsWith("tls:")).map((r) => r.name).sort();
 
 /** The resources a rotation must never replace: the domain, its mapping and its DNS records. */
@@ -83,16 +84,15 @@ describe("revocation and rotation in the program", () => {
             assert.equal(authorizer.inputs.authorizerUri, only(run.resources, "aws:lambda/function:Function", "dev-authorizer-function").outputs.invokeArn);
         });
 
-        it("gives the authorizer the config's serials for any issuer and the CRL's for the partner CA that signed it", () => {
-            const env = authorizerEnv(run);
-            const list = JSON.parse(env.REVOKED_SERIALS);
+        it("gives the authorizer the config's serials for any issuer and the CRL's for the partner CA that signed it", async () => {
+            const list = (await authorizerLists(run)).revocations;
             assert.deepEqual(list.anyIssuer, { A1B2C: "laptop stolen, SEC-42" });
             assert.deepEqual(list.byIssuer, { [issuerId(new X509Certificate(globexCa.pem).subject)]: { [normaliseSerial(revokedByCrl.cert.serialNumber) as string]: "keyCompromise (CRL)" } });
-            assert.equal(env.DECISION_CACHE_SECONDS, "15");
+            assert.equal(authorizerFunction(run).environment.variables.DECISION_CACHE_SECONDS, "15");
         });
 
-        it("names the issued partner by its certificate and the partner with its own CA by that CA", () => {
-            const names = JSON.parse(authorizerEnv(run).PARTNER_NAMES);
+        it("names the issued partner by its certificate and the partner with its own CA by that CA", async () => {
+            const names = (await authorizerLists(run)).partnerNames;
             assert.deepEqual(Object.values(names).sort(), ["acme-bank", "globex"]);
             assert.equal(names[issuerId(new X509Certificate(globexCa.pem).subject)], "globex");
         });
