@@ -4,7 +4,6 @@
 // `truststoreWarnings`, which Pulumi never shows. Pure logic: no AWS, no Pulumi.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html
 import { createHash, KeyObject, X509Certificate as NativeCertificate } from "node:crypto";
-import { Worker } from "node:worker_threads";
 import { x509 } from "./x509";
 
 export type Severity = "error" | "warning";
@@ -84,7 +83,7 @@ class Cert {
     #key: KeyObject | null | undefined;
 
     /** `block` is the certificate's block number in a bundle; none for a client certificate. */
-    constructor(readonly der: Buffer<ArrayBuffer>, readonly block?: number) {
+    constructor(der: Buffer<ArrayBuffer>, readonly block?: number) {
         this.parsed = new x509.X509Certificate(der);
         this.native = new NativeCertificate(der);
         this.fingerprint = this.native.fingerprint256;
@@ -146,187 +145,6 @@ class CertIndex {
 
     selfSigned(cert: Cert): boolean {
         return cert.subject === cert.issuer && this.signedBy(cert, cert);
-    }
-
-    /** Takes signatures that `SignatureChecks` verified, so that `signedBy` only looks them up. */
-    adopt(verified: ReadonlySet<string>): void {
-        for (const pair of verified) {
-            remember(this.#signatures, pair, true);
-        }
-    }
-}
-
-// Checks each signature it is sent, in order, and answers with the pairs that verify; a null
-// message asks it to answer null once everything sent before has been checked.
-const SIGNATURE_WORKER = `
-const { parentPort } = require("node:worker_threads");
-const { verify } = require("node:crypto");
-parentPort.on("message", (job) => {
-    if (job === null) {
-        parentPort.postMessage(null);
-        return;
-    }
-    let ok = false;
-    try {
-        ok = verify(job.hash, job.tbs, job.key, job.signature);
-    } catch {}
-    if (ok) {
-        parentPort.postMessage(job.pair);
-    }
-});`;
-
-/** Below this many certificates a worker thread costs more than it saves. */
-const WORKER_MIN_CERTIFICATES = 64;
-
-interface SignatureWorker {
-    readonly thread: Worker;
-    /** Settles with the verified pairs once the worker has answered null. */
-    readonly done: Promise<Set<string>>;
-}
-
-/**
- * Checks costly signatures (ECDSA on P-384 and P-521, 0.5 ms and more each) on a worker thread
- * while the bundle is still being parsed: each certificate against every certificate read so far
- * whose subject is its issuer, and the other way round. For a 1,000-CA P-384 bundle, parsing and
- * signature checks each take about half the time, so one core parses while the other checks.
- * One worker, not the thread pool: four pool threads on two cores would take the parser's core.
- * Only signatures that verify are kept; any other answer is left to `signedBy`, so the findings
- * are the same.
- */
-class SignatureChecks {
-    readonly #bySubject = new Map<string, Cert[]>();
-    readonly #byIssuer = new Map<string, Cert[]>();
-    readonly #started = new Set<string>();
-    #worker?: SignatureWorker;
-
-    add(cert: Cert): void {
-        push(this.#bySubject, cert.subject, cert);
-        for (const issuer of this.#bySubject.get(cert.issuer) ?? []) {
-            this.#check(cert, issuer);
-        }
-        for (const child of this.#byIssuer.get(cert.subject) ?? []) {
-            this.#check(child, cert);
-        }
-        push(this.#byIssuer, cert.issuer, cert);
-    }
-
-    /** Pairs `child>issuer` (by fingerprint) whose signature verified, once every check has answered. */
-    async settled(): Promise<ReadonlySet<string>> {
-        if (!this.#worker) {
-            return new Set();
-        }
-        this.#worker.thread.postMessage(null);
-        return this.#worker.done;
-    }
-
-    async close(): Promise<void> {
-        await this.#worker?.thread.terminate();
-    }
-
-    #check(child: Cert, issuer: Cert): void {
-        const pair = `${child.fingerprint}>${issuer.fingerprint}`;
-        if (this.#started.has(pair)) {
-            return;
-        }
-        this.#started.add(pair);
-        const key = issuer.key;
-        // P-256 and RSA signatures check in under 0.1 ms: handing them to the worker would cost as much.
-        if (key === null || key.asymmetricKeyType !== "ec" || key.asymmetricKeyDetails?.namedCurve === "prime256v1") {
-            return;
-        }
-        const signed = signedParts(child);
-        if (signed !== null) {
-            this.#start().thread.postMessage({ pair, key, ...signed });
-        }
-    }
-
-    #start(): SignatureWorker {
-        if (!this.#worker) {
-            const thread = new Worker(SIGNATURE_WORKER, { eval: true });
-            const verified = new Set<string>();
-            const done = new Promise<Set<string>>((resolve, reject) => {
-                thread.on("message", (pair: string | null) => (pair === null ? resolve(verified) : verified.add(pair)));
-                thread.once("error", reject);
-            });
-            this.#worker = { thread, done };
-        }
-        return this.#worker;
-    }
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-    const list = map.get(key);
-    if (list) {
-        list.push(value);
-    } else {
-        map.set(key, [value]);
-    }
-}
-
-/** What a signature check off the main thread needs; the hash by its Node name. */
-interface SignedParts {
-    readonly tbs: Buffer;
-    readonly signature: Buffer;
-    readonly hash: string;
-}
-
-const NODE_HASHES: Record<string, string> = { "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
-
-/** A DER element's tag and extent, for `signedParts`. */
-function derElement(der: Buffer, offset: number): { tag: number; contentStart: number; end: number } {
-    let length = der[offset + 1];
-    let contentStart = offset + 2;
-    if (length & 0x80) {
-        const count = length & 0x7f;
-        length = 0;
-        for (let i = 0; i < count; i++) {
-            length = length * 256 + der[contentStart + i];
-        }
-        contentStart += count;
-    }
-    const end = contentStart + length;
-    if (Number.isNaN(length) || end > der.length) {
-        throw new Error("DER element runs past the end");
-    }
-    return { tag: der[offset], contentStart, end };
-}
-
-/**
- * A certificate's signed part, signature and hash, when it is signed with ECDSA and a strong
- * hash, and its inner and outer signature algorithms agree (OpenSSL's own verify demands that
- * too); null otherwise.
- */
-function signedParts(cert: Cert): SignedParts | null {
-    let algorithm: { name: string; hash?: { name: string } };
-    try {
-        algorithm = cert.parsed.signatureAlgorithm;
-    } catch {
-        return null;
-    }
-    const hash = NODE_HASHES[algorithm.hash?.name ?? ""];
-    if (!hash || algorithm.name !== "ECDSA") {
-        return null;
-    }
-    try {
-        const der = cert.der;
-        const outer = derElement(der, 0);
-        const tbs = derElement(der, outer.contentStart);
-        const outerAlgorithm = derElement(der, tbs.end);
-        const signature = derElement(der, outerAlgorithm.end);
-        // The TBS's signature field follows the optional [0] version and the serial number.
-        let field = derElement(der, tbs.contentStart);
-        field = derElement(der, field.tag === 0xa0 ? derElement(der, field.end).end : field.end);
-        const sameAlgorithm = der.subarray(field.contentStart, field.end).equals(der.subarray(outerAlgorithm.contentStart, outerAlgorithm.end));
-        if (!sameAlgorithm || signature.tag !== 0x03 || der[signature.contentStart] !== 0) {
-            return null;
-        }
-        return {
-            tbs: der.subarray(outer.contentStart, tbs.end),
-            signature: der.subarray(signature.contentStart + 1, signature.end),
-            hash,
-        };
-    } catch {
-        return null;
     }
 }
 
@@ -517,8 +335,8 @@ function warning(code: string, subject: string, message: string): Finding {
     return { severity: "warning", code, subject, message };
 }
 
-/** Reads the certificates of a scanned bundle; findings for every block that is not one. `onCert` sees each as it is read. */
-function readCertificates(scan: PemScan, onCert?: (cert: Cert) => void): { certs: Cert[]; findings: Finding[] } {
+/** Reads the certificates of a scanned bundle; findings for every block that is not one. */
+function readCertificates(scan: PemScan): { certs: Cert[]; findings: Finding[] } {
     const certs: Cert[] = [];
     const findings: Finding[] = [];
     for (const block of scan.blocks) {
@@ -536,16 +354,12 @@ function readCertificates(scan: PemScan, onCert?: (cert: Cert) => void): { certs
             findings.push(error(decoded.code, subject, decoded.message));
             continue;
         }
-        let cert: Cert;
         try {
-            cert = new Cert(decoded.der, block.number);
+            certs.push(new Cert(decoded.der, block.number));
         } catch (cause) {
             const reason = cause instanceof Error ? cause.message : String(cause);
             findings.push(error("corrupt-certificate", subject, `block #${block.number} (line ${block.line}) is not a readable X.509 certificate (${reason}); copy the certificate again from its source`));
-            continue;
         }
-        certs.push(cert);
-        onCert?.(cert);
     }
     return { certs, findings };
 }
@@ -574,20 +388,6 @@ function checkBundleShape(text: string, scan: PemScan): Finding[] {
     return findings;
 }
 
-/** Reads the certificates; for a big bundle, checks their signatures on a worker meanwhile. */
-async function readCheckingSignatures(scan: PemScan): Promise<{ read: ReturnType<typeof readCertificates>; verified: ReadonlySet<string> }> {
-    if (scan.blocks.length < WORKER_MIN_CERTIFICATES) {
-        return { read: readCertificates(scan), verified: new Set() };
-    }
-    const signatures = new SignatureChecks();
-    try {
-        const read = readCertificates(scan, (cert) => signatures.add(cert));
-        return { read, verified: await signatures.settled() };
-    } finally {
-        await signatures.close();
-    }
-}
-
 /**
  * Checks a truststore bundle against API Gateway's rules. Returns every finding; the bundle is
  * fit for upload when `hasErrors` is false.
@@ -597,7 +397,7 @@ export async function checkTruststore(pem: string, options: CheckOptions = {}): 
     const warnDays = options.warnDays ?? DEFAULT_WARN_DAYS;
     const scan = scanPem(pem);
     const findings = checkBundleShape(pem, scan);
-    const { read, verified } = await readCheckingSignatures(scan);
+    const read = readCertificates(scan);
     findings.push(...read.findings);
 
     const unique: Cert[] = [];
@@ -613,7 +413,6 @@ export async function checkTruststore(pem: string, options: CheckOptions = {}): 
     }
 
     const index = new CertIndex(unique);
-    index.adopt(verified);
     findings.push(...checkSubjectKeys(index));
     for (const cert of unique) {
         for (const finding of [checkSignatureAlgorithm(cert), checkKey(cert), checkValidity(cert, now, warnDays)]) {

@@ -2,8 +2,8 @@ import * as assert from "node:assert/strict";
 import { checkTruststore } from "../components/truststorerules";
 import { Issued, makeCa, makeCert, sharedKey, toBundle } from "./certs";
 
-// In bundles of 64 certificates or more, P-384 signatures are checked on a worker thread while
-// the bundle is parsed; these specs hold that path to the same findings as the small bundles'.
+// A bundle of many CAs gets the same findings as a small one: lookups by subject, cached
+// signature checks and the duplicate check must not lose or invent a finding at scale.
 describe("truststore rules on a large bundle", function () {
     this.timeout(60_000);
     let pairs: Issued[];
