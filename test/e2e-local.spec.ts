@@ -7,49 +7,10 @@ import * as fs from "node:fs";
 import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { SecureVersion } from "node:tls";
 import type { LocalRun } from "../local/start";
 import { daysFrom, Issued, makeCa, makeLeaf } from "./certs";
+import { get, keyPem } from "./localclient";
 import { x509 } from "../components/x509";
-
-interface Reply {
-    readonly status?: number;
-    readonly body?: string;
-    readonly error?: NodeJS.ErrnoException;
-}
-
-interface Credentials {
-    readonly cert?: string;
-    readonly key?: string;
-}
-
-/** One GET over a fresh connection, with the domain as SNI and Host; never rejects. */
-function get(run: LocalRun, urlPath: string, credentials: Credentials = {}, tls: { minVersion?: SecureVersion; maxVersion?: SecureVersion; ciphers?: string } = {}): Promise<Reply> {
-    return new Promise((resolve) => {
-        const request = https.request({
-            host: "127.0.0.1",
-            port: run.port,
-            servername: run.domain.domainName,
-            path: urlPath,
-            headers: { host: run.domain.domainName },
-            ca: fs.readFileSync(run.serverCaFile),
-            ...credentials,
-            ...tls,
-            agent: false,
-            timeout: 5_000,
-        }, (response) => {
-            let body = "";
-            response.setEncoding("utf8");
-            response.on("data", (chunk: string) => {
-                body += chunk;
-            });
-            response.on("end", () => resolve({ status: response.statusCode, body }));
-        });
-        request.on("timeout", () => request.destroy(new Error("timed out")));
-        request.on("error", (error: NodeJS.ErrnoException) => resolve({ error }));
-        request.end();
-    });
-}
 
 function partnerFiles(run: LocalRun, name: string): { cert: string; key: string } {
     const partner = run.partners.find((p) => p.name === name);
@@ -57,10 +18,6 @@ function partnerFiles(run: LocalRun, name: string): { cert: string; key: string 
     return { cert: fs.readFileSync(partner.certFile, "utf8"), key: fs.readFileSync(partner.keyFile, "utf8") };
 }
 
-async function keyPem(issued: Issued): Promise<string> {
-    const pkcs8 = await (webcrypto.subtle as SubtleCrypto).exportKey("pkcs8", issued.key.pair.privateKey);
-    return createPrivateKey({ key: Buffer.from(pkcs8), format: "der", type: "pkcs8" }).export({ type: "pkcs8", format: "pem" }).toString();
-}
 
 /** The CA that issued a partner's certificate, with its key, from what the program declared. */
 async function issuingCaOf(run: LocalRun, partnerCertPem: string): Promise<Issued> {
