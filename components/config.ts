@@ -236,7 +236,11 @@ interface RawPartner {
     readonly generation?: unknown;
 }
 
-function parsePartners(value: string | undefined, env: ConfigEnvironment): Partner[] {
+/**
+ * A structured config value that must be a list (Pulumi hands it over as JSON); unset is empty.
+ * Entries are as written: `T` has only `unknown` fields, for the caller to check.
+ */
+function parseList<T>(key: string, value: string | undefined, shape: string): T[] {
     if (value === undefined) {
         return [];
     }
@@ -244,11 +248,16 @@ function parsePartners(value: string | undefined, env: ConfigEnvironment): Partn
     try {
         list = JSON.parse(value);
     } catch {
-        throw new ConfigError(`partners is not a list; set it in the stack file as a YAML list of {name, commonName?, organization?, caCertFile?}`);
+        list = value;
     }
     if (!Array.isArray(list)) {
-        throw new ConfigError(`partners is ${JSON.stringify(list)}, not a list; set it as a YAML list of {name, commonName?, organization?, caCertFile?}`);
+        throw new ConfigError(`${key} is ${JSON.stringify(list)}, not a list; set it in the stack file as a YAML list of ${shape}`);
     }
+    return list as T[];
+}
+
+function parsePartners(value: string | undefined, env: ConfigEnvironment): Partner[] {
+    const list = parseList<RawPartner>("partners", value, "{name, commonName?, organization?, caCertFile?, generation?}");
     const seen = new Set<string>();
     return list.map((entry: RawPartner, index): Partner => {
         const name = entry?.name;
@@ -315,18 +324,7 @@ interface RawRevokedSerial {
 }
 
 function parseRevokedSerials(value: string | undefined): RevokedSerial[] {
-    if (value === undefined) {
-        return [];
-    }
-    let list: unknown;
-    try {
-        list = JSON.parse(value);
-    } catch {
-        list = value;
-    }
-    if (!Array.isArray(list)) {
-        throw new ConfigError(`revokedSerials is ${JSON.stringify(list)}, not a list; set it in the stack file as a YAML list of {serial, reason}`);
-    }
+    const list = parseList<RawRevokedSerial>("revokedSerials", value, "{serial, reason}");
     const seen = new Map<string, number>();
     return list.map((entry: RawRevokedSerial, index): RevokedSerial => {
         const key = `revokedSerials[${index}]`;
