@@ -1,6 +1,13 @@
 import * as crypto from "node:crypto";
+import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
+import {
+    AlgorithmIdentifier, AttributeTypeAndValue, AttributeValue, AuthorityKeyIdentifier, BasicConstraints, Certificate,
+    ExtendedKeyUsage, Extension, Extensions, KeyUsage, Name, RelativeDistinguishedName, SubjectKeyIdentifier,
+    SubjectPublicKeyInfo, TBSCertificate, Time, Validity, Version, id_ce_authorityKeyIdentifier, id_ce_basicConstraints,
+    id_ce_extKeyUsage, id_ce_keyUsage, id_ce_subjectKeyIdentifier,
+} from "@peculiar/asn1-x509";
+import { CertificationRequest, CertificationRequestInfo } from "@peculiar/asn1-csr";
 import { x509 } from "../components/x509";
-import * as der from "./der";
 
 /**
  * Faithful stand-ins for @pulumi/tls resources: keys and certificates are really generated
@@ -51,14 +58,14 @@ const nameOids: Record<string, string> = {
     street: "2.5.4.9", postalCode: "2.5.4.17", serialNumber: "2.5.4.5", CN: "2.5.4.3",
 };
 
-/** A private key ready to sign with: the key, its public key (SPKI DER) and Go's signature algorithm for it. */
+/** A private key ready to sign with: the key, its public key and Go's signature algorithm for it. */
 interface SigningKey {
     readonly privateKey: crypto.KeyObject;
-    readonly spki: Buffer;
+    readonly spki: SubjectPublicKeyInfo;
     /** Hash for `crypto.sign`; null for Ed25519. */
     readonly hash: string | null;
-    /** The AlgorithmIdentifier of the signatures, DER. */
-    readonly algorithm: Buffer;
+    /** The AlgorithmIdentifier of the signatures. */
+    readonly algorithm: AlgorithmIdentifier;
 }
 
 const ecdsaWith: Record<string, { hash: string; oid: string }> = {
@@ -68,19 +75,21 @@ const ecdsaWith: Record<string, { hash: string; oid: string }> = {
     secp521r1: { hash: "sha512", oid: "1.2.840.10045.4.3.4" },
 };
 
-function toSigningKey(privateKey: crypto.KeyObject, spki: Buffer): SigningKey {
+function toSigningKey(privateKey: crypto.KeyObject, spkiDer: Buffer): SigningKey {
+    const spki = AsnConvert.parse(spkiDer, SubjectPublicKeyInfo);
     switch (privateKey.asymmetricKeyType) {
         case "rsa":
-            return { privateKey, spki, hash: "sha256", algorithm: der.sequence(der.oid("1.2.840.113549.1.1.11"), der.nullValue()) };
+            // sha256WithRSAEncryption carries an explicit NULL parameter (RFC 4055 5).
+            return { privateKey, spki, hash: "sha256", algorithm: new AlgorithmIdentifier({ algorithm: "1.2.840.113549.1.1.11", parameters: null }) };
         case "ec": {
             const ecdsa = ecdsaWith[privateKey.asymmetricKeyDetails?.namedCurve ?? ""];
             if (!ecdsa) {
                 throw new Error(`curve ${privateKey.asymmetricKeyDetails?.namedCurve} is not supported by the tls mocks`);
             }
-            return { privateKey, spki, hash: ecdsa.hash, algorithm: der.sequence(der.oid(ecdsa.oid)) };
+            return { privateKey, spki, hash: ecdsa.hash, algorithm: new AlgorithmIdentifier({ algorithm: ecdsa.oid }) };
         }
         case "ed25519":
-            return { privateKey, spki, hash: null, algorithm: der.sequence(der.oid("1.3.101.112")) };
+            return { privateKey, spki, hash: null, algorithm: new AlgorithmIdentifier({ algorithm: "1.3.101.112" }) };
         default:
             throw new Error(`key type ${privateKey.asymmetricKeyType} is not supported by the tls mocks`);
     }
@@ -109,16 +118,31 @@ function signingKey(privateKeyPem: string): SigningKey {
     return remember(privateKeyPem, toSigningKey(privateKey, spki));
 }
 
-/** Signs in libuv's thread pool, so that signing overlaps the SDK's work on the main thread. */
-function sign(data: Buffer, key: SigningKey): Promise<Buffer> {
+/** Signs the DER of `toBeSigned` in libuv's thread pool, so that signing overlaps the SDK's work on the main thread. */
+function sign(toBeSigned: TBSCertificate | CertificationRequestInfo, key: SigningKey): Promise<ArrayBuffer> {
+    const data = Buffer.from(AsnConvert.serialize(toBeSigned));
     return new Promise((resolve, reject) => {
-        crypto.sign(key.hash, data, key.privateKey, (error, signature) => (error ? reject(error) : resolve(signature)));
+        crypto.sign(key.hash, data, key.privateKey, (error, signature) => (error ? reject(error) : resolve(toArrayBuffer(signature))));
     });
 }
 
-/** A signed structure (certificate or request): the signed part, the algorithm, the signature. */
-async function signed(toBeSigned: Buffer, key: SigningKey): Promise<Buffer> {
-    return der.sequence(toBeSigned, key.algorithm, der.bitString(await sign(toBeSigned, key)));
+const toArrayBuffer = (bytes: Buffer): ArrayBuffer => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+
+/** PEM of DER bytes under `label`, 64 characters a line, ending in a newline. */
+function toPem(label: string, der: ArrayBuffer): string {
+    const lines = Buffer.from(der).toString("base64").match(/.{1,64}/g) ?? [];
+    return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
+}
+
+/** The DER of the first PEM block with `label`. */
+function fromPem(label: string, pem: string): Buffer {
+    const begin = `-----BEGIN ${label}-----`;
+    const start = pem.indexOf(begin);
+    const end = pem.indexOf(`-----END ${label}-----`, start);
+    if (start < 0 || end < 0) {
+        throw new Error(`no ${label} PEM block`);
+    }
+    return Buffer.from(pem.slice(start + begin.length, end).replace(/\s+/g, ""), "base64");
 }
 
 /** tls.PrivateKey: a key pair of the requested algorithm, in the provider's PEM encodings. */
@@ -164,48 +188,73 @@ export function subjectName(subject: TlsSubject | undefined): x509.JsonName {
     });
 }
 
-/** An X.509 Name (DER) from `subjectName`'s form: one RDN per entry, one value per attribute. */
-function encodeName(name: x509.JsonName): Buffer {
-    return der.sequence(...name.map((rdn) => der.set(...Object.entries(rdn).flatMap(([type, values]) =>
-        values.map((value) => der.sequence(der.oid(nameOids[type]), der.directoryString(value)))))));
+// PrintableString's alphabet, with '*' as Go's encoder allows it.
+const printable = /^[A-Za-z0-9 '()+,\-./:=?*]*$/;
+
+/** An X.509 Name from `subjectName`'s form: one RDN per entry, one value per attribute; Go's string types. */
+function toName(name: x509.JsonName): Name {
+    return new Name(name.map((rdn) => new RelativeDistinguishedName(Object.entries(rdn).flatMap(([type, values]) =>
+        values.map((value) => new AttributeTypeAndValue({
+            type: nameOids[type],
+            value: new AttributeValue(printable.test(value) ? { printableString: value } : { utf8String: value }),
+        }))))));
 }
 
-function extension(oid: string, critical: boolean, value: Buffer): Buffer {
-    return der.sequence(der.oid(oid), ...(critical ? [der.boolean(true)] : []), der.octetString(value));
+function extension(extnID: string, critical: boolean, value: object): Extension {
+    return new Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
 }
+
+// Certificates share a handful of allowed_uses lists: encode each list's extensions once.
+const usageExtensionsCache = new Map<string, readonly Extension[]>();
 
 /** basicConstraints (critical), then keyUsage (critical) and extKeyUsage as `allowedUses` asks. */
-function usageExtensions(allowedUses: string[] | undefined, isCa: boolean): Buffer[] {
+function usageExtensions(allowedUses: string[] | undefined, isCa: boolean): Extension[] {
     const uses = allowedUses ?? [];
-    const bits = uses.reduce((sum, use) => (keyUsageBits[use] === undefined ? sum : sum | (1 << keyUsageBits[use])), 0);
-    const ekus = uses.flatMap((use) => (extendedKeyUsages[use] ? [extendedKeyUsages[use]] : []));
-    const extensions = [extension("2.5.29.19", true, der.sequence(...(isCa ? [der.boolean(true)] : [])))];
-    if (bits) {
-        extensions.push(extension("2.5.29.15", true, der.namedBits(bits)));
+    const cacheKey = `${isCa} ${uses.join(",")}`;
+    let extensions = usageExtensionsCache.get(cacheKey);
+    if (!extensions) {
+        const bits = uses.reduce((sum, use) => (keyUsageBits[use] === undefined ? sum : sum | (1 << keyUsageBits[use])), 0);
+        const ekus = uses.flatMap((use) => (extendedKeyUsages[use] ? [extendedKeyUsages[use]] : []));
+        extensions = [
+            extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: isCa })),
+            ...(bits ? [extension(id_ce_keyUsage, true, new KeyUsage(bits))] : []),
+            ...(ekus.length ? [extension(id_ce_extKeyUsage, false, new ExtendedKeyUsage(ekus))] : []),
+        ];
+        usageExtensionsCache.set(cacheKey, extensions);
     }
-    if (ekus.length) {
-        extensions.push(extension("2.5.29.37", false, der.sequence(...ekus.map(der.oid))));
-    }
-    return extensions;
+    return [...extensions];
 }
 
 /** subjectKeyIdentifier: SHA-1 of the subject's public key bits (RFC 5280 4.2.1.2, method 1). */
-function subjectKeyIdentifier(spki: Buffer): { keyId: Buffer; extension: Buffer } {
-    const [, publicKeyBits] = der.children(spki, der.read(spki));
-    // The BIT STRING's first content byte counts unused bits; the key starts after it.
-    const keyId = crypto.createHash("sha1").update(der.contents(spki, publicKeyBits).subarray(1)).digest();
-    return { keyId, extension: extension("2.5.29.14", false, der.octetString(keyId)) };
+function subjectKeyIdentifier(spki: SubjectPublicKeyInfo): Extension {
+    const keyId = crypto.createHash("sha1").update(Buffer.from(spki.subjectPublicKey)).digest();
+    return extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyId));
 }
 
-function authorityKeyIdentifier(keyId: Buffer): Buffer {
-    return extension("2.5.29.35", false, der.sequence(der.implicitPrimitive(0, keyId)));
+/**
+ * The contents of a DER INTEGER for a non-negative big-endian magnitude, minimal as DER demands
+ * (the schema writes integer bytes as given). Exported for testing.
+ */
+export function unsignedInteger(magnitude: Buffer): ArrayBuffer {
+    let first = 0;
+    while (first < magnitude.length && magnitude[first] === 0) {
+        first++;
+    }
+    const trimmed = magnitude.subarray(first);
+    return toArrayBuffer(trimmed.length === 0 || trimmed[0] & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed);
 }
 
 /** A positive 127-bit serial, as Go's provider makes them (random, 128 bits at most). */
-function randomSerial(): Buffer {
+function randomSerial(): ArrayBuffer {
     const bytes = crypto.randomBytes(16);
     bytes[0] &= 0x7f;
-    return bytes;
+    return unsignedInteger(bytes);
+}
+
+/** A certificate time: UTCTime for 1950 through 2049, GeneralizedTime otherwise (RFC 5280 4.1.2.5). */
+function time(date: Date): Time {
+    const year = date.getUTCFullYear();
+    return year >= 1950 && year < 2050 ? new Time({ utcTime: date }) : new Time({ generalTime: date });
 }
 
 function validity(inputs: Inputs, from: Date) {
@@ -223,26 +272,33 @@ function validity(inputs: Inputs, from: Date) {
     };
 }
 
-/** A v3 certificate of `subjectKey` (SPKI DER) for `subject`, issued by `issuer` and signed with `signer`. */
-function certificate(fields: { issuer: Buffer; subject: Buffer; subjectKey: Buffer; notBefore: Date; notAfter: Date; extensions: Buffer[] }, signer: SigningKey): Promise<Buffer> {
-    return signed(der.sequence(
-        der.explicit(0, der.smallInteger(2)),
-        der.unsignedInteger(randomSerial()),
-        signer.algorithm,
-        fields.issuer,
-        der.sequence(der.time(fields.notBefore), der.time(fields.notAfter)),
-        fields.subject,
-        fields.subjectKey,
-        der.explicit(3, der.sequence(...fields.extensions)),
-    ), signer);
+/** A v3 certificate of `subjectKey` for `subject`, issued by `issuer` and signed with `signer`, as PEM. */
+async function certificate(fields: { issuer: Name; subject: Name; subjectKey: SubjectPublicKeyInfo; notBefore: Date; notAfter: Date; extensions: Extension[] }, signer: SigningKey): Promise<string> {
+    const validity = new Validity();
+    validity.notBefore = time(fields.notBefore);
+    validity.notAfter = time(fields.notAfter);
+    const tbsCertificate = new TBSCertificate({
+        version: Version.v3,
+        serialNumber: randomSerial(),
+        signature: signer.algorithm,
+        issuer: fields.issuer,
+        validity,
+        subject: fields.subject,
+        subjectPublicKeyInfo: fields.subjectKey,
+        extensions: new Extensions(fields.extensions),
+    });
+    const signatureValue = await sign(tbsCertificate, signer);
+    return toPem("CERTIFICATE", AsnConvert.serialize(new Certificate({ tbsCertificate, signatureAlgorithm: signer.algorithm, signatureValue })));
 }
 
 /** tls.CertRequest: a PKCS#10 request for the subject, signed with the given key. */
 export async function certRequest(inputs: Inputs): Promise<Inputs> {
     const key = signingKey(inputs.privateKeyPem);
-    // CertificationRequestInfo: version 0, subject, key, no attributes.
-    const request = await signed(der.sequence(der.smallInteger(0), encodeName(subjectName(inputs.subject)), key.spki, der.explicit(0)), key);
-    return { ...inputs, certRequestPem: der.toPem("CERTIFICATE REQUEST", request) };
+    // Version 0 and no attributes are the schema's defaults.
+    const certificationRequestInfo = new CertificationRequestInfo({ subject: toName(subjectName(inputs.subject)), subjectPKInfo: key.spki });
+    const signature = await sign(certificationRequestInfo, key);
+    const request = new CertificationRequest({ certificationRequestInfo, signatureAlgorithm: key.algorithm, signature });
+    return { ...inputs, certRequestPem: toPem("CERTIFICATE REQUEST", AsnConvert.serialize(request)) };
 }
 
 /** tls.SelfSignedCert: a certificate signed by its own key. `now` is the creation time. */
@@ -252,56 +308,57 @@ export async function selfSignedCert(inputs: Inputs, now = new Date()): Promise<
     const window = validity(inputs, now);
     const extensions = usageExtensions(inputs.allowedUses, isCa);
     if (isCa) {
-        extensions.push(subjectKeyIdentifier(key.spki).extension);
+        extensions.push(subjectKeyIdentifier(key.spki));
     }
-    const name = encodeName(subjectName(inputs.subject));
-    const cert = await certificate({ issuer: name, subject: name, subjectKey: key.spki, ...window, extensions }, key);
-    return { ...inputs, certPem: der.toPem("CERTIFICATE", cert), ...window.outputs };
+    const name = toName(subjectName(inputs.subject));
+    const certPem = await certificate({ issuer: name, subject: name, subjectKey: key.spki, ...window, extensions }, key);
+    return { ...inputs, certPem, ...window.outputs };
 }
 
-/** The subject (DER) and subjectKeyIdentifier of a CA certificate. */
-function readCa(caCertPem: string): { subject: Buffer; keyId?: Buffer } {
-    const cert = der.fromPem("CERTIFICATE", caCertPem);
-    const tbs = der.children(cert, der.read(cert))[0];
-    const fields = der.children(cert, tbs);
-    // Without the optional [0] version, every field sits one place earlier.
-    const at = fields[0].tag === 0xa0 ? 0 : -1;
-    const subject = der.raw(cert, fields[5 + at]);
-    const extensions = fields.find((field) => field.tag === 0xa3);
-    for (const ext of extensions ? der.children(cert, der.children(cert, extensions)[0]) : []) {
-        const parts = der.children(cert, ext);
-        if (der.readOid(cert, parts[0]) === "2.5.29.14") {
-            const value = der.contents(cert, parts[parts.length - 1]);
-            return { subject, keyId: der.contents(value, der.read(value)) };
-        }
-    }
-    return { subject };
+/** A CA certificate's subject, and the authorityKeyIdentifier it gives what it issues (from its subjectKeyIdentifier). */
+interface CaCert {
+    readonly subject: Name;
+    readonly authorityKeyIdentifier?: Extension;
 }
 
-/** The subject and public key (both DER) of a certificate request. */
-function readRequest(certRequestPem: string): { subject: Buffer; subjectKey: Buffer } {
-    const request = der.fromPem("CERTIFICATE REQUEST", certRequestPem);
-    const info = der.children(request, der.read(request))[0];
-    const [, subject, subjectKey] = der.children(request, info);
-    return { subject: der.raw(request, subject), subjectKey: der.raw(request, subjectKey) };
+// A CA issues many certificates: parse each once, by its PEM, bounded like the keys.
+const caCerts = new Map<string, CaCert>();
+
+function readCa(caCertPem: string): CaCert {
+    const known = caCerts.get(caCertPem);
+    if (known) {
+        return known;
+    }
+    const { tbsCertificate } = AsnConvert.parse(fromPem("CERTIFICATE", caCertPem), Certificate);
+    const ski = tbsCertificate.extensions?.find((ext) => ext.extnID === id_ce_subjectKeyIdentifier);
+    const keyIdentifier = ski && AsnConvert.parse(ski.extnValue, SubjectKeyIdentifier);
+    const ca: CaCert = {
+        subject: tbsCertificate.subject,
+        authorityKeyIdentifier: keyIdentifier && extension(id_ce_authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier })),
+    };
+    if (caCerts.size >= KEY_CACHE_LIMIT) {
+        caCerts.delete(caCerts.keys().next().value as string);
+    }
+    caCerts.set(caCertPem, ca);
+    return ca;
 }
 
 /** tls.LocallySignedCert: the request's subject and key, signed by the given CA. */
 export async function locallySignedCert(inputs: Inputs, now = new Date()): Promise<Inputs> {
-    const request = readRequest(inputs.certRequestPem);
+    const { subject, subjectPKInfo } = AsnConvert.parse(fromPem("CERTIFICATE REQUEST", inputs.certRequestPem), CertificationRequest).certificationRequestInfo;
     const ca = readCa(inputs.caCertPem);
     const key = signingKey(inputs.caPrivateKeyPem);
     const isCa = inputs.isCaCertificate === true;
     const window = validity(inputs, now);
     const extensions = usageExtensions(inputs.allowedUses, isCa);
     if (isCa) {
-        extensions.push(subjectKeyIdentifier(request.subjectKey).extension);
+        extensions.push(subjectKeyIdentifier(subjectPKInfo));
     }
-    if (ca.keyId) {
-        extensions.push(authorityKeyIdentifier(ca.keyId));
+    if (ca.authorityKeyIdentifier) {
+        extensions.push(ca.authorityKeyIdentifier);
     }
-    const cert = await certificate({ issuer: ca.subject, ...request, ...window, extensions }, key);
-    return { ...inputs, certPem: der.toPem("CERTIFICATE", cert), ...window.outputs };
+    const certPem = await certificate({ issuer: ca.subject, subject, subjectKey: subjectPKInfo, ...window, extensions }, key);
+    return { ...inputs, certPem, ...window.outputs };
 }
 
 /** The tls resource types these mocks generate, by Pulumi type token. */
