@@ -53,8 +53,7 @@ export function isHarnessName(name: string): name is HarnessName {
 /**
  * Compiles the program, mocks, pack, local mode and bench with the project's tsconfig into
  * `compiledDir`. Types are not checked here (`npx tsc --noEmit` does that in CI); the emitted JS
- * is the same. Handler sources are copied beside the output because the components bundle them
- * from `<dir of the component>/../handlers/*.ts`.
+ * is the same, handlers included: the components bundle whichever form `require.resolve` finds.
  */
 export function compile(): number {
     const started = performance.now();
@@ -63,11 +62,6 @@ export function compile(): number {
     const result = spawnSync(process.execPath, [tsc, "-p", path.join(projectDir, "bench", "tsconfig.json"), "--noCheck"], { cwd: projectDir, encoding: "utf8" });
     if (result.status !== 0) {
         throw new Error(`tsc failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
-    }
-    const handlers = path.join(projectDir, "handlers");
-    for (const file of fs.readdirSync(handlers).filter((f) => f.endsWith(".ts"))) {
-        fs.mkdirSync(path.join(compiledDir, "handlers"), { recursive: true });
-        fs.copyFileSync(path.join(handlers, file), path.join(compiledDir, "handlers", file));
     }
     return performance.now() - started;
 }

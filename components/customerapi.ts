@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as crypto from "node:crypto";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { handlerArchive } from "./lambdacode";
 
@@ -169,7 +168,7 @@ export class CustomerApi extends pulumi.ComponentResource {
             runtime: lambdaRuntime,
             architectures: ["arm64"],
             handler: "index.handler",
-            code: handlerArchive(path.join(__dirname, "..", "handlers", "customer.ts")),
+            code: handlerArchive(require.resolve("../handlers/customer")),
             role: role.arn,
             memorySize: 256,
             timeout: 10,

@@ -5,8 +5,10 @@ import * as pulumi from "@pulumi/pulumi";
 const bundles = new Map<string, string>();
 
 /**
- * Bundles one TypeScript handler and what it imports into a single CommonJS file for the
- * Lambda Node.js runtime. Bundled once per process: stacks with many functions stay fast.
+ * Bundles one handler and what it imports into a single CommonJS file for the Lambda Node.js
+ * runtime. Pass the entry as `require.resolve("../handlers/<name>")`: the TypeScript source
+ * under ts-node, the compiled JavaScript when the project runs from tsc output; esbuild takes
+ * either. Bundled once per process: stacks with many functions stay fast.
  */
 export function bundleHandler(entry: string): string {
     const file = path.resolve(entry);

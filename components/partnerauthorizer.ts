@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import { X509Certificate } from "node:crypto";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { AuthorizerEnvironment } from "../handlers/authorizer";
 import { AuthorizerLists, authorizerListsFile, certificateKey, issuerId, normaliseSerial, PartnerNames, RevocationList } from "../handlers/revocation";
@@ -83,7 +82,7 @@ export class PartnerAuthorizer extends pulumi.ComponentResource {
             architectures: ["arm64"],
             handler: "index.handler",
             // A new list is a new package: the function is updated in place, nothing else changes.
-            code: this.lists.apply((lists) => handlerArchive(path.join(__dirname, "..", "handlers", "authorizer.ts"), {
+            code: this.lists.apply((lists) => handlerArchive(require.resolve("../handlers/authorizer"), {
                 [authorizerListsFile]: JSON.stringify(lists),
             })),
             role: role.arn,
