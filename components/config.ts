@@ -4,6 +4,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { normaliseSerial } from "../handlers/revocation";
 import { x509 } from "./x509";
+import { certificateBlocks } from "./bundle";
 
 /** Key algorithms API Gateway accepts in a truststore, as our config spells them. */
 export const keyAlgorithms = ["ECDSA-P256", "ECDSA-P384", "RSA-2048", "RSA-3072", "RSA-4096"] as const;
@@ -304,7 +305,7 @@ function readCaCertificate(name: string, index: number, file: string, env: Confi
     } catch {
         throw new ConfigError(`${key} "${file}" of partner "${name}" cannot be read; put the partner's CA certificate (PEM) at that path, relative to the project directory`);
     }
-    const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    const blocks = certificateBlocks(text);
     if (blocks.length === 0) {
         throw new ConfigError(`${key} "${file}" of partner "${name}" holds no PEM certificate; it must contain "-----BEGIN CERTIFICATE-----" blocks (convert DER with \`openssl x509 -inform der -in ca.der -out ca.pem\`)`);
     }

@@ -2,6 +2,7 @@ import { X509Certificate as NativeCertificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { issuerId, normaliseSerial } from "../handlers/revocation";
 import { x509 } from "./x509";
+import { certificateBlocks } from "./bundle";
 
 /** One certificate a verified CRL revokes. */
 export interface CrlRevocation {
@@ -29,7 +30,6 @@ export class CrlError extends pulumi.RunError {
     }
 }
 
-const certificateBlock = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 /** "keyCompromise", or the number of a reason code this library does not name. */
 function reasonName(reason: x509.X509CrlReason | undefined): string {
@@ -42,7 +42,7 @@ function reasonName(reason: x509.X509CrlReason | undefined): string {
  * otherwise; a CRL nobody can verify must not decide who gets in. `file` is only for messages.
  */
 export async function verifyCrls(crlPems: readonly string[], truststorePem: string, file: string): Promise<VerifiedCrl[]> {
-    const cas = (truststorePem.match(certificateBlock) ?? []).map((pem) => new x509.X509Certificate(pem));
+    const cas = certificateBlocks(truststorePem).map((pem) => new x509.X509Certificate(pem));
     const verified: VerifiedCrl[] = [];
     for (const [index, pem] of crlPems.entries()) {
         const crl = new x509.X509Crl(pem);

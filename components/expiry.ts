@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
+import { certificateBlocks } from "./bundle";
 
 const DAY_MS = 86_400_000;
-const certificateBlock = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 /** When one certificate of the stack ends. */
 export interface CertificateExpiry {
@@ -16,7 +16,7 @@ export interface CertificateExpiry {
 /** Every CA of the truststore bundle and every issued partner certificate, soonest to expire first. */
 export function expiryOf(truststorePem: string, partnerCertificates: Readonly<Record<string, string>>): CertificateExpiry[] {
     const notAfter = (pem: string) => new Date(new X509Certificate(pem).validTo).toISOString();
-    const cas = (truststorePem.match(certificateBlock) ?? []).map((pem): CertificateExpiry => ({
+    const cas = certificateBlocks(truststorePem).map((pem): CertificateExpiry => ({
         kind: "truststore",
         name: new X509Certificate(pem).subject.split("\n").join(", "),
         notAfter: notAfter(pem),

@@ -7,6 +7,7 @@ import { RevokedSerial } from "./config";
 import { CrlRevocation } from "./crl";
 import { lambdaRuntime } from "./customerapi";
 import { handlerArchive } from "./lambdacode";
+import { certificateBlocks } from "./bundle";
 
 export interface PartnerAuthorizerArgs {
     /** The certificates to deny: from stack config and from verified CRLs. */
@@ -35,7 +36,7 @@ export function revocationList(configured: readonly RevokedSerial[], crl: readon
 export function partnerNames(issued: Readonly<Record<string, string>>, ownCas: readonly { name: string; caCertPem: string }[]): PartnerNames {
     const names: Record<string, string> = {};
     for (const { name, caCertPem } of ownCas) {
-        for (const pem of caCertPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []) {
+        for (const pem of certificateBlocks(caCertPem)) {
             names[issuerId(new X509Certificate(pem).subject)] = name;
         }
     }

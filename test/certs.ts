@@ -1,6 +1,6 @@
 // Real X.509 certificates for tests, made in memory with @peculiar/x509 and WebCrypto: no key
 // ever touches the disk or the repository.
-import { webcrypto } from "node:crypto";
+import { createPrivateKey, webcrypto } from "node:crypto";
 import { x509 } from "../components/x509";
 
 /** Key algorithms the tests need, including the ones API Gateway refuses. */
@@ -165,4 +165,10 @@ export function toBundle(certs: readonly Issued[]): string {
 /** A date `days` days from `from` (negative for the past). */
 export function daysFrom(from: Date, days: number): Date {
     return new Date(from.getTime() + days * DAY);
+}
+
+/** The private key of a test certificate as PEM, for a client. */
+export async function keyPem(issued: Issued): Promise<string> {
+    const pkcs8 = await subtle.exportKey("pkcs8", issued.key.pair.privateKey);
+    return createPrivateKey({ key: Buffer.from(pkcs8), format: "der", type: "pkcs8" }).export({ type: "pkcs8", format: "pem" }).toString();
 }

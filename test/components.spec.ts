@@ -17,6 +17,7 @@ import { certificateKey, issuerId, normaliseSerial } from "../handlers/revocatio
 import { daysFrom, makeCa, makeLeaf } from "./certs";
 import { makeCrl } from "./crls";
 import { allOf, archiveFile, captureResources, only, valueOf } from "./helpers";
+import { certificateBlocks } from "../components/bundle";
 
 // Components are imported after the mocks exist (a static import would run first).
 let PartnerPki: typeof PartnerPkiType;
@@ -178,7 +179,7 @@ describe("components", () => {
             assert.equal(object.inputs.content, bundle);
             assert.equal(uri, `s3://${only(resources, "aws:s3/bucket:Bucket").outputs.bucket}/truststore.pem`);
             assert.equal(version, object.outputs.versionId);
-            const fingerprints = (bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((pem) => new X509Certificate(pem).fingerprint256);
+            const fingerprints = certificateBlocks(bundle).map((pem) => new X509Certificate(pem).fingerprint256);
             assert.deepEqual(fingerprints.sort(), chain.map((pem) => new X509Certificate(pem).fingerprint256).sort());
         });
 

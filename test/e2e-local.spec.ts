@@ -8,8 +8,8 @@ import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { LocalRun } from "../local/start";
-import { daysFrom, Issued, makeCa, makeLeaf } from "./certs";
-import { get, keyPem } from "./localclient";
+import { daysFrom, Issued, keyPem, makeCa, makeLeaf } from "./certs";
+import { get } from "./localclient";
 import { x509 } from "../components/x509";
 
 function partnerFiles(run: LocalRun, name: string): { cert: string; key: string } {

@@ -1,11 +1,9 @@
 // An HTTPS client for local mode, as partners call it: a fresh mutual-TLS connection per request,
 // the domain as SNI and Host, the local server CA trusted.
-import { createPrivateKey, webcrypto } from "node:crypto";
 import * as fs from "node:fs";
 import * as https from "node:https";
 import type { SecureVersion } from "node:tls";
 import type { LocalRun } from "../local/start";
-import type { Issued } from "./certs";
 
 export interface Reply {
     readonly status?: number;
@@ -44,10 +42,4 @@ export function get(run: LocalRun, urlPath: string, credentials: Credentials = {
         request.on("error", (error: NodeJS.ErrnoException) => resolve({ error }));
         request.end();
     });
-}
-
-/** The private key of a test certificate as PEM, for a client. */
-export async function keyPem(issued: Issued): Promise<string> {
-    const pkcs8 = await (webcrypto.subtle as SubtleCrypto).exportKey("pkcs8", issued.key.pair.privateKey);
-    return createPrivateKey({ key: Buffer.from(pkcs8), format: "der", type: "pkcs8" }).export({ type: "pkcs8", format: "pem" }).toString();
 }

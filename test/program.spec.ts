@@ -6,8 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ProgramFailure, ProgramRun, RunOptions, runProgram } from "../mocks/program";
 import { daysFrom, makeCa } from "./certs";
 import { allOf, only } from "./helpers";
+import { certificateBlocks } from "../components/bundle";
 
-const certificateBlocks = (pem: string) => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 
 describe("the program", () => {
     describe("on the dev stack", () => {

@@ -7,9 +7,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { LocalRun } from "../local/start";
 import { x509 } from "../components/x509";
-import { Issued, makeCa, makeLeaf } from "./certs";
+import { Issued, keyPem, makeCa, makeLeaf } from "./certs";
 import { makeCrl } from "./crls";
-import { get, keyPem } from "./localclient";
+import { get } from "./localclient";
 
 describe("revocation end to end in local mode", function () {
     let local: LocalRun;

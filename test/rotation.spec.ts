@@ -10,8 +10,8 @@ import { AuthorizerLists, authorizerListsFile, issuerId, normaliseSerial } from 
 import { Issued, makeCa, makeLeaf } from "./certs";
 import { makeCrl } from "./crls";
 import { allOf, archiveFile, only } from "./helpers";
+import { certificateBlocks } from "../components/bundle";
 
-const certificateBlocks = (pem: string) => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 const bundleOf = (run: ProgramRun) => only(run.resources, "aws:s3/bucketObjectv2:BucketObjectv2", "dev-truststore-bundle").inputs.content as string;
 const commonNameOf = (dn: string) => dn.split("\n").find((rdn) => rdn.startsWith("CN="));
 const subjectsOf = (pem: string) => certificateBlocks(pem).map((block) => commonNameOf(new X509Certificate(block).subject)).sort();

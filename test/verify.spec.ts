@@ -2,7 +2,6 @@
 // check with a client of the test's own, and its one-line errors with exit code 2.
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
-import { createPrivateKey, webcrypto } from "node:crypto";
 import * as fs from "node:fs";
 import * as https from "node:https";
 import * as net from "node:net";
@@ -13,12 +12,7 @@ import { main, VerifyIo } from "../bin/verify";
 import { issueServerCredentials, ServerCredentials } from "../local/certificates";
 import { runChecks, Target } from "../local/checks";
 import { checkDomain, DomainReader, DomainReadError } from "../local/domaincheck";
-import { Issued, makeCa, makeLeaf } from "./certs";
-
-async function keyPem(issued: Issued): Promise<string> {
-    const pkcs8 = await (webcrypto.subtle as SubtleCrypto).exportKey("pkcs8", issued.key.pair.privateKey);
-    return createPrivateKey({ key: Buffer.from(pkcs8), format: "der", type: "pkcs8" }).export({ type: "pkcs8", format: "pem" }).toString();
-}
+import { Issued, keyPem, makeCa, makeLeaf } from "./certs";
 
 /** An https server on 127.0.0.1 that answers 200 to whatever it lets through. */
 async function serve(options: https.ServerOptions): Promise<{ port: number; requests: () => number; close: () => Promise<void> }> {
