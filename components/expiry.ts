@@ -15,13 +15,13 @@ export interface CertificateExpiry {
 
 /** Every CA of the truststore bundle and every issued partner certificate, soonest to expire first. */
 export function expiryOf(truststorePem: string, partnerCertificates: Readonly<Record<string, string>>): CertificateExpiry[] {
-    const notAfter = (pem: string) => new Date(new X509Certificate(pem).validTo).toISOString();
-    const cas = certificateBlocks(truststorePem).map((pem): CertificateExpiry => ({
-        kind: "truststore",
-        name: new X509Certificate(pem).subject.split("\n").join(", "),
-        notAfter: notAfter(pem),
-    }));
-    const partners = Object.entries(partnerCertificates).map(([name, pem]): CertificateExpiry => ({ kind: "partner", name, notAfter: notAfter(pem) }));
+    const notAfter = (certificate: X509Certificate) => new Date(certificate.validTo).toISOString();
+    const cas = certificateBlocks(truststorePem).map((pem): CertificateExpiry => {
+        const certificate = new X509Certificate(pem);
+        return { kind: "truststore", name: certificate.subject.split("\n").join(", "), notAfter: notAfter(certificate) };
+    });
+    const partners = Object.entries(partnerCertificates)
+        .map(([name, pem]): CertificateExpiry => ({ kind: "partner", name, notAfter: notAfter(new X509Certificate(pem)) }));
     return [...cas, ...partners].sort((a, b) => a.notAfter.localeCompare(b.notAfter) || a.name.localeCompare(b.name));
 }
 
