@@ -1,0 +1,274 @@
+// The program under the REAL Pulumi engine: the pinned CLI (config checks, state, secrets,
+// the policy analyzer) drives it through a stand-in Node.js language host, against stand-in
+// aws and tls providers (the cloud is not real; keys and certificates are). Build them with
+// `npm run engine:install`; run with `npm run test:engine`.
+import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { createPublicKey, X509Certificate } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EngineWorkspace, missingEngine } from "../../engine/workspace";
+import { makeCa } from "../certs";
+
+interface PreviewStep {
+    readonly op: string;
+    readonly urn: string;
+    readonly diffReasons?: string[];
+}
+
+interface Preview {
+    readonly steps: PreviewStep[];
+}
+
+interface StateResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly outputs?: Record<string, unknown>;
+}
+
+interface StackExport {
+    readonly deployment: { readonly resources?: StateResource[] };
+}
+
+/** The marker Pulumi puts on a secret value in state. */
+const secretSignature = "4dabf18193072939515e22adb298388d";
+const mandatoryRules = ["execute-api-endpoint-disabled", "regional-endpoints", "security-policy-tls12-or-newer"];
+
+function resourcesOf(exported: StackExport): StateResource[] {
+    return exported.deployment.resources ?? [];
+}
+
+function truststoreBundle(exported: StackExport): string {
+    const bundle = resourcesOf(exported).find((r) => r.type === "aws:s3/bucketObjectv2:BucketObjectv2" && r.urn.endsWith("-truststore-bundle"));
+    assert.ok(bundle, "the truststore bundle object is in state");
+    return String(bundle.outputs?.content);
+}
+
+function opensslVerifyClient(bundlePem: string, certificatePem: string): string {
+    const dir = mkdtempSync(join(tmpdir(), "apigw-mtls-verify-"));
+    try {
+        writeFileSync(join(dir, "bundle.pem"), bundlePem);
+        writeFileSync(join(dir, "client.pem"), certificatePem);
+        return execFileSync("openssl", ["verify", "-purpose", "sslclient", "-CAfile", join(dir, "bundle.pem"), join(dir, "client.pem")], { encoding: "utf8" });
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+function stepsByOp(preview: Preview): Record<string, string[]> {
+    const byOp: Record<string, string[]> = {};
+    for (const step of preview.steps) {
+        (byOp[step.op] ??= []).push(step.urn);
+    }
+    return byOp;
+}
+
+const resourceName = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+
+before(function () {
+    const missing = missingEngine();
+    if (missing) {
+        throw new Error(missing);
+    }
+});
+
+describe("the program under the real Pulumi CLI (stand-in cloud)", () => {
+    describe("previews with the policy pack", () => {
+        let workspace: EngineWorkspace;
+        before(() => {
+            workspace = new EngineWorkspace();
+        });
+        after(() => workspace.dispose());
+
+        for (const stack of ["dev", "prod"]) {
+            it(`previews the ${stack} stack from the repository's Pulumi.${stack}.yaml with no policy violation`, async () => {
+                await workspace.pulumi(["stack", "init", stack]);
+                const { stdout } = await workspace.pulumi(["preview", "--stack", stack, "--policy-pack", "policy"]);
+                assert.match(stdout, /apigw-mtls-guard@v0\.1\.0/, "the policy pack ran");
+                assert.doesNotMatch(stdout, /mandatory|advisory/, "no policy reported a violation");
+                assert.match(stdout, /\+ \d+ to create/);
+                assert.deepEqual(workspace.operations(), [], "a preview creates nothing");
+            });
+        }
+    });
+
+    describe("the dev stack's life: up, a new partner, destroy", () => {
+        let workspace: EngineWorkspace;
+        let exported: StackExport;
+        before(async () => {
+            workspace = new EngineWorkspace();
+            await workspace.pulumi(["stack", "init", "dev"]);
+            await workspace.pulumi(["up", "--yes", "--policy-pack", "policy"]);
+            exported = await workspace.pulumiJson<StackExport>(["stack", "export"]);
+        });
+        after(() => workspace.dispose());
+
+        it("shows partnerPrivateKeys as [secret] in the stack's outputs", async () => {
+            const { stdout } = await workspace.pulumi(["stack", "output"]);
+            assert.match(stdout, /partnerPrivateKeys\s+\[secret\]/);
+            const outputs = await workspace.pulumiJson<Record<string, unknown>>(["stack", "output"]);
+            assert.equal(outputs.partnerPrivateKeys, "[secret]");
+        });
+
+        it("gives with --show-secrets a PEM key per generated partner that matches its certificate", async () => {
+            const keys = await workspace.pulumiJson<Record<string, string>>(["stack", "output", "partnerPrivateKeys", "--show-secrets"]);
+            const certificates = await workspace.pulumiJson<Record<string, string>>(["stack", "output", "partnerCertificates"]);
+            assert.deepEqual(Object.keys(keys).sort(), ["acme-bank", "initech"]);
+            for (const [partner, keyPem] of Object.entries(keys)) {
+                assert.match(keyPem, /^-----BEGIN (EC |RSA )?PRIVATE KEY-----/);
+                const fromKey = createPublicKey(keyPem).export({ type: "spki", format: "der" });
+                const fromCertificate = new X509Certificate(certificates[partner]).publicKey.export({ type: "spki", format: "der" });
+                assert.ok(fromKey.equals(fromCertificate), `${partner}'s key matches its certificate`);
+            }
+        });
+
+        it("issues partner certificates that openssl verifies as TLS clients against the truststore object in state", async () => {
+            const bundle = truststoreBundle(exported);
+            const certificates = await workspace.pulumiJson<Record<string, string>>(["stack", "output", "partnerCertificates"]);
+            for (const pem of Object.values(certificates)) {
+                assert.match(opensslVerifyClient(bundle, pem), /: OK\s*$/);
+            }
+        });
+
+        it("keeps no private key in plain text anywhere in the exported state", async () => {
+            const keys = await workspace.pulumiJson<Record<string, string>>(["stack", "output", "partnerPrivateKeys", "--show-secrets"]);
+            const state = JSON.stringify(exported);
+            assert.doesNotMatch(state, /PRIVATE KEY/);
+            for (const keyPem of Object.values(keys)) {
+                const body = keyPem.split("\n").filter((line) => line && !line.startsWith("-----")).join("");
+                assert.ok(!state.includes(body.slice(0, 40)), "no part of a key's body is in state");
+            }
+            const keyResources = resourcesOf(exported).filter((r) => r.type === "tls:index/privateKey:PrivateKey");
+            assert.ok(keyResources.length >= 4, "root, intermediate and partner keys are in state");
+            for (const key of keyResources) {
+                const privateKeyPem = key.outputs?.privateKeyPem as Record<string, unknown> | undefined;
+                assert.equal(privateKeyPem?.[secretSignature], "1b47061264138c4ac30d75fd1eb44270", `${key.urn}: privateKeyPem is a secret`);
+                assert.equal(typeof privateKeyPem?.ciphertext, "string");
+            }
+        });
+
+        it("recorded one stand-in create per resource in state and nothing else", () => {
+            const operations = workspace.operations();
+            // Stand-ins see custom resources only: not the stack, providers, or our components.
+            const custom = resourcesOf(exported).filter((r) => !r.type.startsWith("pulumi:") && !r.type.startsWith("apigw-mtls:"));
+            assert.ok(operations.length > 20);
+            assert.ok(operations.every((operation) => operation.op === "create"));
+            assert.deepEqual(operations.map((o) => o.urn).sort(), custom.map((r) => r.urn).sort());
+        });
+
+        it("previews a new generated partner as exactly its own resources created and the authorizer updated, nothing deleted", async () => {
+            await workspace.pulumi(["config", "set", "--path", "partners[3].name", "acme-logistics"]);
+            await workspace.pulumi(["config", "set", "--path", "partners[3].commonName", "acme-logistics.partners.example.com"]);
+            try {
+                const byOp = stepsByOp(await workspace.pulumiJson<Preview>(["preview", "--diff", "--policy-pack", "policy"]));
+                assert.deepEqual((byOp.create ?? []).map(resourceName).sort(), [
+                    "dev-pki-acme-logistics-cert", "dev-pki-acme-logistics-csr", "dev-pki-acme-logistics-key",
+                ].sort());
+                assert.deepEqual((byOp.update ?? []).map(resourceName), ["dev-authorizer-function"], "only the authorizer's lists change");
+                assert.equal(byOp.delete, undefined);
+                assert.equal(byOp.replace, undefined);
+            } finally {
+                await workspace.pulumi(["config", "rm", "--path", "partners[3]"]);
+            }
+        });
+
+        it("previews a partner's own CA as a new truststore bundle pinned on the domain, nothing deleted", async () => {
+            writeFileSync(join(workspace.dir, "partners", "hooli-ca.pem"), (await makeCa("CN=Hooli Partner CA, O=Hooli")).pem);
+            await workspace.pulumi(["config", "set", "--path", "partners[3].name", "hooli"]);
+            await workspace.pulumi(["config", "set", "--path", "partners[3].caCertFile", "partners/hooli-ca.pem"]);
+            try {
+                const preview = await workspace.pulumiJson<Preview>(["preview", "--diff", "--policy-pack", "policy"]);
+                const byOp = stepsByOp(preview);
+                const updated = (byOp.update ?? []).map(resourceName);
+                assert.ok(updated.includes("dev-truststore-bundle"), "the truststore bundle is updated");
+                const domainStep = preview.steps.find((s) => s.op === "update" && resourceName(s.urn).startsWith("dev-domain"));
+                assert.ok(domainStep?.diffReasons?.some((reason) => reason.startsWith("mutualTlsAuthentication")), "the domain's truststore version changes");
+                assert.ok(updated.includes("dev-authorizer-function"), "the authorizer learns the new partner");
+                assert.equal(byOp.create, undefined);
+                assert.equal(byOp.delete, undefined);
+            } finally {
+                await workspace.pulumi(["config", "rm", "--path", "partners[3]"]);
+            }
+        });
+
+        it("destroys the stack down to nothing", async () => {
+            await workspace.pulumi(["destroy", "--yes"]);
+            const after = await workspace.pulumiJson<StackExport>(["stack", "export"]);
+            assert.deepEqual(resourcesOf(after), []);
+            const deletes = workspace.operations().filter((o) => o.op === "delete");
+            assert.ok(deletes.some((o) => o.type === "aws:s3/bucket:Bucket"), "the truststore bucket is deleted (dev does not retain it)");
+        });
+    });
+
+    describe("prod with retainTruststoreOnDelete", () => {
+        let workspace: EngineWorkspace;
+        before(() => {
+            workspace = new EngineWorkspace();
+        });
+        after(() => workspace.dispose());
+
+        it("deploys prod and destroys it without deleting the truststore bucket", async () => {
+            await workspace.pulumi(["stack", "init", "prod"]);
+            await workspace.pulumi(["up", "--yes", "--policy-pack", "policy"]);
+            assert.ok(workspace.operations().some((o) => o.op === "create" && o.type === "aws:s3/bucket:Bucket"));
+            await workspace.pulumi(["destroy", "--yes"]);
+            const deletes = workspace.operations().filter((o) => o.op === "delete");
+            assert.ok(deletes.length > 10, "the rest of the stack is deleted");
+            assert.deepEqual(deletes.filter((o) => o.type === "aws:s3/bucket:Bucket"), []);
+            const after = await workspace.pulumiJson<StackExport>(["stack", "export"]);
+            assert.deepEqual(resourcesOf(after), []);
+        });
+    });
+
+    describe("the policy pack enforced by the CLI", () => {
+        let workspace: EngineWorkspace;
+        const fixture = "test/fixtures/insecure-api";
+        before(async () => {
+            workspace = new EngineWorkspace();
+            await workspace.pulumi(["stack", "init", "dev"], { cwd: fixture });
+        });
+        after(() => workspace.dispose());
+
+        for (const [title, extra] of [
+            ["with the pack's own defaults", []],
+            ["with policy-config.example.json", ["--policy-pack-config", "../../../policy/policy-config.example.json"]],
+        ] as const) {
+            it(`refuses a program that leaves execute-api on, uses EDGE and TLS 1.0, ${title}`, async () => {
+                const result = await workspace.pulumi(["preview", "--policy-pack", "../../../policy", ...extra], { cwd: fixture, allowFailure: true });
+                assert.notEqual(result.code, 0);
+                const output = result.stdout + result.stderr;
+                for (const rule of mandatoryRules) {
+                    assert.match(output, new RegExp(`\\[mandatory\\]\\s+apigw-mtls-guard v0\\.1\\.0\\s+${rule}`), `${rule} is reported`);
+                }
+                assert.deepEqual(workspace.operations(), []);
+            });
+        }
+    });
+
+    describe("bad config as the CLI sees it", () => {
+        let workspace: EngineWorkspace;
+        beforeEach(async () => {
+            workspace = new EngineWorkspace();
+            await workspace.pulumi(["stack", "init", "dev"]);
+        });
+        afterEach(() => workspace.dispose());
+
+        it("refuses a value of the wrong declared type before any resource", async () => {
+            await workspace.pulumi(["config", "set", "caValidityDays", "two-years"]);
+            const result = await workspace.pulumi(["up", "--yes"], { allowFailure: true });
+            assert.notEqual(result.code, 0);
+            assert.match(result.stdout + result.stderr, /caValidityDays/);
+            assert.match(result.stdout + result.stderr, /integer/);
+            assert.deepEqual(workspace.operations(), []);
+        });
+
+        it("refuses a stack without a required key, naming it, before any resource", async () => {
+            await workspace.pulumi(["config", "rm", "domainName"]);
+            const result = await workspace.pulumi(["up", "--yes"], { allowFailure: true });
+            assert.notEqual(result.code, 0);
+            assert.match(result.stdout + result.stderr, /Stack 'dev' is missing configuration values?.*domainName/);
+            assert.deepEqual(workspace.operations(), []);
+        });
+    });
+});
