@@ -131,7 +131,7 @@ export function parseConfig(raw: RawConfig, region: string | undefined, env: Con
     if (!hostedZoneId.test(zone)) {
         throw new ConfigError(`hostedZoneId "${zone}" is not a Route 53 hosted zone id; use the id (Z followed by letters and digits) from \`aws route53 list-hosted-zones\`, not the zone name`);
     }
-    const certificateArn = raw.certificateArn;
+    const certificateArn = optionalSetting(raw, "certificateArn");
     if (certificateArn !== undefined) {
         const match = acmArn.exec(certificateArn);
         if (!match) {
@@ -141,11 +141,11 @@ export function parseConfig(raw: RawConfig, region: string | undefined, env: Con
             throw new ConfigError(`certificateArn "${certificateArn}" is in ${match[1]} but the stack deploys to ${region}; a Regional domain needs an ACM certificate in its own region`);
         }
     }
-    const ownershipArn = raw.ownershipVerificationCertificateArn;
+    const ownershipArn = optionalSetting(raw, "ownershipVerificationCertificateArn");
     if (ownershipArn !== undefined && !acmArn.test(ownershipArn)) {
         throw new ConfigError(`ownershipVerificationCertificateArn "${ownershipArn}" is not an ACM certificate ARN; set it to a public ACM certificate for ${domainName}`);
     }
-    const cloudwatchRoleArn = raw.cloudwatchRoleArn;
+    const cloudwatchRoleArn = optionalSetting(raw, "cloudwatchRoleArn");
     if (cloudwatchRoleArn !== undefined && !iamRoleArn.test(cloudwatchRoleArn)) {
         throw new ConfigError(`cloudwatchRoleArn "${cloudwatchRoleArn}" is not an IAM role ARN; set it to arn:aws:iam::<account>:role/<name>, or remove it to have the stack create the role`);
     }
@@ -182,6 +182,8 @@ export function parseConfig(raw: RawConfig, region: string | undefined, env: Con
         throw new ConfigError(`authorizerCacheSeconds ${authorizerCacheSeconds} is too long for a revocation to wait; set it between 0 (no cache) and 3600`);
     }
 
+    const crlFile = optionalSetting(raw, "crlFile");
+
     return {
         region,
         domainName,
@@ -201,7 +203,7 @@ export function parseConfig(raw: RawConfig, region: string | undefined, env: Con
         cloudwatchRoleArn,
         logRetentionDays: retention,
         revokedSerials: parseRevokedSerials(raw.revokedSerials),
-        crl: raw.crlFile === undefined ? undefined : readCrlFile(raw.crlFile, env),
+        crl: crlFile === undefined ? undefined : readCrlFile(crlFile, env),
         authorizerCacheSeconds,
         expiryWarningDays: optionalPositiveInteger(raw, "expiryWarningDays") ?? 30,
         caGenerations,
@@ -405,6 +407,12 @@ function requireString(raw: RawConfig, key: string, example: string): string {
         throw new ConfigError(`${key} is not set; run \`pulumi config set ${key} ${example}\``);
     }
     return value.trim();
+}
+
+/** A key without a default of its own: Pulumi.yaml declares it with "", which means unset. */
+function optionalSetting(raw: RawConfig, key: string): string | undefined {
+    const value = raw[key];
+    return value === "" ? undefined : value;
 }
 
 function optionalString(raw: RawConfig, key: string): string | undefined {

@@ -62,6 +62,13 @@ describe("stack config", () => {
         assert.match(globex.caCertPem, /^-----BEGIN CERTIFICATE-----/);
     });
 
+    it("reads the empty string that Pulumi.yaml gives keys without a default of their own as unset", () => {
+        const empty = { certificateArn: "", ownershipVerificationCertificateArn: "", cloudwatchRoleArn: "", crlFile: "" };
+        assert.deepEqual(parse(empty), parse({}));
+        refuses({ domainName: "" }, /domainName is not set/);
+        refuses({ hostedZoneId: "" }, /hostedZoneId is not set/);
+    });
+
     it("refuses a missing domain name", () => refuses({ domainName: undefined }, /domainName is not set/, /pulumi config set domainName/));
     it("refuses a domain name that is not a DNS name", () => refuses({ domainName: "api_dev example" }, /domainName "api_dev example" is not a DNS name/));
     it("refuses a missing region", () => assert.throws(() => parseConfig(valid, undefined, env), /aws:region is not set/));

@@ -126,7 +126,7 @@ describe("the program", () => {
 
     describe("with bad config", () => {
         const cases: [string, RunOptions["config"], RegExp][] = [
-            ["a missing domain", { domainName: undefined }, /domainName is not set/],
+            ["an empty domain", { domainName: "" }, /domainName is not set/],
             ["a hosted zone id that is not one", { hostedZoneId: "example.com." }, /hostedZoneId "example.com." is not a Route 53 hosted zone id/],
             ["duplicate partner names", { partners: [{ name: "acme" }, { name: "acme" }] }, /partners\[1\]\.name "acme" is used twice/],
             ["a partner name outside [a-z0-9-]", { partners: [{ name: "ACME_bank" }] }, /partners\[0\]\.name "ACME_bank" must be/],
