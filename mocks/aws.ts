@@ -2,7 +2,8 @@ import * as crypto from "node:crypto";
 
 /**
  * AWS resources under mocks: each echoes its inputs plus the outputs AWS would add (ids,
- * ARNs, auto-names, object versions), plausible in form and stable for the same inputs.
+ * ARNs, auto-names, object versions), plausible in form and stable for the same inputs. The
+ * stand-in aws provider for the real engine (engine/providers/aws.ts) computes them here too.
  */
 
 type Inputs = Record<string, any>;
@@ -35,9 +36,28 @@ function autoName(name: string): string {
 
 export interface AwsMockContext {
     readonly region: string;
+    /** The resource's outputs before this update; absent when it is created. */
+    readonly previous?: Inputs;
 }
 
-/** The outputs of one AWS resource, and its id, from its type, name and inputs. */
+/** What S3 stores as an object's body: its content, inline or from an asset (then by the asset's hash). */
+function objectBody(inputs: Inputs): string {
+    return inputs.content ?? inputs.contentBase64 ?? inputs.source?.hash ?? "";
+}
+
+/**
+ * An object's version id, as S3 with versioning on: the same while the body stays, a new one for
+ * every new body, even a body the object had before (the previous version counts in).
+ */
+function objectVersionId(inputs: Inputs, previous: Inputs | undefined): string {
+    const body = objectBody(inputs);
+    if (previous && objectBody(previous) === body) {
+        return previous.versionId;
+    }
+    return Buffer.from(digest("version", inputs.bucket, inputs.key, body, previous?.versionId ?? null), "hex").toString("base64url").slice(0, 32);
+}
+
+/** The outputs of one AWS resource, and its id, from its type, name and inputs (and its outputs before, on an update). */
 export function awsResource(type: string, name: string, inputs: Inputs, ctx: AwsMockContext): { id: string; state: Inputs } {
     const { region } = ctx;
     const arn = (service: string, resource: string) => `arn:aws:${service}:${region}:${mockAccountId}:${resource}`;
@@ -46,15 +66,16 @@ export function awsResource(type: string, name: string, inputs: Inputs, ctx: Aws
             const bucket = inputs.bucket ?? autoName(name);
             return { id: bucket, state: { ...inputs, bucket, arn: `arn:aws:s3:::${bucket}`, region, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com` } };
         }
-        case "aws:s3/bucketObjectv2:BucketObjectv2": {
-            const body = inputs.content ?? inputs.contentBase64 ?? "";
-            // A new content gives a new version, as S3 does with versioning enabled.
-            const versionId = Buffer.from(digest("version", inputs.bucket, inputs.key, body), "hex").toString("base64url").slice(0, 32);
+        case "aws:s3/bucketObjectv2:BucketObjectv2":
             return {
                 id: inputs.key,
-                state: { ...inputs, versionId, etag: crypto.createHash("md5").update(body).digest("hex"), arn: `arn:aws:s3:::${inputs.bucket}/${inputs.key}` },
+                state: {
+                    ...inputs,
+                    versionId: objectVersionId(inputs, ctx.previous),
+                    etag: crypto.createHash("md5").update(objectBody(inputs)).digest("hex"),
+                    arn: `arn:aws:s3:::${inputs.bucket}/${inputs.key}`,
+                },
             };
-        }
         case "aws:apigateway/restApi:RestApi": {
             const id = shortId(10, "api", name);
             return {
@@ -114,3 +135,18 @@ export function awsResource(type: string, name: string, inputs: Inputs, ctx: Aws
             return { id: `${name}-id`, state: { ...inputs } };
     }
 }
+
+/** The AWS functions (invokes) modelled here, by token: what each returns for its arguments. */
+export const awsFunctions: Record<string, (args: Inputs, ctx: AwsMockContext) => Inputs> = {
+    "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+        accountId: mockAccountId,
+        arn: `arn:aws:iam::${mockAccountId}:user/stand-in`,
+        id: mockAccountId,
+        userId: "AIDASTANDIN0000000000",
+    }),
+    "aws:index/getRegion:getRegion": (args, { region }) => {
+        const name = args.region ?? args.name ?? region;
+        return { id: name, name, region: name, endpoint: `ec2.${name}.amazonaws.com`, description: name };
+    },
+    "aws:index/getPartition:getPartition": () => ({ id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" }),
+};

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { awsResource } from "./aws";
+import { awsFunctions, awsResource } from "./aws";
+import { unwrapSecrets } from "./propertyvalues";
 import { loadStackConfig, projectName } from "./stackconfig";
 import { tlsResources } from "./tls";
 
@@ -37,25 +38,6 @@ export interface RunOptions {
 // The program beside this folder: index.ts under ts-node, index.js where both are compiled.
 const programPath = require.resolve(path.resolve(__dirname, "..", "index"));
 
-/** How Pulumi's RPC layer marks a serialized secret: this key with this value (assets use other values). */
-const specialSignatureKey = "4dabf18193072939515e22adb298388d";
-const secretSignature = "1b47061264138c4ac30d75fd1eb44270";
-
-/** Mocks receive secret inputs wrapped as `{<signature>: ..., value}`; resources want the values. */
-export function unwrapSecrets(value: any): any {
-    if (Array.isArray(value)) {
-        return value.map(unwrapSecrets);
-    }
-    // Assets, archives and resources keep their own shape.
-    if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-        if (value[specialSignatureKey] === secretSignature) {
-            return unwrapSecrets(value.value);
-        }
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
-    }
-    return value;
-}
-
 /** Pulumi mocks that generate real keys and certificates and plausible AWS outputs, and record every resource. */
 export function capturingMocks(stack: string, region: string, resources: CapturedResource[]): pulumi.runtime.Mocks {
     return {
@@ -81,7 +63,7 @@ export function capturingMocks(stack: string, region: string, resources: Capture
             });
             return { id, state };
         },
-        call: (args) => args.inputs,
+        call: (args) => awsFunctions[args.token]?.(args.inputs, { region }) ?? args.inputs,
     };
 }
 

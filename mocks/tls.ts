@@ -8,11 +8,14 @@ import {
 } from "@peculiar/asn1-x509";
 import { CertificationRequest, CertificationRequestInfo } from "@peculiar/asn1-csr";
 import { x509 } from "../components/x509";
+import { openSshForms } from "./openssh";
 
 /**
  * Faithful stand-ins for @pulumi/tls resources: keys and certificates are really generated
  * from the resource inputs, the way the provider does it, so that everything downstream
- * (the truststore bundle, its rules, a local mTLS endpoint) works on real X.509.
+ * (the truststore bundle, its rules, a local mTLS endpoint) works on real X.509. The Pulumi
+ * mocks (program.ts) and the stand-in tls provider for the real engine (engine/providers/tls.ts)
+ * both make their resources here.
  */
 
 type Inputs = Record<string, any>;
@@ -165,12 +168,17 @@ export function privateKey(inputs: Inputs): Inputs {
     }
     const spki = pair.publicKey.export({ type: "spki", format: "der" });
     remember(privateKeyPem, toSigningKey(pair.privateKey, spki));
+    // The provider leaves the OpenSSH outputs empty for a key SSH has no form for.
+    const ssh = openSshForms(pair.privateKey);
     return {
         ...inputs,
         privateKeyPem,
         privateKeyPemPkcs8: pair.privateKey.export({ type: "pkcs8", format: "pem" }),
+        privateKeyOpenssh: ssh ? toPem("OPENSSH PRIVATE KEY", toArrayBuffer(ssh.privateKey)) : "",
         publicKeyPem: pair.publicKey.export({ type: "spki", format: "pem" }),
-        publicKeyFingerprintSha256: "SHA256:" + crypto.createHash("sha256").update(spki).digest("base64").replace(/=+$/, ""),
+        publicKeyOpenssh: ssh?.authorizedKey ?? "",
+        publicKeyFingerprintMd5: ssh?.fingerprintMd5 ?? "",
+        publicKeyFingerprintSha256: ssh?.fingerprintSha256 ?? "",
     };
 }
 
