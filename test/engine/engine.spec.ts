@@ -64,6 +64,11 @@ function stepsByOp(preview: Preview): Record<string, string[]> {
     return byOp;
 }
 
+/** `pulumi stack export` (JSON without a --json flag). */
+async function stackExport(workspace: EngineWorkspace): Promise<StackExport> {
+    return JSON.parse((await workspace.pulumi(["stack", "export"])).stdout) as StackExport;
+}
+
 const resourceName = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 
 before(function () {
@@ -100,7 +105,7 @@ describe("the program under the real Pulumi CLI (stand-in cloud)", () => {
             workspace = new EngineWorkspace();
             await workspace.pulumi(["stack", "init", "dev"]);
             await workspace.pulumi(["up", "--yes", "--policy-pack", "policy"]);
-            exported = await workspace.pulumiJson<StackExport>(["stack", "export"]);
+            exported = await stackExport(workspace);
         });
         after(() => workspace.dispose());
 
@@ -194,7 +199,7 @@ describe("the program under the real Pulumi CLI (stand-in cloud)", () => {
 
         it("destroys the stack down to nothing", async () => {
             await workspace.pulumi(["destroy", "--yes"]);
-            const after = await workspace.pulumiJson<StackExport>(["stack", "export"]);
+            const after = await stackExport(workspace);
             assert.deepEqual(resourcesOf(after), []);
             const deletes = workspace.operations().filter((o) => o.op === "delete");
             assert.ok(deletes.some((o) => o.type === "aws:s3/bucket:Bucket"), "the truststore bucket is deleted (dev does not retain it)");
@@ -216,7 +221,7 @@ describe("the program under the real Pulumi CLI (stand-in cloud)", () => {
             const deletes = workspace.operations().filter((o) => o.op === "delete");
             assert.ok(deletes.length > 10, "the rest of the stack is deleted");
             assert.deepEqual(deletes.filter((o) => o.type === "aws:s3/bucket:Bucket"), []);
-            const after = await workspace.pulumiJson<StackExport>(["stack", "export"]);
+            const after = await stackExport(workspace);
             assert.deepEqual(resourcesOf(after), []);
         });
     });
@@ -239,7 +244,7 @@ describe("the program under the real Pulumi CLI (stand-in cloud)", () => {
                 assert.notEqual(result.code, 0);
                 const output = result.stdout + result.stderr;
                 for (const rule of mandatoryRules) {
-                    assert.match(output, new RegExp(`\\[mandatory\\]\\s+apigw-mtls-guard v0\\.1\\.0\\s+${rule}`), `${rule} is reported`);
+                    assert.match(output, new RegExp(`\\[mandatory\\][^\\n]*\\s${rule}\\s`), `${rule} is reported`);
                 }
                 assert.deepEqual(workspace.operations(), []);
             });
