@@ -1,23 +1,31 @@
-// `npm run bench [-- --quick] [--only program,rules,local,tests] [--harness compiled,ts-node] [--out file]`:
-// how fast and how far the program, the policy pack, the truststore rules and local mode go.
-// Prints a table and writes bench/results.json. Figures only: nothing here fails on a time.
+// `npm run bench [-- --quick] [--only program,rules,local,engine,tests] [--harness compiled,ts-node] [--out file]`:
+// how fast and how far the program, the policy pack, the truststore rules, local mode and the
+// program under the real Pulumi CLI go. Prints a table and writes bench/results.json. Figures
+// only: nothing here fails on a time.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { missingEngine } from "../engine/workspace";
+import { EngineCase, engineLabel, EngineResult, runEngineCase } from "./enginecase";
 import { compile, Harness, HarnessName, harnesses, isHarnessName, projectDir, run, start } from "./harness";
 import type { LoadCase, LoadResult } from "./load";
 import type { ProgramCase, ProgramResult } from "./programcase";
 import type { RulesCase, RulesResult } from "./rulescase";
 import type { ServerCpu, Servers, ServersCase } from "./servers";
 
-const sections = ["program", "rules", "local", "tests"] as const;
+const sections = ["program", "rules", "local", "engine", "tests"] as const;
 type Section = (typeof sections)[number];
+/** Sections a smoke run leaves out unless `--only` names them: they take a minute or more, and engine needs the built CLI. */
+const slowSections: readonly Section[] = ["engine", "tests"];
+/** Sections that run code under the harnesses (the compiled ones need a compile first). */
+const harnessSections: readonly Section[] = ["program", "rules", "local"];
 
 const USAGE = `usage: npm run bench -- [--quick] [--only ${sections.join(",")}] [--harness ${Object.keys(harnesses).join(",")}] [--out <file>]
 
-  --quick     small sizes, ts-node only, no npm test: a smoke run (seconds, not minutes)
-  --only      sections to run (default: all; --quick leaves out tests unless named here)
+  --quick     small sizes, ts-node only, no engine, no npm test: a smoke run (seconds, not minutes)
+  --only      sections to run (default: all; --quick leaves out ${slowSections.join(" and ")} unless named here,
+              and runs only the dev stack's preview in engine)
   --harness   how program cases run (default: all three; --quick: ts-node)
   --out       where the JSON goes (default: bench/results.json)`;
 
@@ -69,7 +77,7 @@ function parseArgs(argv: readonly string[]): Options {
     }
     return {
         quick,
-        only: only ?? sections.filter((s) => !(quick && s === "tests")),
+        only: only ?? sections.filter((s) => !(quick && slowSections.includes(s))),
         harnesses: chosen ?? (quick ? ["ts-node"] : ["compiled", "compiled+sms", "ts-node"]),
         out,
     };
@@ -82,16 +90,23 @@ function sizes(quick: boolean) {
             program: [{ generated: 1, external: 0 }, { generated: 5, external: 0 }, { generated: 0, external: 3 }],
             rules: [{ certificates: 20, curve: "P256", warmRuns: 1 }] as RulesCase[],
             local: { rounds: 1, warmup: 5, requests: 20, concurrency: 4, maxSeconds: 20 },
+            engine: [{ previewOnly: true }] as EngineCase[],
         }
         : {
             program: [1, 10, 100, 1000].map((generated) => ({ generated, external: 0 })).concat([{ generated: 0, external: 999 }]),
             rules: [{ certificates: 1000, curve: "P256", warmRuns: 3 }, { certificates: 1000, curve: "P384", warmRuns: 3 }] as RulesCase[],
             local: { rounds: 3, warmup: 50, requests: 600, concurrency: 8, maxSeconds: 30 },
+            engine: [{ previewOnly: false }, { generated: 100, previewOnly: false }] as EngineCase[],
         };
 }
 
 interface ProgramRow extends ProgramCase, Partial<ProgramResult> {
     readonly harness: HarnessName;
+}
+
+interface EngineRow extends EngineCase, EngineResult {
+    /** The same stack under mocks, in a process of its own under ts-node (as Pulumi's language host runs this project). */
+    readonly mocks?: Partial<ProgramResult>;
 }
 
 interface LocalFigures {
@@ -124,9 +139,13 @@ interface Results {
     program?: ProgramRow[];
     rules?: (RulesCase & Partial<RulesResult> & { error?: string })[];
     local?: { stack: string; localStartMs?: number; rounds: number; concurrency: number; bare?: LocalFigures; local?: LocalFigures; ratio?: number; cpuRatio?: number; error?: string };
+    /** The program under the real CLI; `skipped` says why it did not run. */
+    engine?: { label: string; skipped?: string; cases: EngineRow[] };
     tests?: { wallMs: number; exitCode: number | null; summary: string };
     targets?: { target: string; limit: string; value: string; holds: boolean | null }[];
 }
+
+const firstLine = (error: unknown) => (error instanceof Error ? error.message.split("\n")[0] : String(error));
 
 const caseName = (c: ProgramCase) => (c.external > 0 ? `${c.external} external CAs` : `${c.generated} generated`);
 
@@ -140,7 +159,7 @@ async function programSection(options: Options, results: Results): Promise<void>
                 const result = await run<ProgramResult & { error?: string }>(harness, "programcase", spec, 600_000);
                 row = { harness: harness.name, ...spec, ...result };
             } catch (error) {
-                row = { harness: harness.name, ...spec, error: error instanceof Error ? error.message.split("\n")[0] : String(error) };
+                row = { harness: harness.name, ...spec, error: firstLine(error) };
             }
             results.program.push(row);
         }
@@ -229,6 +248,34 @@ async function localSection(options: Options, harness: Harness, results: Results
     }
 }
 
+const engineCaseName = (c: EngineCase) => (c.generated === undefined ? "dev stack as in the repository" : `dev stack, ${c.generated} generated partners`);
+
+async function engineSection(options: Options, results: Results): Promise<void> {
+    const skipped = missingEngine();
+    results.engine = { label: engineLabel, skipped, cases: [] };
+    if (skipped) {
+        log(`engine: skipped: ${skipped}`);
+        return;
+    }
+    for (const spec of sizes(options.quick).engine) {
+        log(`engine ${engineCaseName(spec)}${spec.previewOnly ? ", preview only" : ""} (${engineLabel})`);
+        const mocksCase: ProgramCase = spec.generated === undefined ? { generated: 0, external: 0, stackPartners: true } : { generated: spec.generated, external: 0 };
+        let mocks: EngineRow["mocks"];
+        try {
+            mocks = await run<ProgramResult>(harnesses["ts-node"], "programcase", mocksCase, 600_000);
+        } catch (error) {
+            mocks = { error: firstLine(error) };
+        }
+        let engine: EngineResult;
+        try {
+            engine = await runEngineCase(spec);
+        } catch (error) {
+            engine = { error: firstLine(error) };
+        }
+        results.engine.cases.push({ ...spec, ...engine, mocks });
+    }
+}
+
 async function testsSection(results: Results): Promise<void> {
     log("npm test");
     const started = performance.now();
@@ -307,6 +354,16 @@ function report(results: Results): string {
             : table(["mTLS handshake + request", "requests", "per s", "p50 ms", "p99 ms", "server CPU ms/req", "server busy", "failed"], [row("bare Node https", l.bare), row("local mode", l.local)]) +
                 `\nratio local/bare: ${l.ratio} requests per second, ${l.cpuRatio} by server CPU per request (local mode started in ${l.localStartMs} ms; alternating rounds: ${l.rounds}; connections at a time: ${l.concurrency})`);
     }
+    if (results.engine) {
+        const e = results.engine;
+        const seconds = (ms?: number) => (ms === undefined ? undefined : (ms / 1000).toFixed(2));
+        parts.push(e.skipped
+            ? `program under the ${engineLabel}: skipped: ${e.skipped}`
+            : table([`program under the ${engineLabel}`, "resources", "preview s", "up s", "destroy s", "mocks s (ts-node)", "mocks pack ms", "note"], e.cases.map((c) => [
+                engineCaseName(c), c.resources, seconds(c.previewMs), seconds(c.upMs), seconds(c.destroyMs), seconds(c.mocks?.wallMs), c.mocks?.pack?.wallMs,
+                c.error ? `FAILED: ${c.error.slice(0, 160)}` : c.mocks?.error ? `mocks FAILED: ${c.mocks.error.slice(0, 120)}` : c.mocks && c.mocks.resources !== c.resources ? `mocks declared ${c.mocks.resources} resources` : undefined,
+            ])) + `\nPulumi CLI: ${e.cases.find((c) => c.cli)?.cli ?? "unknown"}; aws and tls are stand-ins, the cloud is not real (keys and certificates are). up previews again before it updates.`);
+    }
     if (results.tests) {
         parts.push(`npm test: ${(results.tests.wallMs / 1000).toFixed(1)} s, exit ${results.tests.exitCode}, ${results.tests.summary}`);
     }
@@ -336,7 +393,7 @@ async function main(): Promise<void> {
         options: { quick: options.quick, only: options.only, harnesses: options.harnesses },
         harnesses: Object.fromEntries(options.harnesses.map((name) => [name, harnesses[name].description])),
     };
-    if (options.harnesses.some((name) => name !== "ts-node") && options.only.some((s) => s !== "tests")) {
+    if (options.harnesses.some((name) => name !== "ts-node") && options.only.some((s) => harnessSections.includes(s))) {
         log("compiling with tsc into .local/bench/js");
         results.compileMs = Math.round(compile());
     }
@@ -350,6 +407,9 @@ async function main(): Promise<void> {
     }
     if (options.only.includes("local")) {
         await localSection(options, main, results);
+    }
+    if (options.only.includes("engine")) {
+        await engineSection(options, results);
     }
     if (options.only.includes("tests")) {
         await testsSection(results);

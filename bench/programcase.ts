@@ -1,17 +1,21 @@
 // One program case, in a process of its own: the real program under mocks with N generated
-// partners or N partners that bring their own CA, then the whole policy pack over what it declared.
+// partners, N partners that bring their own CA, or the dev stack's own partners, then the whole
+// policy pack over what it declared.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CapturedResource, ProgramFailure, runProgram } from "../mocks/program";
 import { privateKey, selfSignedCert } from "../mocks/tls";
 import { runPack } from "../policy/evaluate";
 import { argument, peakRssMb, projectDir, serve, timed } from "./harness";
+import { generatedPartners } from "./partners";
 
 export interface ProgramCase {
     /** Partners whose key and certificate the stack issues. */
     readonly generated: number;
     /** Partners that bring their own CA (a PEM file each). */
     readonly external: number;
+    /** Keep the partners of Pulumi.dev.yaml instead (generated and external are then 0): the dev stack as in the repository. */
+    readonly stackPartners?: boolean;
 }
 
 export interface ProgramResult {
@@ -55,11 +59,11 @@ async function main(): Promise<ProgramResult> {
     try {
         const files = await writeExternalCas(spec.external, casDir);
         const partners = [
-            ...Array.from({ length: spec.generated }, (_, i) => ({ name: `partner-${i}` })),
+            ...generatedPartners(spec.generated),
             ...files.map((file, i) => ({ name: `ext-${i}`, caCertFile: path.relative(projectDir, file) })),
         ];
         // With partners' own CAs, the stack's root alone fills the truststore to its 1,000 certificates.
-        const config = { partners, ...(spec.external > 0 ? { intermediateCa: false } : {}) };
+        const config = spec.stackPartners ? {} : { partners, ...(spec.external > 0 ? { intermediateCa: false } : {}) };
         let resources: readonly CapturedResource[] = [];
         let error: string | undefined;
         const program = await timed(async () => {

@@ -28,6 +28,7 @@ interface QuickResults {
     })[];
     readonly rules: readonly { readonly certificates: number; readonly errors: boolean; readonly coldMs: number }[];
     readonly local: { readonly error?: string; readonly bare: Side; readonly local: Side; readonly ratio: number };
+    readonly engine?: unknown;
     readonly tests?: unknown;
 }
 
@@ -86,9 +87,18 @@ describe("npm run bench -- --quick", function () {
         assert.equal(typeof results.local.ratio, "number");
     });
 
-    it("leaves npm test out of a quick run and prints the tables", () => {
+    it("leaves npm test and the engine case out of a quick run and prints the tables", () => {
         assert.equal(results.tests, undefined);
+        assert.equal(results.engine, undefined);
         assert.match(stdout, /program under mocks/);
         assert.match(stdout, /ratio local\/bare/);
+    });
+});
+
+describe("npm run bench -- --only", () => {
+    it("takes engine among its sections and refuses a section it does not know, naming them all", () => {
+        const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "bench/main.ts", "--only", "engine,nope"], { cwd: projectDir, encoding: "utf8" });
+        assert.equal(run.status, 2);
+        assert.match(run.stderr, /--only nope: not one of program, rules, local, engine, tests/);
     });
 });
