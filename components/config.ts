@@ -35,7 +35,7 @@ export type Partner = GeneratedPartner | ExternalPartner;
 
 /** A certificate the authorizer refuses, whoever issued it. */
 export interface RevokedSerial {
-    /** Normalised: hex, upper case, no separators or leading zeros. */
+    /** Normalised (`normaliseSerial`): hex, upper case, no separators or leading zeros, "-" before a negative serial. */
     readonly serial: string;
     readonly reason: string;
 }
@@ -168,7 +168,7 @@ export function parseConfig(raw: RawConfig, region: string | undefined, env: Con
         throw new ConfigError(`caValidityDays ${caValidityDays} leaves no room for the intermediate CA, which ends a day before the root; set it to 2 or more`);
     }
     if (partnerValidityDays >= issuingCaDays) {
-        throw new ConfigError(`partnerValidityDays ${partnerValidityDays} would outlive the CA that issues it (${issuingCaDays} days); set it below ${issuingCaDays} or raise caValidityDays`);
+        throw new ConfigError(`partnerValidityDays ${partnerValidityDays} must end before the CA that issues it, which lives ${issuingCaDays} days; set it below ${issuingCaDays} or raise caValidityDays`);
     }
 
     const retention = optionalPositiveInteger(raw, "logRetentionDays") ?? 30;
@@ -224,11 +224,19 @@ function parseKeyAlgorithm(value: string | undefined): KeyAlgorithm {
     if (known) {
         return known;
     }
+    const valid = `set it to one of ${keyAlgorithms.join(", ")}`;
+    // "RSA2048", "ecdsa_p384": a known algorithm, spelt another way.
+    const compact = (spelling: string) => spelling.toUpperCase().replace(/[^A-Z0-9]/g, "");
+    const meant = keyAlgorithms.find((k) => compact(k) === compact(value));
+    if (meant) {
+        throw new ConfigError(`keyAlgorithm "${value}" is not a spelling this program knows (did you mean ${meant}?); ${valid}`);
+    }
+    const rsaBits = /^RSA-?(\d+)$/i.exec(value.trim())?.[1];
     const why = /ED25519/i.test(value) ? "API Gateway does not accept Ed25519 keys in a truststore"
         : /P-?521/i.test(value) ? "API Gateway accepts only the P-256 and P-384 curves"
-        : /^RSA-?\d+$/i.test(value) ? "API Gateway needs RSA keys of at least 2048 bits"
-        : "it is not a key algorithm this program knows";
-    throw new ConfigError(`keyAlgorithm "${value}" cannot be used: ${why}; set it to one of ${keyAlgorithms.join(", ")}`);
+        : rsaBits !== undefined && Number(rsaBits) < 2048 ? "API Gateway needs RSA keys of at least 2048 bits"
+        : undefined;
+    throw new ConfigError(why === undefined ? `keyAlgorithm "${value}" is not a spelling this program knows; ${valid}` : `keyAlgorithm "${value}" cannot be used: ${why}; ${valid}`);
 }
 
 interface RawPartner {
@@ -331,13 +339,16 @@ function parseRevokedSerials(value: string | undefined): RevokedSerial[] {
     const seen = new Map<string, number>();
     return list.map((entry: RawRevokedSerial, index): RevokedSerial => {
         const key = `revokedSerials[${index}]`;
-        // `pulumi config set --path` stores digits-only values as numbers; they are still hex.
-        const raw = typeof entry?.serial === "number" && Number.isSafeInteger(entry.serial) ? String(entry.serial) : entry?.serial;
+        const raw = entry?.serial;
+        // The number says nothing of how the serial was written: 0x1001, 4097 and 1001 all could be it.
+        if (typeof raw === "number") {
+            throw new ConfigError(`${key}.serial is the number ${raw}, not the serial as written: YAML reads an unquoted 0x1001 as 4097 and 1e5 as 100000; quote it in the stack file, such as serial: "0A:1B:2C" (from the shell: \`pulumi config set --path --type string '${key}.serial' <serial>\`)`);
+        }
         if (typeof raw !== "string") {
             throw new ConfigError(`${key}.serial is ${JSON.stringify(raw)}; write the certificate's serial as a quoted hex string, such as "0A:1B:2C" (from \`pulumi stack output partnerCertificateSerials\` or \`openssl x509 -noout -serial\`)`);
         }
         const serial = normaliseSerial(raw);
-        if (serial === undefined || serial.length > maxSerialDigits) {
+        if (serial === undefined || serial.replace("-", "").length > maxSerialDigits) {
             throw new ConfigError(`${key}.serial "${raw}" is not a certificate serial; use up to 20 bytes of hex, with or without colons, such as "0A:1B:2C"`);
         }
         const reason = entry.reason;
@@ -404,7 +415,8 @@ function parseCaGenerations(raw: RawConfig): { caGenerations: number[]; activeCa
 function requireString(raw: RawConfig, key: string, example: string): string {
     const value = raw[key];
     if (value === undefined || value.trim() === "") {
-        throw new ConfigError(`${key} is not set; run \`pulumi config set ${key} ${example}\``);
+        // Local mode reads the stack file without the CLI: say how to write it there too.
+        throw new ConfigError(`${key} is not set; run \`pulumi config set ${key} ${example}\`, or add \`apigw-mtls:${key}: ${example}\` under \`config:\` in Pulumi.<stack>.yaml`);
     }
     return value.trim();
 }
@@ -453,7 +465,40 @@ function optionalWholeNumber(raw: RawConfig, key: string): number | undefined {
     return Number(value);
 }
 
-/** Reads the project's keys from Pulumi config as raw strings, for `parseConfig`. */
+/** Edits (insert, delete, replace a character) from `a` to `b`, case aside. */
+function editDistance(a: string, b: string): number {
+    const [from, to] = [a.toLowerCase(), b.toLowerCase()];
+    let previous = Array.from({ length: to.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= from.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= to.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (from[i - 1] === to[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[to.length];
+}
+
+/** The key of `configKeys` nearest to `key`. */
+function closestKey(key: string): string {
+    return configKeys.reduce((best, known) => (editDistance(key, known) < editDistance(key, best) ? known : best));
+}
+
+/**
+ * Reads the project's keys from Pulumi config as raw strings, for `parseConfig`. A key of the
+ * project's namespace that the program does not read (a typo, say) is a `ConfigError`: ignored,
+ * it would leave its key at the default.
+ */
 export function readRawConfig(config: pulumi.Config): RawConfig {
+    const prefix = `${config.name}:`;
+    const known: readonly string[] = configKeys;
+    const unknown = Object.keys(pulumi.runtime.allConfig())
+        .filter((key) => key.startsWith(prefix))
+        .map((key) => key.slice(prefix.length))
+        .sort()
+        .find((key) => !known.includes(key));
+    if (unknown !== undefined) {
+        throw new ConfigError(`${prefix}${unknown} is not a key this program reads (the closest is ${closestKey(unknown)}); rename it in Pulumi.${pulumi.getStack()}.yaml, or remove it with \`pulumi config rm ${unknown}\``);
+    }
     return Object.fromEntries(configKeys.map((key) => [key, config.get(key)]));
 }

@@ -1,6 +1,8 @@
 import { X509Certificate as NativeCertificate } from "node:crypto";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { RevokedCertificate } from "@peculiar/asn1-x509";
 import * as pulumi from "@pulumi/pulumi";
-import { issuerId, normaliseSerial } from "../handlers/revocation";
+import { issuerId, serialFromDer } from "../handlers/revocation";
 import { x509 } from "./x509";
 import { certificateBlocks } from "./bundle";
 
@@ -30,6 +32,14 @@ export class CrlError extends pulumi.RunError {
     }
 }
 
+
+/**
+ * The entry's serial from its DER INTEGER. The library's `serialNumber` drops the sign: it gives
+ * F5E4D4 both for -0A1B2C (F5 E4 D4) and for F5E4D4 (00 F5 E4 D4).
+ */
+function entrySerial(entry: x509.X509CrlEntry): string {
+    return serialFromDer(new Uint8Array(AsnConvert.parse(entry.rawData, RevokedCertificate).userCertificate));
+}
 
 /** "keyCompromise", or the number of a reason code this library does not name. */
 function reasonName(reason: x509.X509CrlReason | undefined): string {
@@ -75,7 +85,7 @@ export async function verifyCrls(crlPems: readonly string[], truststorePem: stri
                 .filter((entry) => entry.reason !== x509.X509CrlReason.removeFromCRL)
                 .map((entry) => ({
                     issuerId: signerId,
-                    serial: normaliseSerial(entry.serialNumber) ?? entry.serialNumber,
+                    serial: entrySerial(entry),
                     reason: `${reasonName(entry.reason)} (CRL)`,
                 })),
         });

@@ -34,16 +34,31 @@ export interface Decision {
 }
 
 /**
- * A serial as hex digits, upper case, without separators or leading zeros: "0a:1B" and "A1B"
- * are the same serial. API Gateway, OpenSSL and config spell serials differently. Undefined
- * when it is not hex.
+ * A serial in its one canonical form, the value of its DER INTEGER: hex digits, upper case,
+ * without separators or leading zeros, and "-" before a negative one. "0a:1B" and "A1B" are the
+ * same serial; "-0A1B2C" (as OpenSSL and Node.js print a serial whose DER has the high bit set) is
+ * another. API Gateway, OpenSSL and config spell serials differently. Undefined when it is not hex.
  */
 export function normaliseSerial(serial: string): string | undefined {
-    const hex = serial.trim().replace(/^0x/i, "").replace(/[\s:]/g, "").toUpperCase();
+    const trimmed = serial.trim();
+    const negative = trimmed.startsWith("-");
+    const hex = trimmed.slice(negative ? 1 : 0).replace(/^0x/i, "").replace(/[\s:]/g, "").toUpperCase();
     if (!/^[0-9A-F]+$/.test(hex)) {
         return undefined;
     }
-    return hex.replace(/^0+(?=.)/, "");
+    const digits = hex.replace(/^0+(?=.)/, "");
+    return negative && digits !== "0" ? `-${digits}` : digits;
+}
+
+/**
+ * The canonical serial of a DER INTEGER's content octets, as a certificate or CRL holds them:
+ * two's complement, so F5 E4 D4 is -0A1B2C and 00 F5 E4 D4 is F5E4D4.
+ */
+export function serialFromDer(octets: Uint8Array): string {
+    const hex = Buffer.from(octets).toString("hex") || "0";
+    const unsigned = BigInt(`0x${hex}`);
+    const value = octets.length > 0 && octets[0] >= 0x80 ? unsigned - (1n << BigInt(octets.length * 8)) : unsigned;
+    return value < 0n ? `-${(-value).toString(16).toUpperCase()}` : value.toString(16).toUpperCase();
 }
 
 /**

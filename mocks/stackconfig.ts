@@ -286,8 +286,18 @@ export function mergeProjectConfig(stack: string, project: ProjectConfig, stackC
     return Object.fromEntries([...merged].map(([key, value]) => [key, plaintext(key, value).text]));
 }
 
+/** A YAML file's content; a syntax error names the file and the place, but quotes none of it (a stack file may hold secrets). */
 function readYaml(file: string): unknown {
-    return yaml.load(fs.readFileSync(file, "utf8"));
+    const text = fs.readFileSync(file, "utf8");
+    try {
+        return yaml.load(text);
+    } catch (error) {
+        if (!(error instanceof yaml.YAMLException)) {
+            throw error;
+        }
+        const where = error.mark ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}` : "";
+        throw new StackConfigError(`${path.relative(process.cwd(), file)} is not valid YAML: ${error.reason}${where}; fix that line (indent with spaces, quote a value that holds ": " or " #")`);
+    }
 }
 
 /** The project's Pulumi.yaml, loaded and checked as the CLI does. */

@@ -6,8 +6,14 @@ import * as path from "node:path";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import { AuthorizerOptions, createAuthorizer } from "../handlers/authorizer";
 import { AuthorizerLists, authorizerListsFile, certificateKey, issuerId, normaliseSerial } from "../handlers/revocation";
+import { parseConfig } from "../components/config";
+import { verifyCrls } from "../components/crl";
 import { bundleHandler } from "../components/lambdacode";
+import { partnerNames, revocationList } from "../components/partnerauthorizer";
+import { colonHex } from "../local/clientcerts";
+import { decide as gatewayDecision } from "../local/authorizer";
 import { Issued, makeCa, makeLeaf } from "./certs";
+import { makeCrlWithSerials, makeLeafWithSerial } from "./rawserials";
 
 const methodArn = "arn:aws:execute-api:eu-west-1:123456789012:abc123/v1/GET/customer/42";
 
@@ -109,6 +115,46 @@ describe("revocation authorizer", () => {
         await noCache(event(acme));
         await noCache(event(acme));
         assert.equal(uncached.length, 2);
+    });
+
+    describe("a certificate with a negative serial (DER INTEGER with the high bit set)", () => {
+        let ca: Issued;
+        let negative: Issued;
+        let positive: Issued;
+        /** The event as local mode fills it: the serial in colon hex. */
+        const withSerial = (issued: Issued) => event({ pem: issued.pem, serial: colonHex(new X509Certificate(issued.pem).serialNumber) });
+        /** What API Gateway answers the caller: an explicit Deny is 403. */
+        const gatewayAnswer = (result: APIGatewayAuthorizerResult) => gatewayDecision(result, methodArn).effect;
+        const authorizerOf = (revocations: AuthorizerLists["revocations"]) =>
+            createAuthorizer(options({ readLists: () => JSON.stringify({ revocations, partnerNames: partnerNames({}, [{ name: "hooli", caCertPem: ca.pem }]) }) }));
+        before(async () => {
+            ca = await makeCa("CN=Hooli Partner CA, O=Hooli");
+            negative = await makeLeafWithSerial("CN=hooli-negative", ca, "f5e4d4");
+            positive = await makeLeafWithSerial("CN=hooli-positive", ca, "00f5e4d4");
+        });
+
+        it("is denied (403) when its CA's verified CRL revokes it, and the positive serial of the same octets is not", async () => {
+            const [crl] = await verifyCrls([await makeCrlWithSerials(ca, ["f5e4d4"])], ca.pem, "partners/hooli.crl.pem");
+            const authorize = authorizerOf(revocationList([], crl.revocations));
+            const denied = await authorize(withSerial(negative));
+            assert.equal(gatewayAnswer(denied), "explicit-deny");
+            assert.equal(denied.context?.reason, "revoked: unspecified (CRL)");
+            assert.equal(denied.context?.partner, "hooli");
+            assert.equal(gatewayAnswer(await authorize(withSerial(positive))), "allow");
+        });
+
+        it("is denied (403) when revokedSerials lists it as openssl and Node.js print it", async () => {
+            const config = parseConfig({
+                domainName: "api.dev.example.com",
+                hostedZoneId: "Z0DEV0EXAMPLE0COM00A",
+                revokedSerials: JSON.stringify([{ serial: new X509Certificate(negative.pem).serialNumber, reason: "laptop stolen, SEC-42" }]),
+            }, "eu-west-1");
+            const authorize = authorizerOf(revocationList(config.revokedSerials, []));
+            const denied = await authorize(withSerial(negative));
+            assert.equal(gatewayAnswer(denied), "explicit-deny");
+            assert.equal(denied.context?.reason, "revoked: laptop stolen, SEC-42");
+            assert.equal(gatewayAnswer(await authorize(withSerial(positive))), "allow");
+        });
     });
 
     it("runs from its bundle with the lists file beside it, as Lambda runs it", async () => {

@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConfigEnvironment, ConfigError, parseConfig, RawConfig } from "../components/config";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigEnvironment, ConfigError, parseConfig, RawConfig, readRawConfig } from "../components/config";
 import { makeCa } from "./certs";
 import { makeCrl } from "./crls";
 
@@ -69,7 +70,10 @@ describe("stack config", () => {
         refuses({ hostedZoneId: "" }, /hostedZoneId is not set/);
     });
 
-    it("refuses a missing domain name", () => refuses({ domainName: undefined }, /domainName is not set/, /pulumi config set domainName/));
+    it("refuses a missing domain name, saying how to set it with the CLI and in the stack file", () =>
+        refuses({ domainName: undefined }, /^domainName is not set; /, /pulumi config set domainName/, /add `apigw-mtls:domainName: api\.dev\.example\.com` under `config:` in Pulumi\.<stack>\.yaml/));
+    it("refuses a missing hosted zone id, saying how to set it with the CLI and in the stack file", () =>
+        refuses({ hostedZoneId: " " }, /^hostedZoneId is not set; /, /pulumi config set hostedZoneId/, /`apigw-mtls:hostedZoneId: Z0123456789ABCDEFGHIJ` under `config:` in Pulumi\.<stack>\.yaml/));
     it("refuses a domain name that is not a DNS name", () => refuses({ domainName: "api_dev example" }, /domainName "api_dev example" is not a DNS name/));
     it("refuses a missing region", () => assert.throws(() => parseConfig(valid, undefined, env), /aws:region is not set/));
     it("refuses a hosted zone id that is not one", () => refuses({ hostedZoneId: "example.com" }, /hostedZoneId "example.com" is not a Route 53 hosted zone id/, /not the zone name/));
@@ -85,6 +89,11 @@ describe("stack config", () => {
     for (const [algorithm, reason] of [["ED25519", /does not accept Ed25519/], ["ECDSA-P521", /only the P-256 and P-384 curves/], ["RSA-1024", /at least 2048 bits/]] as const) {
         it(`refuses the key algorithm ${algorithm}`, () => refuses({ keyAlgorithm: algorithm }, new RegExp(`keyAlgorithm "${algorithm}" cannot be used`), reason, /ECDSA-P256, ECDSA-P384/));
     }
+    it("refuses a key algorithm spelt without its dash, naming the spelling it means and the valid ones", () => {
+        refuses({ keyAlgorithm: "RSA2048" }, /^keyAlgorithm "RSA2048" is not a spelling this program knows \(did you mean RSA-2048\?\); set it to one of ECDSA-P256, ECDSA-P384, RSA-2048, RSA-3072, RSA-4096$/);
+        refuses({ keyAlgorithm: "ecdsa_p384" }, /did you mean ECDSA-P384\?/);
+        refuses({ keyAlgorithm: "RSA-8192" }, /^keyAlgorithm "RSA-8192" is not a spelling this program knows; set it to one of ECDSA-P256/);
+    });
     it("accepts RSA-3072 and ECDSA-P384", () => {
         assert.equal(parse({ keyAlgorithm: "RSA-3072" }).keyAlgorithm, "RSA-3072");
         assert.equal(parse({ keyAlgorithm: "ecdsa-p384" }).keyAlgorithm, "ECDSA-P384");
@@ -94,8 +103,10 @@ describe("stack config", () => {
         refuses({ partnerValidityDays: "0" }, /partnerValidityDays "0" must be a positive whole number of days/);
         refuses({ caValidityDays: "-5" }, /caValidityDays "-5" must be a positive whole number/);
     });
-    it("refuses a partner certificate that would outlive its CA", () =>
-        refuses({ caValidityDays: "365", partnerValidityDays: "365" }, /partnerValidityDays 365 would outlive the CA that issues it \(364 days\)/, /set it below 364/));
+    it("refuses a partner certificate that does not end before its CA, even one that lives exactly as long", () => {
+        refuses({ caValidityDays: "730", partnerValidityDays: "729" }, /^partnerValidityDays 729 must end before the CA that issues it, which lives 729 days; set it below 729 or raise caValidityDays$/);
+        refuses({ caValidityDays: "365", partnerValidityDays: "400" }, /partnerValidityDays 400 must end before the CA that issues it, which lives 364 days; set it below 364/);
+    });
     it("lets a partner certificate live up to a day less than a root that issues it directly", () =>
         assert.equal(parse({ caValidityDays: "365", partnerValidityDays: "364", intermediateCa: "false" }).partnerValidityDays, 364));
 
@@ -123,8 +134,20 @@ describe("stack config", () => {
             assert.deepEqual(config.revokedSerials, [{ serial: "A1B2C", reason: "key leaked, SEC-1" }, { serial: "FF00", reason: "offboarded" }]);
         });
 
-        it("reads a digits-only serial that `pulumi config set --path` stored as a number as the same hex", () =>
-            assert.deepEqual(parse(revoke({ serial: 1234, reason: "lost" })).revokedSerials, [{ serial: "1234", reason: "lost" }]));
+        it("takes a negative serial as openssl and Node.js print it, up to 20 bytes", () => {
+            assert.deepEqual(parse(revoke({ serial: "-0A:1B:2C", reason: "lost" })).revokedSerials, [{ serial: "-A1B2C", reason: "lost" }]);
+            const twentyBytes = `-80${"00".repeat(19)}`;
+            assert.deepEqual(parse(revoke({ serial: twentyBytes, reason: "lost" })).revokedSerials, [{ serial: twentyBytes, reason: "lost" }]);
+        });
+
+        it("refuses a serial that YAML read as a number, naming the key and telling to quote it", () => {
+            // `serial: 0x1001` and `serial: 1e5` reach the program as 4097 and 100000; digits alone are numbers too.
+            for (const number of [4097, 100000, 1234]) {
+                refuses(revoke({ serial: number, reason: "lost" }),
+                    new RegExp(`^revokedSerials\\[0\\]\\.serial is the number ${number}, not the serial as written: YAML reads an unquoted 0x1001 as 4097 and 1e5 as 100000; quote it in the stack file, such as serial: "0A:1B:2C"`),
+                    /pulumi config set --path --type string 'revokedSerials\[0\]\.serial'/);
+            }
+        });
 
         it("refuses a serial that is not hex or longer than 20 bytes", () => {
             refuses(revoke({ serial: "12-zz", reason: "x" }), /revokedSerials\[0\]\.serial "12-zz" is not a certificate serial; use up to 20 bytes of hex/);
@@ -199,6 +222,39 @@ describe("stack config", () => {
         it("takes a positive number of days to warn before a certificate expires", () => {
             assert.equal(parse({ expiryWarningDays: "45" }).expiryWarningDays, 45);
             refuses({ expiryWarningDays: "0" }, /expiryWarningDays "0" must be a positive whole number of days/);
+        });
+    });
+
+    describe("keys of the project's namespace", () => {
+        let saved: Record<string, string>;
+        beforeEach(() => (saved = pulumi.runtime.allConfig()));
+        afterEach(() => pulumi.runtime.setAllConfig(saved));
+
+        /** readRawConfig with the stack's config as the Pulumi runtime holds it. */
+        function read(config: Record<string, string>): RawConfig {
+            pulumi.runtime.setAllConfig(config);
+            return readRawConfig(new pulumi.Config("apigw-mtls"));
+        }
+
+        it("refuses a key the program does not read, in one line naming it and the closest key it reads", () => {
+            assert.throws(() => read({ "apigw-mtls:domainName": "api.dev.example.com", "apigw-mtls:partnerValidityDay": "90" }), (error: unknown) => {
+                assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
+                assert.match(error.message, /^apigw-mtls:partnerValidityDay is not a key this program reads \(the closest is partnerValidityDays\); rename it in Pulumi\.[^ ]+\.yaml, or remove it with `pulumi config rm partnerValidityDay`$/);
+                return true;
+            });
+            assert.throws(() => read({ "apigw-mtls:revokedserial": "[]" }), /the closest is revokedSerials/);
+        });
+
+        it("reads the keys it knows, and leaves other namespaces alone", () => {
+            const raw = read({ "apigw-mtls:domainName": "api.dev.example.com", "aws:region": "eu-west-1", "aws:profile": "dev" });
+            assert.equal(raw.domainName, "api.dev.example.com");
+            assert.equal(raw.partners, undefined);
+        });
+
+        it("refuses the same key when the program runs under mocks, as tests and local mode run it", async () => {
+            const { runProgram } = await import("../mocks/program");
+            await assert.rejects(runProgram({ stack: "dev", config: { partnerValidityDay: 90 } }),
+                /^ProgramFailure: apigw-mtls:partnerValidityDay is not a key this program reads \(the closest is partnerValidityDays\); rename it in Pulumi\.dev\.yaml, or remove it with `pulumi config rm partnerValidityDay`$/);
         });
     });
 });

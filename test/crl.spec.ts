@@ -5,6 +5,7 @@ import { x509 } from "../components/x509";
 import { issuerId, normaliseSerial } from "../handlers/revocation";
 import { daysFrom, Issued, makeCa, makeCert, makeLeaf, toBundle } from "./certs";
 import { makeCrl } from "./crls";
+import { makeCrlWithSerials, makeLeafWithSerial } from "./rawserials";
 
 describe("CRL verification", () => {
     let ca: Issued;
@@ -26,6 +27,14 @@ describe("CRL verification", () => {
             { issuerId: id, serial: "FF", reason: "unspecified (CRL)" },
         ]);
         assert.equal(id, issuerId(new X509Certificate(leaf.pem).issuer), "the authorizer finds the same issuer id on the client certificate");
+    });
+
+    it("reads a CRL entry with a negative serial as the certificate's serial, apart from the positive serial of the same octets", async () => {
+        const negative = await makeLeafWithSerial("CN=globex-negative", ca, "f5e4d4");
+        const crl = await makeCrlWithSerials(ca, ["f5e4d4", "00f5e4d4"]);
+        const [verified] = await verifyCrls([crl], ca.pem, "partners/globex.crl.pem");
+        assert.deepEqual(verified.revocations.map((r) => r.serial), ["-A1B2C", "F5E4D4"]);
+        assert.equal(verified.revocations[0].serial, normaliseSerial(new X509Certificate(negative.pem).serialNumber));
     });
 
     it("refuses a CRL from a CA that is not in the truststore", async () => {

@@ -134,7 +134,7 @@ describe("the program", () => {
             ["a P-521 key", { keyAlgorithm: "ECDSA-P521" }, /keyAlgorithm "ECDSA-P521" cannot be used/],
             ["RSA-1024", { keyAlgorithm: "RSA-1024" }, /keyAlgorithm "RSA-1024" cannot be used/],
             ["a non-positive validity", { partnerValidityDays: 0 }, /partnerValidityDays "0" must be a positive whole number/],
-            ["a leaf that outlives its CA", { caValidityDays: 100, partnerValidityDays: 100 }, /partnerValidityDays 100 would outlive the CA/],
+            ["a leaf that outlives its CA", { caValidityDays: 100, partnerValidityDays: 100 }, /partnerValidityDays 100 must end before the CA/],
             ["a missing external CA file", { partners: [{ name: "globex", caCertFile: "partners/missing.pem" }] }, /caCertFile "partners\/missing.pem" of partner "globex" cannot be read/],
             ["an external CA file that is not PEM", { partners: [{ name: "globex", caCertFile: "Pulumi.yaml" }] }, /caCertFile "Pulumi.yaml" of partner "globex" holds no PEM certificate/],
         ];

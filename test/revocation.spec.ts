@@ -1,7 +1,9 @@
 import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
-import { certificateKey, decide, issuerId, normaliseSerial, parseAuthorizerLists, RevocationList } from "../handlers/revocation";
+import { certificateKey, decide, issuerId, normaliseSerial, parseAuthorizerLists, RevocationList, serialFromDer } from "../handlers/revocation";
+import { colonHex } from "../local/clientcerts";
 import { daysFrom, Issued, makeCa, makeLeaf } from "./certs";
+import { makeLeafWithSerial } from "./rawserials";
 
 const empty: RevocationList = { anyIssuer: {}, byIssuer: {} };
 const serialOf = (issued: Issued) => normaliseSerial(new X509Certificate(issued.pem).serialNumber) as string;
@@ -31,6 +33,34 @@ describe("revocation decision", () => {
             assert.equal(normaliseSerial("12-34"), undefined);
             assert.equal(normaliseSerial("xyz"), undefined);
             assert.equal(normaliseSerial(""), undefined);
+            assert.equal(normaliseSerial("-"), undefined);
+            assert.equal(normaliseSerial("--0A"), undefined);
+        });
+
+        it("reads a negative serial as OpenSSL and Node.js print it, apart from the positive serial of the same digits", () => {
+            for (const spelling of ["-0A1B2C", "-0a:1b:2c", " -0A 1B 2C ", "-0x0A1B2C"]) {
+                assert.equal(normaliseSerial(spelling), "-A1B2C", spelling);
+            }
+            assert.equal(normaliseSerial("F5E4D4"), "F5E4D4");
+            assert.equal(normaliseSerial("-00"), "0", "minus zero is zero");
+        });
+
+        it("reads a DER INTEGER's content octets, in two's complement, as the same serial", () => {
+            const der = (hex: string) => serialFromDer(Buffer.from(hex, "hex"));
+            assert.equal(der("f5e4d4"), "-A1B2C");
+            assert.equal(der("00f5e4d4"), "F5E4D4");
+            assert.equal(der("0a1b2c"), "A1B2C");
+            assert.equal(der("ff"), "-1");
+            assert.equal(der("80"), "-80");
+            assert.equal(der("00"), "0");
+        });
+
+        it("reads the serial of a certificate, local mode's clientCert.serialNumber and the DER the same, negative or not", async () => {
+            const node = new X509Certificate((await makeLeafWithSerial("CN=negative", ca, "f5e4d4")).pem);
+            assert.equal(node.serialNumber, "-0A1B2C", "Node.js prints a negative serial as OpenSSL does");
+            assert.equal(normaliseSerial(node.serialNumber), "-A1B2C");
+            assert.equal(normaliseSerial(colonHex(node.serialNumber)), "-A1B2C");
+            assert.equal(colonHex(node.serialNumber), "-0a:1b:2c");
         });
     });
 

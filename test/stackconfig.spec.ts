@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { ConfigEnvironment, configKeys, parseConfig, RawConfig } from "../components/config";
@@ -85,6 +86,30 @@ describe("stack config as the Pulumi CLI merges and checks it (mocks/stackconfig
         refuses(() => mergeProjectConfig("dev", secret, { apiToken: "t0ken" }), "Stack 'dev' with configuration key 'apiToken' must be encrypted as it's secret");
     });
 
+    describe("a YAML syntax error", () => {
+        let dir: string;
+        before(() => {
+            dir = fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-stackconfig-"));
+            fs.copyFileSync(path.join(projectDir, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+            fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), "config:\n  apigw-mtls:domainName: api.dev.example.com\n   apigw-mtls:cloudwatchRoleArn: : not-for-output\n");
+        });
+        after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+        it("names the stack file, the line and the column, and quotes none of its content", () => {
+            assert.throws(() => readStackFile("broken", project, dir), (error: unknown) => {
+                assert.ok(error instanceof StackConfigError, `expected a StackConfigError, got ${error}`);
+                assert.match(error.message, /^\S*Pulumi\.broken\.yaml is not valid YAML: bad indentation of a mapping entry at line 3, column \d+; fix that line \(indent with spaces, quote a value that holds ": " or " #"\)$/);
+                assert.doesNotMatch(error.message, /not-for-output|domainName/);
+                return true;
+            });
+        });
+
+        it("names Pulumi.yaml when the error is there", () => {
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: apigw-mtls\nconfig: [\n");
+            assert.throws(() => readProjectConfig(dir), /Pulumi\.yaml is not valid YAML: .* at line \d+, column \d+/);
+        });
+    });
+
     describe("loading Pulumi.yaml", () => {
         const load = (config: Record<string, unknown>) => parseProjectConfig({ name: "apigw-mtls", config });
 
@@ -129,6 +154,11 @@ describe("Pulumi.yaml", () => {
 
     it("declares every key the program reads but activeCaGeneration, whose default (the highest generation) it cannot hold", () =>
         assert.deepEqual(configKeys.filter((key) => !(key in declared)), ["activeCaGeneration"]));
+
+    it("declares no key the program does not read, which would fail every stack", () => {
+        const known: readonly string[] = configKeys;
+        assert.deepEqual(Object.keys(declared).filter((key) => !known.includes(key)), []);
+    });
 
     it("has defaults that the program reads exactly as it reads the keys unset", () => {
         const stack = { domainName: "api.dev.example.com", hostedZoneId: "Z0DEV0EXAMPLE0COM00A", partners: [{ name: "acme-bank" }, { name: "globex", caCertFile: "partners/globex-ca.pem" }] };
