@@ -1,14 +1,18 @@
-import * as aws from "@pulumi/aws";
-import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { known, show, subject, unknown } from "./values";
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { gatewayValidations, HttpApiShape, RestApiShape, unreadableViolation } from "./gatewayShapes";
+import { unreadable } from "./documents";
+import { show, unknown } from "./values";
 
 /**
  * Severity: critical. Enforcement: mandatory (one of the three rules the user asked for).
  *
- * Every REST API (`aws.apigateway.RestApi`) and HTTP/WebSocket API (`aws.apigatewayv2.Api`)
- * sets `disableExecuteApiEndpoint: true`. The default `execute-api` endpoint never asks for a
- * client certificate, so while it is on, mTLS on the custom domain protects nothing. Omitted
- * means enabled.
+ * Every REST API and HTTP/WebSocket API sets `disableExecuteApiEndpoint: true`, whatever declares
+ * it: `aws.apigateway.RestApi`, `aws.apigatewayv2.Api`, their aws-native twins, or an
+ * `aws.cloudformation.Stack` template (`DisableExecuteApiEndpoint`). The default `execute-api`
+ * endpoint never asks for a client certificate, so while it is on, mTLS on the custom domain
+ * protects nothing. Omitted means enabled. An aws RestApi's OpenAPI `body` may disable it through
+ * `x-amazon-apigateway-endpoint-configuration`: as the provider documents, the argument overrides
+ * the body only when it is `true`, so otherwise the body decides.
  *
  * @link https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html
  */
@@ -18,18 +22,33 @@ export const executeApiEndpointDisabled: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     severity: "critical",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html",
-    validateResource: [
-        validateResourceOfType(aws.apigateway.RestApi, (api, args, report) => check(() => api.disableExecuteApiEndpoint, args, report)),
-        validateResourceOfType(aws.apigatewayv2.Api, (api, args, report) => check(() => api.disableExecuteApiEndpoint, args, report)),
-    ],
+    validateResource: gatewayValidations(shape => {
+        switch (shape.kind) {
+            case "rest-api":
+            case "http-api":
+                return executeApiViolations(shape);
+            case "unreadable":
+                return [unreadableViolation(shape, "DisableExecuteApiEndpoint")];
+            default:
+                return [];
+        }
+    }),
 };
 
-function check(disabled: () => boolean | undefined, args: ResourceValidationArgs, report: ReportViolation): void {
-    const value = known(disabled);
-    if (value === unknown || value === true) {
-        return;
+function executeApiViolations(api: RestApiShape | HttpApiShape): string[] {
+    const argument = api.disableExecuteApiEndpoint;
+    const body = api.kind === "rest-api" ? api.bodyDisableExecuteApiEndpoint : undefined;
+    if (argument === unknown || argument === true || body === unknown || body === true) {
+        return [];
     }
-    const meaning = value === undefined ? " (the execute-api endpoint is on by default)" : "";
-    report(`${subject(args)}: disableExecuteApiEndpoint is ${show(value)}${meaning}; set disableExecuteApiEndpoint: true, ` +
-        "because the execute-api endpoint does not enforce mTLS and bypasses the custom domain");
+    const property = api.spell("disableExecuteApiEndpoint");
+    const extension = "x-amazon-apigateway-endpoint-configuration";
+    const found = body === undefined
+        ? `${property} is ${show(argument)}${argument === undefined ? " (the execute-api endpoint is on by default)" : ""}`
+        : body === unreadable
+            ? `${property} is ${show(argument)} and body is not JSON, so its ${extension} cannot be read`
+            : `${property} is ${show(argument)} and body sets ${extension}.disableExecuteApiEndpoint to ${show(body)}`;
+    const overrides = body === undefined ? "" : " (true overrides the body)";
+    return [`${api.subject}: ${found}; set ${property}: true${overrides}, ` +
+        "because the execute-api endpoint does not enforce mTLS and bypasses the custom domain"];
 }

@@ -22,6 +22,25 @@ export function known<T>(read: () => T): T | Unknown {
     }
 }
 
+/**
+ * Like `known`, but reads a list element by element: an element that is not known yet is
+ * `unknown` in the copy and the others keep their values, so that a rule can judge what it
+ * knows (`["EDGE", <unknown>]` is EDGE already). A value that is not a list is read as `known` reads it.
+ */
+export function knownItems(read: () => unknown): unknown {
+    const length = known(() => {
+        const value = read();
+        return Array.isArray(value) ? value.length : undefined;
+    });
+    if (length === unknown) {
+        return unknown;
+    }
+    if (length === undefined) {
+        return known(read);
+    }
+    return Array.from({ length }, (_, i) => known(() => (read() as unknown[])[i]));
+}
+
 function plain(value: unknown): unknown {
     if (Array.isArray(value)) {
         return Array.from({ length: value.length }, (_, i) => plain(value[i]));
@@ -49,6 +68,9 @@ export function subject(resource: { type: string; name: string }): string {
 
 /** A value as a message shows it; `omitted` stands for undefined and null. */
 export function show(value: unknown): string {
+    if (value === unknown) {
+        return "(unknown during preview)";
+    }
     if (value === undefined || value === null) {
         return "omitted";
     }
@@ -64,14 +86,6 @@ export function show(value: unknown): string {
 /** Whether a property is set: present and, for a string, not empty. */
 export function isSet(value: unknown): boolean {
     return typeof value === "string" ? value.length > 0 : value !== undefined && value !== null;
-}
-
-/** `endpointConfiguration.types` as a list: aws v7 takes one string, older versions a list. */
-export function endpointTypes(types: unknown): string[] | undefined {
-    if (typeof types === "string") {
-        return [types];
-    }
-    return Array.isArray(types) ? types.filter((t): t is string => typeof t === "string") : undefined;
 }
 
 /**

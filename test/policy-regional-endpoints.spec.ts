@@ -62,6 +62,12 @@ describe("policy regional-endpoints", () => {
         ]);
     });
 
+    it("judges a list of types on its known elements during preview: [EDGE, <unknown>] is EDGE", async () => {
+        assert.deepEqual(await messages(policy, [domain({ endpointConfiguration: { types: ["EDGE", unknownValue] } }), domain({ endpointConfiguration: { types: [unknownValue] } })]), [
+            'aws:apigateway/domainName:DomainName "partners": endpointConfiguration.types is [EDGE, (unknown during preview)]; set endpointConfiguration.types to REGIONAL',
+        ]);
+    });
+
     it("skips values that are unknown during preview", async () => {
         const resources = [
             domain({ endpointConfiguration: unknownValue, certificateArn: unknownValue }),
