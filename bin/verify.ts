@@ -24,6 +24,9 @@ self-signed certificate is refused (403 or handshake failure), the partner's cer
 Exit codes: 0 every check passed; 1 a check failed; 2 bad arguments, unreadable files, an
 unreachable host or an unreadable domain.`;
 
+/** The options of the command line. Exported for testing. */
+export const OPTIONS = { values: ["url", "cert", "key", "ca", "domain", "resolve"], flags: [] } as const;
+
 /** Where the CLI reads and writes, and how it reaches AWS; tests pass their own. */
 export interface VerifyIo {
     readonly cwd: string;
@@ -98,7 +101,7 @@ export async function main(argv: readonly string[], io: VerifyIo = processIo): P
             io.out(USAGE);
             return 0;
         }
-        const { values } = parseOptions(argv, { values: ["url", "cert", "key", "ca", "domain", "resolve"], flags: [] });
+        const { values } = parseOptions(argv, OPTIONS);
         const url = parseUrl(values.url);
         for (const required of ["cert", "key"]) {
             if (values[required] === undefined) {

@@ -2,7 +2,7 @@
 // truststore rules, cached per certificate fingerprint so that a connection costs a map lookup),
 // and `requestContext.identity.clientCert` filled the way API Gateway fills it.
 import { X509Certificate } from "node:crypto";
-import { ClientVerifier, createClientVerifier } from "../components/truststorerules";
+import { checkTruststore, ClientVerifier, createClientVerifier } from "../components/truststorerules";
 
 /** `requestContext.identity.clientCert` of a proxy or REQUEST authorizer event. */
 export interface ClientCertIdentity {
@@ -10,7 +10,7 @@ export interface ClientCertIdentity {
     /** RFC 2253 form, most specific first: "CN=acme-bank.partners.example.com,O=Acme Bank". */
     readonly subjectDN: string;
     readonly issuerDN: string;
-    /** Bytes in lower-case hex separated by colons: "a1:a1:...". */
+    /** Bytes in lower-case hex separated by colons: "a1:a1:..."; "-" before a negative serial. */
     readonly serialNumber: string;
     /** OpenSSL's time form: "May 28 12:30:02 2019 GMT". */
     readonly validity: { readonly notBefore: string; readonly notAfter: string };
@@ -37,10 +37,15 @@ export function rfc2253(nodeName: string): string {
         .join(",");
 }
 
-/** Node's upper-case hex serial as API Gateway writes it. Exported for testing. */
+/**
+ * Node's upper-case hex serial as API Gateway writes it. A negative serial keeps Node's sign
+ * ("-0A1B2C" is "-0a:1b:2c"), so that it reads back as the same serial. Exported for testing.
+ */
 export function colonHex(hexSerial: string): string {
-    const even = hexSerial.length % 2 === 0 ? hexSerial : `0${hexSerial}`;
-    return even.toLowerCase().match(/../g)?.join(":") ?? "";
+    const sign = hexSerial.startsWith("-") ? "-" : "";
+    const digits = hexSerial.slice(sign.length);
+    const even = digits.length % 2 === 0 ? digits : `0${digits}`;
+    return sign + (even.toLowerCase().match(/../g)?.join(":") ?? "");
 }
 
 export function clientCertIdentity(cert: X509Certificate): ClientCertIdentity {
@@ -51,6 +56,17 @@ export function clientCertIdentity(cert: X509Certificate): ClientCertIdentity {
         serialNumber: colonHex(cert.serialNumber),
         validity: { notBefore: cert.validFrom, notAfter: cert.validTo },
     };
+}
+
+// API Gateway also refuses a client certificate whose own algorithms it does not support. The
+// verifier judges the chain only, so the truststore rules' algorithm findings, run on the
+// client certificate alone, complete the verdict.
+const ALGORITHM_FINDINGS = new Set(["weak-signature-hash", "unsupported-signature", "weak-key", "unsupported-key"]);
+
+/** Why API Gateway refuses the certificate's signature or key ("has an RSA key of 1024 bits; ..."), or undefined. */
+async function algorithmProblem(cert: X509Certificate): Promise<string | undefined> {
+    const findings = await checkTruststore(cert.toString());
+    return findings.find((finding) => ALGORITHM_FINDINGS.has(finding.code))?.message;
 }
 
 /** A verdict holds this long at most, so that time (expiry, not-yet-valid) is seen again. */
@@ -86,8 +102,10 @@ export class ClientCertificates {
         // A valid certificate's verdict ends with it; an expired one's stays refused.
         const expiry = Date.parse(cert.validTo) + 1000;
         const until = now < expiry ? Math.min(now + VERDICT_TTL_MS, expiry) : now + VERDICT_TTL_MS;
-        const pending = this.verifier.verify(cert.raw, new Date(now)).then((verdict) => {
-            const value = { accepted: verdict.accepted, reason: verdict.reason, identity: clientCertIdentity(cert) };
+        const pending = this.verifier.verify(cert.raw, new Date(now)).then(async (verdict) => {
+            const problem = verdict.accepted ? await algorithmProblem(cert) : undefined;
+            const reason = problem === undefined ? verdict.reason : `certificate ${problem}`;
+            const value = { accepted: verdict.accepted && problem === undefined, reason, identity: clientCertIdentity(cert) };
             entry.value = value;
             return value;
         });

@@ -1,7 +1,8 @@
 // The local stand-in for an API Gateway mTLS custom domain: TLS with the domain's minimum
 // version, a client certificate required in the handshake, each certificate judged against the
 // truststore (403 when refused), then base path -> stage -> resource and method -> REQUEST
-// authorizer -> Lambda proxy integration, with API Gateway's own answers where it answers.
+// authorizer -> Lambda proxy integration, with API Gateway's own answers where it answers. Every
+// connection keeps to the deadlines and the cap of local/limits.ts.
 import { randomBytes, randomUUID, X509Certificate } from "node:crypto";
 import * as http from "node:http";
 import * as net from "node:net";
@@ -10,17 +11,18 @@ import { decide } from "./authorizer";
 import type { KeyedCertificate } from "./certificates";
 import { ClientCertificates, ClientCertIdentity } from "./clientcerts";
 import type { LocalFunction } from "./lambda";
+import { ConnectionLimits, Deadlines, defaultLimits } from "./limits";
 import { AuthorizerModel, DomainModel, MethodModel, ModelError, route, StageModel } from "./model";
 
 export interface GatewayOptions {
     readonly domain: DomainModel;
-    /** Loaded functions by resource name (FunctionModel.resourceName). */
-    readonly functions: ReadonlyMap<string, LocalFunction>;
     readonly clients: ClientCertificates;
     /** The domain's server certificate and key. */
     readonly server: KeyedCertificate;
     /** Port on 127.0.0.1; 0 picks a free one. */
     readonly port: number;
+    /** Timeouts and the connection cap. Default: defaultLimits. */
+    readonly limits?: Partial<ConnectionLimits>;
     /** Gateway events: refused handshakes and certificates, failed functions. */
     readonly log?: (line: string) => void;
     /** Access log lines in the stage's accessLogSettings format. */
@@ -29,11 +31,12 @@ export interface GatewayOptions {
 
 export interface Gateway {
     readonly port: number;
+    /** Starts answering, with these functions by resource name (FunctionModel.resourceName); connections made before wait for it. */
+    serve(functions: ReadonlyMap<string, LocalFunction>): void;
     /** Stops listening and closes every connection; resolves within a few seconds at most. */
     stop(): Promise<void>;
 }
 
-const HANDSHAKE_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 3_000;
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 // Authorizer results are keyed by identity-source values, which callers choose: bound them.
@@ -187,10 +190,11 @@ interface CachedPolicy {
     readonly output: unknown;
 }
 
-/** Starts the gateway on 127.0.0.1 and resolves once it listens. */
+/** Listens on 127.0.0.1 and resolves once it does; nothing is answered before `serve`. */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const { domain, clients } = options;
     const log = options.log ?? (() => undefined);
+    const limits: ConnectionLimits = { ...defaultLimits, ...options.limits };
     const secureContext = tls.createSecureContext({
         cert: options.server.certPem,
         key: options.server.keyPem,
@@ -199,12 +203,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const peers = new WeakMap<object, X509Certificate>();
     const connections = new Set<tls.TLSSocket>();
     const policies = new Map<string, CachedPolicy>();
+    let functions: ReadonlyMap<string, LocalFunction> | undefined;
+    const waiting: net.Socket[] = [];
     let port = options.port;
     let lastSecond = 0;
     let lastRequestTime = "";
 
     const functionFor = (resourceName: string): LocalFunction => {
-        const fn = options.functions.get(resourceName);
+        const fn = functions?.get(resourceName);
         if (!fn) {
             throw new Error(`function ${resourceName} was not loaded`);
         }
@@ -295,7 +301,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const invokeMethod = async (
         req: http.IncomingMessage, res: http.ServerResponse, stage: StageModel, method: MethodModel,
         path: string, pathParameters: Record<string, string> | null, query: string,
-        context: Record<string, unknown>, identity: ClientCertIdentity,
+        context: Record<string, unknown>, identity: ClientCertIdentity, received: Promise<Buffer | "too-large">,
     ): Promise<Sent> => {
         const requestId = String(context.requestId);
         const sourceIp = (context.identity as { sourceIp: string }).sourceIp;
@@ -329,7 +335,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         if (missing.length > 0) {
             return send(res, requestId, missingParameters(missing));
         }
-        const body = await readBody(req);
+        const body = await received;
         if (body === "too-large") {
             return send(res, requestId, errors.tooLarge);
         }
@@ -378,6 +384,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
             send(res, requestId, errors.forbidden);
             return;
         }
+        // Read from now on, so that the request deadline measures the client, not the authorizer;
+        // a body never awaited (the request is refused first) must not leave a rejection unhandled.
+        const received = readBody(req);
+        received.catch(() => undefined);
         const url = req.url ?? "/";
         const q = url.indexOf("?");
         const pathname = q < 0 ? url : url.slice(0, q);
@@ -419,7 +429,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         };
         let sent: Sent;
         try {
-            sent = await invokeMethod(req, res, stage, method, found.path, found.pathParameters, q < 0 ? "" : url.slice(q + 1), context, check.identity);
+            sent = await invokeMethod(req, res, stage, method, found.path, found.pathParameters, q < 0 ? "" : url.slice(q + 1), context, check.identity, received);
         } catch (error) {
             log(`${requestId} gateway error: ${error instanceof Error ? error.message : String(error)}: 500`);
             sent = res.headersSent ? { status: res.statusCode, length: 0 } : send(res, requestId, errors.internal);
@@ -435,20 +445,32 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         }
     };
 
-    const httpServer = http.createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
-        handle(req, res).catch((error) => {
+    const deadlines = new Deadlines(limits, (socket, why) => {
+        log(`closed connection from ${socket.remoteAddress}: ${why}`);
+        socket.destroy();
+    });
+    const httpServer = http.createServer({ keepAliveTimeout: limits.idleTimeoutMs }, (req, res) => {
+        const working = handle(req, res).catch((error) => {
             log(`gateway error: ${error instanceof Error ? error.message : String(error)}`);
             res.destroy();
         });
+        deadlines.request(req, res, working);
+    });
+    httpServer.timeout = limits.idleTimeoutMs;
+    // A listener here stops Node from closing idle sockets itself: a function may still be running.
+    httpServer.on("timeout", (socket: net.Socket) => {
+        if (!deadlines.working(socket)) {
+            socket.destroy();
+        }
     });
 
-    const listener = net.createServer((raw) => {
+    const accept = (raw: net.Socket): void => {
         // requestCert + rejectUnauthorized make OpenSSL fail the handshake without a certificate,
         // as API Gateway does; the chain itself is judged by the truststore rules, afterwards.
         const socket = new tls.TLSSocket(raw, { isServer: true, secureContext, requestCert: true, rejectUnauthorized: true, ALPNProtocols: ["http/1.1"] });
         connections.add(socket);
         socket.once("close", () => connections.delete(socket));
-        socket.setTimeout(HANDSHAKE_TIMEOUT_MS, () => socket.destroy());
+        deadlines.handshake(socket);
         socket.on("error", (error: NodeJS.ErrnoException) => {
             const refusal = error.code ? handshakeRefusals[error.code] : undefined;
             if (refusal) {
@@ -457,15 +479,28 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
             socket.destroy();
         });
         socket.once("secure", () => {
-            socket.setTimeout(0);
             const cert = socket.getPeerX509Certificate();
             if (!cert) {
                 socket.destroy();
                 return;
             }
             peers.set(socket, cert);
+            deadlines.awaitRequest(socket);
             httpServer.emit("connection", socket);
         });
+    };
+
+    // Paused, so that no byte is read before the TLS socket takes over (a socket may wait for serve).
+    const listener = net.createServer({ pauseOnConnect: true }, (raw) => {
+        if (functions) {
+            accept(raw);
+        } else {
+            waiting.push(raw);
+        }
+    });
+    listener.maxConnections = limits.maxConnections;
+    listener.on("drop", (dropped?: { remoteAddress?: string }) => {
+        log(`refused connection from ${dropped?.remoteAddress}: ${limits.maxConnections} connections are open, the most local mode serves at once`);
     });
 
     await new Promise<void>((resolve, reject) => {
@@ -480,6 +515,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     let stopping: Promise<void> | undefined;
     return {
         port,
+        serve: (loaded) => {
+            functions = loaded;
+            waiting.splice(0).filter((raw) => !raw.destroyed).forEach(accept);
+        },
         stop: () => {
             stopping ??= new Promise<void>((resolve) => {
                 const timer = setTimeout(resolve, STOP_TIMEOUT_MS);
@@ -488,7 +527,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
                     clearTimeout(timer);
                     resolve();
                 });
-                for (const socket of connections) {
+                for (const socket of [...connections, ...waiting]) {
                     socket.destroy();
                 }
             });

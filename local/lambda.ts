@@ -58,7 +58,7 @@ export async function writeArchive(model: FunctionModel, into: string): Promise<
         if (!target.startsWith(dir + path.sep)) {
             throw new FunctionError(model.functionName, `archive entry ${file} points outside the function's directory`);
         }
-        await fs.promises.mkdir(path.dirname(target), { recursive: true });
+        await fs.promises.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
         await fs.promises.writeFile(target, await assetText(model.functionName, file, asset));
         written.push(target);
     }

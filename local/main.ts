@@ -1,27 +1,30 @@
 // `npm run local [-- --stack dev --port 8443 --smoke]`: the stack's mTLS domain on 127.0.0.1,
 // with ready-to-paste curl commands; with --smoke, the verify checks against it, then stop.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { ProgramFailure } from "../mocks/program";
 import { parseOptions, parsePort, UsageError } from "./args";
 import { formatTable, runChecks } from "./checks";
 import { DomainModel, ModelError, ResourceNode } from "./model";
 import { formatViolation, PolicyRefusal } from "./policygate";
-import { LocalError, LocalRun, startLocal } from "./start";
+import { LocalError, LocalOptions, LocalRun, startLocal } from "./start";
 
 const USAGE = `usage: npm run local [-- --stack <name>] [--port <port>] [--smoke]
 
 Runs the stack's program (index.ts) under Pulumi mocks, refuses to go on when the policy pack
 finds a mandatory violation, and serves the stack's mTLS custom domain on 127.0.0.1 as API
 Gateway would. Certificates, keys (mode 0600), the truststore and the server CA are written to
-.local/<stack>/.
+.local/<stack>/, which one run at a time owns: a second run of the stack refuses to start.
 
   --stack <name>  stack whose Pulumi.<stack>.yaml is used (default: dev)
   --port <port>   port on 127.0.0.1 (default: 8443; with --smoke, a free port)
-  --smoke         run the smoke checks against the local domain with a partner of the stack,
-                  stop, and exit 0 only when every check passed
+  --smoke         run the smoke checks against the local domain with a partner the stack
+                  issues a certificate to, stop, and exit 0 only when every check passed; its
+                  files go to a temporary folder, removed at the end
 
-Exit codes: 0 ok; 1 a check failed or the policy pack refused the stack; 2 cannot run.`;
+Exit codes: 0 ok; 1 a check failed or the policy pack refused the stack; 2 cannot run (bad
+option or config, port or folder in use; with --smoke, a stack that issues no partner certificate).`;
 
 export interface LocalIo {
     out(line: string): void;
@@ -77,13 +80,13 @@ function curl(run: LocalRun, url: string, credentials?: { certFile: string; keyF
     return `  curl -sS -w ' %{http_code}\\n' ${resolve} --cacert ${shown(run.serverCaFile)}${auth} ${url}`;
 }
 
-function describeStart(run: LocalRun, io: LocalIo): void {
+function describeStart(run: LocalRun, io: LocalIo, temporary: boolean): void {
     const violations = run.advisories.length === 0 ? "no violations" : `${run.advisories.length} advisory violation(s)`;
     io.out(`local: stack ${run.stack}: ${run.resources.length} resources declared in ${(run.programMs / 1000).toFixed(1)} s; policy pack: ${violations}`);
     run.advisories.forEach((v) => io.out(`  ${formatViolation(v)}`));
     io.out(`local: serving ${run.domain.domainName} on https://127.0.0.1:${run.port} (${policyText(run.domain)}, client certificate required)`);
     const caCount = (run.domain.truststorePem.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length;
-    io.out(`local: wrote ${shown(run.dir)}: server-ca.pem, truststore.pem (${caCount} CA certificates), ${run.partners.length} partner certificate(s) and key(s) in partners/, untrusted/, functions/`);
+    io.out(`local: wrote ${shown(run.dir)}${temporary ? " (removed at the end)" : ""}: server-ca.pem, truststore.pem (${caCount} CA certificates), ${run.partners.length} partner certificate(s) and key(s) in partners/, untrusted/, functions/`);
 }
 
 function describeCalls(run: LocalRun, io: LocalIo): void {
@@ -124,25 +127,37 @@ async function smoke(run: LocalRun, io: LocalIo): Promise<number> {
     return passed === results.length ? 0 : 1;
 }
 
-/** Runs the command on `argv` (after the script name) and resolves to its exit code. */
-export async function main(argv: readonly string[], io: LocalIo = processIo): Promise<number> {
+/** The options of the command line. Exported for testing. */
+export const OPTIONS = { values: ["stack", "port"], flags: ["smoke"] } as const;
+
+/**
+ * Runs the command on `argv` (after the script name) and resolves to its exit code. `overrides`
+ * go to startLocal as they are (tests give their own folder, config and limits).
+ */
+export async function main(argv: readonly string[], io: LocalIo = processIo, overrides: Omit<LocalOptions, "stack" | "port"> = {}): Promise<number> {
     let run: LocalRun | undefined;
+    let temporaryDir: string | undefined;
     try {
         if (argv.includes("--help") || argv.includes("-h")) {
             io.out(USAGE);
             return 0;
         }
-        const options = parseOptions(argv, { values: ["stack", "port"], flags: ["smoke"] });
+        const options = parseOptions(argv, OPTIONS);
         const isSmoke = options.flags.has("smoke");
         const port = options.values.port === undefined ? (isSmoke ? 0 : 8443) : parsePort(options.values.port);
+        // The smoke test needs its files only while it runs: in a folder of its own, it never
+        // rewrites .local/<stack>/ under a run that serves from there.
+        temporaryDir = isSmoke && overrides.dir === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-smoke-")) : undefined;
         run = await startLocal({
             stack: options.values.stack ?? "dev",
             port,
             log: (line) => io.out(`gateway: ${line}`),
             accessLog: isSmoke ? undefined : (line) => io.out(`access: ${line}`),
             functionLog: isSmoke ? undefined : (name, line) => io.out(`lambda ${name}: ${line}`),
+            ...overrides,
+            dir: overrides.dir ?? temporaryDir,
         });
-        describeStart(run, io);
+        describeStart(run, io, temporaryDir !== undefined);
         if (isSmoke) {
             return await smoke(run, io);
         }
@@ -162,6 +177,9 @@ export async function main(argv: readonly string[], io: LocalIo = processIo): Pr
         return 2;
     } finally {
         await run?.stop();
+        if (temporaryDir !== undefined) {
+            fs.rmSync(temporaryDir, { recursive: true, force: true });
+        }
     }
 }
 

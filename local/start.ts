@@ -9,6 +9,7 @@ import { issueServerCredentials, selfSignedClient } from "./certificates";
 import { ClientCertificates } from "./clientcerts";
 import { Gateway, startGateway } from "./gateway";
 import { loadFunction, LocalFunction } from "./lambda";
+import type { ConnectionLimits } from "./limits";
 import { buildModel, DomainModel } from "./model";
 import { policyGate } from "./policygate";
 
@@ -17,7 +18,7 @@ export interface LocalOptions {
     readonly stack?: string;
     /** Port on 127.0.0.1. Default: 8443; 0 picks a free one. */
     readonly port?: number;
-    /** Where files are written. Default: .local/<stack> in the project. */
+    /** Where files are written; one run at a time owns it. Default: .local/<stack> in the project. */
     readonly dir?: string;
     /** Config overrides, as runProgram takes them. */
     readonly config?: RunOptions["config"];
@@ -29,6 +30,8 @@ export interface LocalOptions {
     readonly accessLog?: (line: string) => void;
     /** What the Lambda functions print, a line at a time. */
     readonly functionLog?: (functionName: string, line: string) => void;
+    /** Timeouts and the connection cap of the gateway. Default: defaultLimits of local/limits.ts. */
+    readonly limits?: Partial<ConnectionLimits>;
 }
 
 /** A certificate and key file pair; the key file is mode 0600. */
@@ -83,6 +86,84 @@ function freshDir(dir: string): string {
     return dir;
 }
 
+/** Names the run that owns a folder: `running.json` in it. */
+const LOCK_FILE = "running.json";
+
+interface Owner {
+    readonly pid: number;
+    readonly port: number;
+}
+
+function alive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (error) {
+        return (error as NodeJS.ErrnoException).code === "EPERM";
+    }
+}
+
+/** The live run that owns `dir`; a lock left by a process that is gone does not count. */
+function ownerOf(dir: string): Owner | undefined {
+    let owner: Partial<Owner> | null;
+    try {
+        owner = JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), "utf8")) as Partial<Owner> | null;
+    } catch {
+        return undefined;
+    }
+    const pid = owner?.pid;
+    const port = owner?.port;
+    // process.kill(0) would signal our own process group: only a positive pid names a process.
+    if (typeof pid !== "number" || !Number.isInteger(pid) || pid <= 0 || typeof port !== "number") {
+        return undefined;
+    }
+    return alive(pid) ? { pid, port } : undefined;
+}
+
+function inUse(dir: string, owner: Owner): LocalError {
+    const lock = path.join(dir, LOCK_FILE);
+    return new LocalError(`${dir} belongs to a local run that is still serving (pid ${owner.pid}, https://127.0.0.1:${owner.port}); `
+        + `its callers use the certificates there, so this run does not rewrite them: stop that run first (Ctrl+C where it runs), `
+        + `or if pid ${owner.pid} is no local run, delete ${lock}`);
+}
+
+/**
+ * Takes `dir` for this run, or throws LocalError naming the live run that has it. The lock file
+ * is written whole and then linked into place, so that no run ever reads half of one.
+ */
+function claim(dir: string, port: number): () => void {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(dir, 0o700);
+    const lock = path.join(dir, LOCK_FILE);
+    const draft = `${lock}.${process.pid}`;
+    const content = JSON.stringify({ pid: process.pid, port } satisfies Owner);
+    fs.writeFileSync(draft, content, { mode: 0o600 });
+    try {
+        for (;;) {
+            try {
+                fs.linkSync(draft, lock);
+                break;
+            } catch (error) {
+                if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
+                    throw error;
+                }
+                const owner = ownerOf(dir);
+                if (owner) {
+                    throw inUse(dir, owner);
+                }
+                fs.rmSync(lock, { force: true });
+            }
+        }
+    } finally {
+        fs.rmSync(draft, { force: true });
+    }
+    return () => {
+        if (fs.existsSync(lock) && fs.readFileSync(lock, "utf8") === content) {
+            fs.rmSync(lock);
+        }
+    };
+}
+
 async function runStack(stack: string, config: RunOptions["config"]): Promise<{ resources: CapturedResource[]; outputs: Record<string, unknown>; ms: number }> {
     const started = Date.now();
     try {
@@ -101,13 +182,57 @@ function partnerCredentials(outputs: Record<string, unknown>): [string, { cert: 
     return Object.keys(certs).filter((name) => typeof keys[name] === "string").sort().map((name) => [name, { cert: certs[name], key: keys[name] }]);
 }
 
+async function listen(options: Parameters<typeof startGateway>[0]): Promise<Gateway> {
+    try {
+        return await startGateway(options);
+    } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new LocalError(code === "EADDRINUSE"
+            ? `port ${options.port} on 127.0.0.1 is in use; stop what listens there or pass --port <free port>`
+            : `cannot listen on 127.0.0.1:${options.port}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+}
+
+/** What a caller needs, written into the run's folder. */
+interface Written {
+    readonly serverCaFile: string;
+    readonly truststoreFile: string;
+    readonly partners: LocalPartner[];
+    readonly untrusted: CredentialFiles;
+}
+
+function writeFiles(dir: string, truststorePem: string, serverCaPem: string, outputs: Record<string, unknown>, outsider: { certPem: string; keyPem: string }): Written {
+    const serverCaFile = path.join(dir, "server-ca.pem");
+    const truststoreFile = path.join(dir, "truststore.pem");
+    fs.writeFileSync(serverCaFile, serverCaPem);
+    fs.writeFileSync(truststoreFile, truststorePem);
+    const partnersDir = freshDir(path.join(dir, "partners"));
+    const partners = partnerCredentials(outputs).map(([name, pair]) => {
+        const files = { name, certFile: path.join(partnersDir, `${name}.crt`), keyFile: path.join(partnersDir, `${name}.key`) };
+        fs.writeFileSync(files.certFile, pair.cert);
+        writeSecret(files.keyFile, pair.key);
+        return files;
+    });
+    const untrustedDir = freshDir(path.join(dir, "untrusted"));
+    const untrusted = { certFile: path.join(untrustedDir, "self-signed.crt"), keyFile: path.join(untrustedDir, "self-signed.key") };
+    fs.writeFileSync(untrusted.certFile, outsider.certPem);
+    writeSecret(untrusted.keyFile, outsider.keyPem);
+    return { serverCaFile, truststoreFile, partners, untrusted };
+}
+
 /**
  * Runs the stack's program under mocks, refuses on a mandatory policy violation (PolicyRefusal),
- * writes the files and serves the domain. Resolves once the gateway listens.
+ * listens, takes the folder, writes the files and serves the domain. Resolves once it serves.
+ * Nothing is written before the port listens and the folder is this run's, so a start that
+ * fails on either leaves the folder as it was.
  */
 export async function startLocal(options: LocalOptions = {}): Promise<LocalRun> {
     const stack = options.stack ?? "dev";
     const dir = path.resolve(options.dir ?? path.join(projectDir, ".local", stack));
+    const owner = ownerOf(dir);
+    if (owner) {
+        throw inUse(dir, owner);
+    }
     const program = await runStack(stack, options.config);
     options.mutate?.(program.resources);
     const advisories = await policyGate(program.resources);
@@ -118,54 +243,38 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRun> 
         selfSignedClient("apigw-mtls local untrusted client"),
     ]);
 
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const serverCaFile = path.join(dir, "server-ca.pem");
-    const truststoreFile = path.join(dir, "truststore.pem");
-    fs.writeFileSync(serverCaFile, server.caPem);
-    fs.writeFileSync(truststoreFile, domain.truststorePem);
-    const partnersDir = freshDir(path.join(dir, "partners"));
-    const partners = partnerCredentials(program.outputs).map(([name, pair]) => {
-        const files = { name, certFile: path.join(partnersDir, `${name}.crt`), keyFile: path.join(partnersDir, `${name}.key`) };
-        fs.writeFileSync(files.certFile, pair.cert);
-        writeSecret(files.keyFile, pair.key);
-        return files;
-    });
-    const untrustedDir = freshDir(path.join(dir, "untrusted"));
-    const untrusted = { certFile: path.join(untrustedDir, "self-signed.crt"), keyFile: path.join(untrustedDir, "self-signed.key") };
-    fs.writeFileSync(untrusted.certFile, outsider.certPem);
-    writeSecret(untrusted.keyFile, outsider.keyPem);
-
-    const functionsDir = freshDir(path.join(dir, "functions"));
-    const functions = new Map<string, LocalFunction>();
-    for (const fn of domain.functions) {
-        const log = options.functionLog;
-        functions.set(fn.resourceName, await loadFunction(fn, path.join(functionsDir, fn.resourceName), log && ((line) => log(fn.functionName, line))));
-    }
-
-    const port = options.port ?? 8443;
-    let gateway: Gateway;
+    const gateway = await listen({ domain, clients, server, port: options.port ?? 8443, limits: options.limits, log: options.log, accessLog: options.accessLog });
+    let release: (() => void) | undefined;
     try {
-        gateway = await startGateway({ domain, functions, clients, server, port, log: options.log, accessLog: options.accessLog });
+        release = claim(dir, gateway.port);
+        const written = writeFiles(dir, domain.truststorePem, server.caPem, program.outputs, outsider);
+        const functionsDir = freshDir(path.join(dir, "functions"));
+        const functions = new Map<string, LocalFunction>();
+        for (const fn of domain.functions) {
+            const log = options.functionLog;
+            functions.set(fn.resourceName, await loadFunction(fn, path.join(functionsDir, fn.resourceName), log && ((line) => log(fn.functionName, line))));
+        }
+        gateway.serve(functions);
+        const basePath = domain.mappings[0]?.basePath.join("/") ?? "";
+        const releaseFolder = release;
+        return {
+            stack,
+            port: gateway.port,
+            dir,
+            domain,
+            baseUrl: `https://${domain.domainName}:${gateway.port}/${basePath}`.replace(/\/$/, ""),
+            ...written,
+            advisories,
+            resources: program.resources,
+            programMs: program.ms,
+            stop: async () => {
+                await gateway.stop();
+                releaseFolder();
+            },
+        };
     } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        throw new LocalError(code === "EADDRINUSE"
-            ? `port ${port} on 127.0.0.1 is in use; stop what listens there or pass --port <free port>`
-            : `cannot listen on 127.0.0.1:${port}: ${error instanceof Error ? error.message : String(error)}`);
+        await gateway.stop();
+        release?.();
+        throw error;
     }
-    const basePath = domain.mappings[0]?.basePath.join("/") ?? "";
-    return {
-        stack,
-        port: gateway.port,
-        dir,
-        domain,
-        baseUrl: `https://${domain.domainName}:${gateway.port}/${basePath}`.replace(/\/$/, ""),
-        serverCaFile,
-        truststoreFile,
-        partners,
-        untrusted,
-        advisories,
-        resources: program.resources,
-        programMs: program.ms,
-        stop: () => gateway.stop(),
-    };
 }

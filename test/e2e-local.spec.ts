@@ -8,7 +8,7 @@ import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { LocalRun } from "../local/start";
-import { daysFrom, Issued, keyPem, makeCa, makeLeaf } from "./certs";
+import { daysFrom, Issued, keyPem, makeCa, makeLeaf, sharedKey } from "./certs";
 import { get } from "./localclient";
 import { x509 } from "../components/x509";
 
@@ -58,11 +58,12 @@ describe("local mode, end to end on the dev stack", function () {
     let dir: string;
     let acme: { cert: string; key: string };
     let customerPath: string;
+    const logged: string[] = [];
 
     before(async () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-e2e-"));
         const { startLocal } = await import("../local/start");
-        local = await startLocal({ stack: "dev", port: 0, dir });
+        local = await startLocal({ stack: "dev", port: 0, dir, log: (line) => logged.push(line) });
         acme = partnerFiles(local, "acme-bank");
         customerPath = `/${local.domain.mappings[0].basePath.join("/")}/customer/42`;
     });
@@ -111,6 +112,27 @@ describe("local mode, end to end on the dev stack", function () {
             assert.equal(refused.status, 403);
             assert.deepEqual(JSON.parse(refused.body ?? ""), { message: "Forbidden" });
             assert.equal(accepted.status, 200, accepted.body);
+        });
+
+        it("answers 403 to certificates from the stack's own issuing CA that API Gateway's algorithm rules refuse: SHA-1, RSA 1024, P-521", async () => {
+            const issuer = await issuingCaOf(local, acme.cert);
+            const subject = "CN=acme-bank.partners.example.com, O=Acme Bank";
+            const refused = {
+                "signed with SHA-1": await makeLeaf(subject, issuer, { hash: "SHA-1" }),
+                "an RSA key of 1024 bits": await makeLeaf(subject, issuer, { key: await sharedKey("rsa1024") }),
+                "a P-521 key": await makeLeaf(subject, issuer, { key: await sharedKey("p521") }),
+            };
+            const lines: string[] = [];
+            // The client lowers its own OpenSSL security level so that it can present them at all.
+            for (const [what, leaf] of Object.entries(refused)) {
+                const reply = await get(local, customerPath, { cert: leaf.pem, key: await keyPem(leaf) }, { ciphers: "DEFAULT@SECLEVEL=0" });
+                lines.push(`${what}: ${reply.status ?? reply.error?.message} ${reply.body ?? ""}`);
+            }
+            assert.deepEqual(lines, Object.keys(refused).map((what) => `${what}: 403 {"message":"Forbidden"}`));
+            const log = logged.join("\n");
+            assert.match(log, /refused client certificate .*signed with SHA-1.*: 403/);
+            assert.match(log, /refused client certificate .*RSA key of 1024 bits.*: 403/);
+            assert.match(log, /refused client certificate .*P-521.*: 403/);
         });
 
         it("refuses TLS 1.1 in the handshake, even with a trusted certificate", async () => {
@@ -269,8 +291,9 @@ describe("local mode's policy gate", function () {
 describe("npm run local -- --smoke, in process", function () {
     this.timeout(30_000);
 
-    it("starts, passes the four checks with a partner of the stack, stops, and exits 0", async () => {
+    it("starts, passes the four checks with a partner of the stack, stops, and exits 0, its files in a temporary folder it removes, not in .local/", async () => {
         const { main } = await import("../local/main");
+        const { projectDir } = await import("../mocks/stackconfig");
         const lines: string[] = [];
         const code = await main(["--smoke", "--port", "0"], {
             out: (line) => lines.push(line),
@@ -281,6 +304,28 @@ describe("npm run local -- --smoke, in process", function () {
         assert.equal(code, 0, output);
         assert.equal((output.match(/ PASS$/gm) ?? []).length, 4, output);
         assert.match(output, /smoke passed: 4\/4/);
+        const written = /^local: wrote (.+) \(removed at the end\): /m.exec(output)?.[1];
+        assert.ok(written, output);
+        assert.ok(!path.resolve(projectDir, written).startsWith(path.join(projectDir, ".local")), `wrote ${written}`);
+        assert.equal(fs.existsSync(path.resolve(projectDir, written)), false, `${written} is left behind`);
+    });
+
+    it("exits 2 with one line naming the fix for a stack that issues no partner certificate", async () => {
+        const { main } = await import("../local/main");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-smoke-own-ca-"));
+        try {
+            const ca = await makeCa("CN=Own CA Partner Root, O=Own");
+            fs.writeFileSync(path.join(dir, "own-ca.pem"), ca.pem);
+            const errors: string[] = [];
+            const code = await main(["--smoke"], { out: () => undefined, err: (line) => errors.push(line), untilInterrupted: async () => undefined }, {
+                config: { partners: [{ name: "own", caCertFile: path.join(dir, "own-ca.pem") }] },
+            });
+            assert.equal(code, 2);
+            assert.equal(errors.length, 1, errors.join("\n"));
+            assert.match(errors[0], /stack dev issues no partner certificate.*add a generated partner to Pulumi\.dev\.yaml/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("exits 2 with one line for an unknown option or stack", async () => {

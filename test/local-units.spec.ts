@@ -8,7 +8,7 @@ import { formatTable } from "../local/checks";
 import { ClientCertificates, colonHex, rfc2253 } from "../local/clientcerts";
 import { tlsSettings } from "../local/gateway";
 import { arnPattern, DomainModel, functionArnOfUri, MethodModel, ModelError, ResourceNode, route, StageModel } from "../local/model";
-import { daysFrom, makeCa, makeLeaf, toBundle } from "./certs";
+import { daysFrom, Issued, makeCa, makeLeaf, sharedKey, toBundle } from "./certs";
 
 function node(path: string): ResourceNode {
     return { id: path, path, statics: new Map(), methods: new Map() };
@@ -88,6 +88,26 @@ describe("local mode, pure parts", () => {
             const later = clients.check(cert, now.getTime() + 120_000);
             assert.ok(later instanceof Promise, "the cached verdict ends with the certificate");
             assert.equal((await later).accepted, false);
+        });
+
+        it("refuses a certificate its trusted CA signed when API Gateway does not support its signature or key, naming why", async () => {
+            const ca = await makeCa("CN=Unit Root 3, O=Test");
+            const clients = await ClientCertificates.fromTruststore(toBundle([ca]));
+            const cases: [Promise<Issued>, RegExp | undefined][] = [
+                [makeLeaf("CN=sha1, O=Test", ca, { hash: "SHA-1" }), /^certificate is signed with SHA-1 .*SHA-256 or stronger/],
+                [makeLeaf("CN=rsa1024, O=Test", ca, { key: await sharedKey("rsa1024") }), /^certificate has an RSA key of 1024 bits; API Gateway requires at least 2048/],
+                [makeLeaf("CN=p521, O=Test", ca, { key: await sharedKey("p521") }), /^certificate has an ECDSA key on P-521; API Gateway accepts only P-256 and P-384/],
+                [makeLeaf("CN=rsa2048, O=Test", ca, { key: await sharedKey("rsa2048") }), undefined],
+                [makeLeaf("CN=p384, O=Test", ca, { key: await sharedKey("p384"), hash: "SHA-384" }), undefined],
+            ];
+            for (const [leaf, refusal] of cases) {
+                const { cert, pem } = await leaf;
+                const verdict = await clients.check(new X509Certificate(pem));
+                assert.equal(verdict.accepted, refusal === undefined, `${cert.subject}: ${verdict.reason}`);
+                if (refusal) {
+                    assert.match(verdict.reason, refusal);
+                }
+            }
         });
     });
 
