@@ -81,6 +81,11 @@ export class EngineWorkspace {
         return join(this.root, "standin.log");
     }
 
+    /** The environment its commands run with, for tools that call `pulumi` themselves (a copy). */
+    environment(): NodeJS.ProcessEnv {
+        return { ...this.env };
+    }
+
     /** Runs `pulumi <args>` in the project copy, non-interactively. */
     pulumi(args: string[], options: PulumiOptions = {}): Promise<PulumiResult> {
         return new Promise((resolvePromise, reject) => {
