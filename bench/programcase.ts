@@ -2,6 +2,7 @@
 // partners, N partners that bring their own CA, or the dev stack's own partners, then the whole
 // policy pack over what it declared.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { CapturedResource, ProgramFailure, runProgram } from "../mocks/program";
 import { privateKey, selfSignedCert } from "../mocks/tls";
@@ -55,7 +56,7 @@ function firstLine(error: unknown): string {
 
 async function main(): Promise<ProgramResult> {
     const spec = argument<ProgramCase>();
-    const casDir = path.join(projectDir, ".local", "bench", `cas-${process.pid}`);
+    const casDir = fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-bench-cas-"));
     try {
         const files = await writeExternalCas(spec.external, casDir);
         const partners = [

@@ -6,6 +6,7 @@
 // or after `maxSeconds`; answers "cpu" with its CPU time so far.
 import * as fs from "node:fs";
 import * as https from "node:https";
+import * as os from "node:os";
 import * as path from "node:path";
 import { customers } from "../handlers/customers";
 import { issueServerCredentials } from "../local/certificates";
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
     const run = await startLocal({
         stack: spec.stack,
         port: 0,
-        dir: path.join(projectDir, ".local", "bench", `local-${process.pid}`),
+        dir: fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-bench-local-")),
         log: () => undefined,
         accessLog: () => undefined,
         functionLog: () => undefined,

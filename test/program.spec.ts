@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramFailure, ProgramRun, RunOptions, runProgram } from "../mocks/program";
@@ -106,12 +107,12 @@ describe("the program", () => {
     });
 
     describe("with a partner CA that breaks the truststore rules", () => {
-        const file = path.join(__dirname, "..", ".local", "test", "expired-partner-ca.pem");
-        after(() => fs.rmSync(file, { force: true }));
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-program-"));
+        const file = path.join(dir, "expired-partner-ca.pem");
+        after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
         it("stops the deployment before the bundle is uploaded, naming the finding", async () => {
             const expired = await makeCa("CN=Expired Partner CA", { notBefore: daysFrom(new Date(), -400), notAfter: daysFrom(new Date(), -1) });
-            fs.mkdirSync(path.dirname(file), { recursive: true });
             fs.writeFileSync(file, expired.pem);
             const failure = await runProgram({ stack: "dev", config: { partners: [{ name: "expired", caCertFile: file }] } }).then(
                 () => assert.fail("the program accepted the bundle"),
