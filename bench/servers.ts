@@ -12,7 +12,7 @@ import { customers } from "../handlers/customers";
 import { issueServerCredentials } from "../local/certificates";
 import { sampleUrl } from "../local/main";
 import { startLocal } from "../local/start";
-import { argument, projectDir, reply } from "./harness";
+import { argument, reply } from "./harness";
 
 export interface ServersCase {
     readonly stack: string;

@@ -1,10 +1,13 @@
 // Documents that a resource carries as text: the OpenAPI `body` of a REST API, the
-// `templateBody` of a CloudFormation stack. The pack reads them as JSON; a YAML document is
-// `unreadable` until the pack has a YAML parser of its own, and a rule that needs what it says
-// reports that it cannot check it rather than let it pass.
+// `templateBody` of a CloudFormation stack. The pack reads them as JSON or as YAML the way
+// CloudFormation does: its short-form tags become the long form a JSON template spells
+// (`!Ref X` is `{"Ref": "X"}`), so rules see one form, and `yes`/`on` are booleans (YAML 1.1).
+// A document that is neither is `unreadable`, and a rule that needs what it says reports that it
+// cannot check it rather than let it pass.
+import { CORE_SCHEMA, defineMappingTag, defineScalarTag, defineSequenceTag, load, mapTag, NOT_RESOLVED, seqTag, TagDefinition } from "js-yaml";
 
-/** A document the pack cannot read (not JSON). */
-export const unreadable: unique symbol = Symbol("not JSON");
+/** A document the pack cannot read (neither JSON nor YAML). */
+export const unreadable: unique symbol = Symbol("neither JSON nor YAML");
 export type Unreadable = typeof unreadable;
 
 /** One resource of a CloudFormation template. */
@@ -23,7 +26,7 @@ const endpointExtension = "x-amazon-apigateway-endpoint-configuration";
  * What an OpenAPI body sets for `x-amazon-apigateway-endpoint-configuration.disableExecuteApiEndpoint`,
  * at the top level (OpenAPI 2.0) and on each server (OpenAPI 3.0): `true` when every place that
  * sets it says `true`, else the first other value; undefined when no place sets it; `unreadable`
- * when the body is not JSON and names the extension.
+ * when the body is neither JSON nor YAML and names the extension.
  */
 export function bodyDisableExecuteApiEndpoint(body: string): unknown {
     const document = parse(body);
@@ -45,7 +48,7 @@ export function bodyDisableExecuteApiEndpoint(body: string): unknown {
 
 /**
  * The resources of a CloudFormation template whose `Type` is one of `types`; `unreadable` when
- * the template is not JSON and names one of them.
+ * the template is neither JSON nor YAML and names one of them.
  */
 export function templateResources(template: string, types: readonly string[]): TemplateResource[] | Unreadable {
     const document = parse(template);
@@ -59,9 +62,57 @@ export function templateResources(template: string, types: readonly string[]): T
             : []);
 }
 
+/** CloudFormation's short-form tags (`!Ref`, `!Sub`, ...), by their name without `!` or `Fn::`. */
+const intrinsics = ["Ref", "Condition", "Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join", "Select", "Split",
+    "Sub", "Transform", "If", "Equals", "And", "Or", "Not"];
+
+/** The tags of one intrinsic, on a scalar, a sequence and a mapping; each loads as its long form. */
+function intrinsicTags(name: string): TagDefinition[] {
+    const tag = `!${name}`;
+    const longForm = (value: unknown) => ({ [name === "Ref" || name === "Condition" ? name : `Fn::${name}`]: value });
+    const loadOnly = () => false;
+    return [
+        defineScalarTag(tag, { resolve: source => longForm(name === "GetAtt" ? getAttArguments(source) : source), identify: loadOnly }),
+        defineSequenceTag(tag, { create: seqTag.create, addItem: seqTag.addItem, finalize: longForm, identify: loadOnly }),
+        defineMappingTag(tag, {
+            create: mapTag.create, addPair: mapTag.addPair, has: mapTag.has, keys: mapTag.keys, get: mapTag.get, finalize: longForm, identify: loadOnly,
+        }),
+    ];
+}
+
+/** `!GetAtt Resource.Attribute` is `["Resource", "Attribute"]`: an attribute may hold dots (`Outputs.Name`), a logical id cannot. */
+function getAttArguments(source: string): string | string[] {
+    const dot = source.indexOf(".");
+    return dot === -1 ? source : [source.slice(0, dot), source.slice(dot + 1)];
+}
+
+/**
+ * Booleans as CloudFormation reads them: it parses YAML 1.1, so an unquoted `yes` or `on` is true.
+ * Like the YAML 1.1 parsers (PyYAML, SnakeYAML), not `y` and `n`, which stay strings.
+ */
+const cloudFormationBool = defineScalarTag("tag:yaml.org,2002:bool", {
+    implicit: true,
+    resolve: source => /^(?:true|True|TRUE|yes|Yes|YES|on|On|ON)$/.test(source) ? true
+        : /^(?:false|False|FALSE|no|No|NO|off|Off|OFF)$/.test(source) ? false : NOT_RESOLVED,
+    identify: data => typeof data === "boolean",
+});
+
+/** The YAML 1.2 core schema with CloudFormation's booleans and tags; `2010-09-09` stays a string, as CloudFormation has no timestamps. */
+const cloudFormationYaml = CORE_SCHEMA.withTags(cloudFormationBool, intrinsics.flatMap(intrinsicTags));
+
+/** JSON as `JSON.parse` reads it (duplicate keys and all), else YAML; `unreadable` when it is neither. */
 function parse(text: string): unknown {
     try {
         return JSON.parse(text);
+    } catch {
+        return parseYaml(text);
+    }
+}
+
+function parseYaml(text: string): unknown {
+    try {
+        // CloudFormation rejects aliases, and refusing them spares the pack an alias bomb.
+        return load(text, { schema: cloudFormationYaml, maxAliases: 0 });
     } catch {
         return unreadable;
     }

@@ -46,7 +46,7 @@ function executeApiViolations(api: RestApiShape | HttpApiShape): string[] {
     const found = body === undefined
         ? `${property} is ${show(argument)}${argument === undefined ? " (the execute-api endpoint is on by default)" : ""}`
         : body === unreadable
-            ? `${property} is ${show(argument)} and body is not JSON, so its ${extension} cannot be read`
+            ? `${property} is ${show(argument)} and body is neither JSON nor YAML, so its ${extension} cannot be read`
             : `${property} is ${show(argument)} and body sets ${extension}.disableExecuteApiEndpoint to ${show(body)}`;
     const overrides = body === undefined ? "" : " (true overrides the body)";
     return [`${api.subject}: ${found}; set ${property}: true${overrides}, ` +

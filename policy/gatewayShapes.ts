@@ -74,7 +74,7 @@ export type Judge = (shape: GatewayShape, args: ResourceValidationArgs) => reado
 
 /** The violation a rule reports for a template it cannot read; `checks` says what it would check. */
 export function unreadableViolation(shape: UnreadableShape, checks: string): string {
-    return `${shape.subject}: templateBody is not JSON, so the ${checks} of the API Gateway resources it declares cannot be checked; ` +
+    return `${shape.subject}: templateBody is neither JSON nor YAML, so the ${checks} of the API Gateway resources it declares cannot be checked; ` +
         "write the template as JSON (templateBody: JSON.stringify(template))";
 }
 

@@ -1,7 +1,8 @@
 // The three mandatory rules over every resource shape that can carry what they judge: aws-native
-// resources, an aws RestApi's OpenAPI body, and a CloudFormation stack's template. One happy-path
-// factory per shape; each failing case changes one field of it.
+// resources, an aws RestApi's OpenAPI body, and a CloudFormation stack's template, as JSON or YAML.
+// One happy-path factory per shape; each failing case changes one field of it.
 import * as assert from "node:assert/strict";
+import { defineScalarTag, dump, DUMP_SCHEMA, NOT_RESOLVED } from "js-yaml";
 import { PackResource, runPolicies } from "../policy/evaluate";
 import { executeApiEndpointDisabled } from "../policy/executeApiEndpointDisabled";
 import { regionalEndpoints } from "../policy/regionalEndpoints";
@@ -47,6 +48,11 @@ const bodyApi = (change: (document: Props, props: Props) => void = () => undefin
     change(document, props);
     props.body ??= JSON.stringify(document);
 });
+/** The same aws RestApi with its OpenAPI body written as YAML. */
+const yamlBodyApi = (change: (document: Props) => void = () => undefined) => bodyApi((document, props) => {
+    change(document);
+    props.body = dump(document);
+});
 
 const template = {
     AWSTemplateFormatVersion: "2010-09-09",
@@ -73,11 +79,29 @@ const template = {
         Stage: { Type: "AWS::ApiGatewayV2::Stage", Properties: { ApiId: { Ref: "HttpApi" }, StageName: "$default", AutoDeploy: true } },
     },
 };
-const stack = (change: (resources: Props) => void = () => undefined) => shaped("aws:cloudformation/stack:Stack", "legacy", { name: "legacy" })(props => {
-    const copy = structuredClone(template);
-    change(copy.Resources);
-    props.templateBody = JSON.stringify(copy);
-});
+/** A stack whose templateBody is `template`, changed in one place, as `write` writes it. */
+const stackWritten = (write: (template: object) => string) => (change: (resources: Props) => void = () => undefined) =>
+    shaped("aws:cloudformation/stack:Stack", "legacy", { name: "legacy" })(props => {
+        const copy = structuredClone(template);
+        change(copy.Resources);
+        props.templateBody = write(copy);
+    });
+/** A `Ref` that YAML templates write in CloudFormation's short form: `!Ref name`. */
+class ShortRef {
+    constructor(readonly name: string) {}
+}
+const withShortRefs = DUMP_SCHEMA.withTags(defineScalarTag("!Ref", {
+    resolve: () => NOT_RESOLVED,
+    identify: data => data instanceof ShortRef,
+    represent: (ref: ShortRef) => ref.name,
+}));
+const stack = stackWritten(JSON.stringify);
+const yamlStack = stackWritten(copy => dump(copy, { schema: withShortRefs }));
+/** A YAML template of HTTP APIs `Api0`, `Api1`, ..., one per value, each with `DisableExecuteApiEndpoint: <value>` as written. */
+const yamlHttpApis = (...values: string[]) => shaped("aws:cloudformation/stack:Stack", "legacy", {
+    templateBody: "Resources:\n" + values.map((value, i) =>
+        `  Api${i}:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      DisableExecuteApiEndpoint: ${value}\n`).join(""),
+})();
 const inTemplate = (id: string, type: string) => `aws:cloudformation/stack:Stack "legacy", templateBody Resources.${id} (${type})`;
 
 const rules = [executeApiEndpointDisabled, regionalEndpoints, securityPolicyTls12OrNewer];
@@ -90,6 +114,10 @@ async function reported(...resources: PackResource[]): Promise<string[]> {
 describe("policy: the three mandatory rules over every resource shape", () => {
     it("accepts aws-native resources, an OpenAPI body and a CloudFormation template that are set up right", async () => {
         assert.deepEqual(await reported(nativeRestApi(), nativeDomain(), nativeHttpApi(), nativeHttpDomain(), bodyApi(), stack()), []);
+    });
+
+    it("accepts a YAML template and a YAML OpenAPI body that are set up right", async () => {
+        assert.deepEqual(await reported(yamlStack(), yamlBodyApi()), []);
     });
 
     const rejected: [string, PackResource, string[]][] = [
@@ -128,9 +156,14 @@ describe("policy: the three mandatory rules over every resource shape", () => {
         ["an aws RestApi whose OpenAPI body does not set the extension, nor the argument", bodyApi(d => { d.servers = [{ url: "https://api.example.com" }]; }), [
             `execute-api-endpoint-disabled: aws:apigateway/restApi:RestApi "openapi-api": disableExecuteApiEndpoint is omitted (the execute-api endpoint is on by default); set disableExecuteApiEndpoint: true, ${because}`,
         ]],
-        ["an aws RestApi whose body is not JSON, which the pack cannot read, and that does not set the argument",
-            bodyApi((_, p) => { p.body = "openapi: 3.0.1\nx-amazon-apigateway-endpoint-configuration:\n  disableExecuteApiEndpoint: true\n"; }), [
-                'execute-api-endpoint-disabled: aws:apigateway/restApi:RestApi "openapi-api": disableExecuteApiEndpoint is omitted and body is not JSON, ' +
+        ["an aws RestApi whose YAML OpenAPI body leaves the execute-api endpoint on",
+            yamlBodyApi(d => { d.servers[0]["x-amazon-apigateway-endpoint-configuration"].disableExecuteApiEndpoint = false; }), [
+                'execute-api-endpoint-disabled: aws:apigateway/restApi:RestApi "openapi-api": disableExecuteApiEndpoint is omitted and body sets ' +
+                `x-amazon-apigateway-endpoint-configuration.disableExecuteApiEndpoint to false; set disableExecuteApiEndpoint: true (true overrides the body), ${because}`,
+            ]],
+        ["an aws RestApi whose body is neither JSON nor YAML, which the pack cannot read, and that does not set the argument",
+            bodyApi((_, p) => { p.body = "x-amazon-apigateway-endpoint-configuration: {: bad"; }), [
+                'execute-api-endpoint-disabled: aws:apigateway/restApi:RestApi "openapi-api": disableExecuteApiEndpoint is omitted and body is neither JSON nor YAML, ' +
                 `so its x-amazon-apigateway-endpoint-configuration cannot be read; set disableExecuteApiEndpoint: true (true overrides the body), ${because}`,
             ]],
         ["a template's RestApi that omits DisableExecuteApiEndpoint", stack(r => { delete r.Api.Properties.DisableExecuteApiEndpoint; }), [
@@ -153,6 +186,13 @@ describe("policy: the three mandatory rules over every resource shape", () => {
         ["a template's HTTP domain whose EndpointType is EDGE", stack(r => { r.HttpDomain.Properties.DomainNameConfigurations[0].EndpointType = "EDGE"; }), [
             `regional-endpoints: ${inTemplate("HttpDomain", "AWS::ApiGatewayV2::DomainName")}: DomainNameConfigurations[0].EndpointType is EDGE; set it to REGIONAL`,
         ]],
+        ["a YAML template's domain that is EDGE", yamlStack(r => { r.Domain.Properties.EndpointConfiguration.Types = ["EDGE"]; }), [
+            `regional-endpoints: ${inTemplate("Domain", "AWS::ApiGateway::DomainName")}: EndpointConfiguration.Types is [EDGE]; set EndpointConfiguration.Types to REGIONAL`,
+        ]],
+        ["a YAML template's RestApi whose DisableExecuteApiEndpoint is !Ref DisableIt, which the pack cannot resolve",
+            yamlStack(r => { r.Api.Properties.DisableExecuteApiEndpoint = new ShortRef("DisableIt"); }), [
+                `execute-api-endpoint-disabled: ${inTemplate("Api", "AWS::ApiGateway::RestApi")}: DisableExecuteApiEndpoint is {"Ref":"DisableIt"}; set DisableExecuteApiEndpoint: true, ${because}`,
+            ]],
         ["a template's mTLS domain with TLS_1_0", stack(r => { r.Domain.Properties.SecurityPolicy = "TLS_1_0"; }), [
             `security-policy-tls12-or-newer: ${inTemplate("Domain", "AWS::ApiGateway::DomainName")}: SecurityPolicy is TLS_1_0; set it to TLS_1_2 (mTLS domains cannot use SecurityPolicy_* policies)`,
         ]],
@@ -194,14 +234,32 @@ describe("policy: the three mandatory rules over every resource shape", () => {
         ]);
     });
 
-    it("reports, from each rule, a template it cannot read that declares API Gateway resources", async () => {
-        const yaml = shaped("aws:cloudformation/stack:Stack", "legacy", {
-            templateBody: "Resources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n    Properties:\n      Name: customer\n",
+    it("reads CloudFormation's short-form tags on scalars, sequences and mappings as the long form a JSON template spells", async () => {
+        const apis = yamlHttpApis("!GetAtt Settings.Outputs.Disabled", "!If [IsProd, !Ref Disabled, !Condition Other]",
+            "!Transform { Name: Flag, Parameters: { Of: !Sub '${AWS::StackName}' } }");
+        assert.deepEqual((await reported(apis)).map(message => message.replace(/^.*DisableExecuteApiEndpoint is (.*); set .*$/, "$1")), [
+            '{"Fn::GetAtt":["Settings","Outputs.Disabled"]}',
+            '{"Fn::If":["IsProd",{"Ref":"Disabled"},{"Condition":"Other"}]}',
+            '{"Fn::Transform":{"Name":"Flag","Parameters":{"Of":{"Fn::Sub":"${AWS::StackName}"}}}}',
+        ]);
+    });
+
+    it("reads a YAML template's yes and on as true and no as false, as CloudFormation's YAML 1.1 does, but y as a string", async () => {
+        assert.deepEqual(await reported(yamlHttpApis("yes", "on", "True")), []);
+        assert.deepEqual(await reported(yamlHttpApis("no", "y")), [
+            `execute-api-endpoint-disabled: ${inTemplate("Api0", "AWS::ApiGatewayV2::Api")}: DisableExecuteApiEndpoint is false; set DisableExecuteApiEndpoint: true, ${because}`,
+            `execute-api-endpoint-disabled: ${inTemplate("Api1", "AWS::ApiGatewayV2::Api")}: DisableExecuteApiEndpoint is y; set DisableExecuteApiEndpoint: true, ${because}`,
+        ]);
+    });
+
+    it("reports, from each rule, a template that is neither JSON nor YAML and declares API Gateway resources", async () => {
+        const unreadable = shaped("aws:cloudformation/stack:Stack", "legacy", {
+            templateBody: "{: bad\nResources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n",
         });
-        const found = await reported(yaml());
+        const found = await reported(unreadable());
         assert.deepEqual(found.map(f => f.split(":")[0]), rules.map(r => r.name));
         for (const message of found) {
-            assert.match(message, /aws:cloudformation\/stack:Stack "legacy": templateBody is not JSON, so the .* cannot be checked; write the template as JSON \(templateBody: JSON.stringify\(template\)\)$/);
+            assert.match(message, /aws:cloudformation\/stack:Stack "legacy": templateBody is neither JSON nor YAML, so the .* cannot be checked; write the template as JSON \(templateBody: JSON.stringify\(template\)\)$/);
         }
     });
 
