@@ -16,14 +16,15 @@ import { Truststore } from "./components/truststore";
 const config = parseConfig(readRawConfig(new pulumi.Config()), new pulumi.Config("aws").get("region"));
 const stack = pulumi.getStack();
 
-// Partners: our own CA issues their client certificates; partners with their own CA bring it.
+// Partners: our own CA issues their client certificates, for a key it makes (dev) or for the
+// partner's own request (the partner keeps its key); partners with their own CA bring it.
 const pki = new PartnerPki(`${stack}-pki`, {
     organization: config.organization,
     keyAlgorithm: config.keyAlgorithm,
     intermediateCa: config.intermediateCa,
     caValidityDays: config.caValidityDays,
     partnerValidityDays: config.partnerValidityDays,
-    partners: config.partners.flatMap((p) => (p.kind === "generated" ? [p] : [])),
+    partners: config.partners.flatMap((p) => (p.kind === "external" ? [] : [p])),
     caGenerations: config.caGenerations,
     activeCaGeneration: config.activeCaGeneration,
 });
@@ -89,9 +90,9 @@ export const domainRegionalName = domain.domain.regionalDomainName;
 /** The active generated CA chain, issuing CA first: what partners may pin on their side. */
 export const caCertificates = pki.activeChainPems;
 export const partnerCertificates = issuedCertificates;
-export const partnerPrivateKeys = pulumi.secret(
-    Object.fromEntries(partnerNameList.map((name) => [name, pki.partners[name].privateKeyPem])),
-);
+/** The keys the stack generated; a partner that sent a request holds its own and has none here. */
+export const partnerPrivateKeys = pulumi.secret(Object.fromEntries(Object.entries(pki.partners)
+    .flatMap(([name, { privateKeyPem }]) => (privateKeyPem ? [[name, privateKeyPem] as const] : []))));
 /** Each issued certificate's serial, normalised: what `revokedSerials` takes. */
 export const partnerCertificateSerials = issuedCertificates.apply((issued) => Object.fromEntries(
     Object.entries(issued).map(([name, pem]) => [name, normaliseSerial(new X509Certificate(pem).serialNumber)]),

@@ -5,6 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { normaliseSerial } from "../handlers/revocation";
 import { x509 } from "./x509";
 import { certificateBlocks } from "./bundle";
+import { CsrError, csrFix, readCertificateRequest, requestCommand } from "./csr";
+import { keyRefusal, KeyShape } from "./keyrules";
 
 /** Key algorithms API Gateway accepts in a truststore, as our config spells them. */
 export const keyAlgorithms = ["ECDSA-P256", "ECDSA-P384", "RSA-2048", "RSA-3072", "RSA-4096"] as const;
@@ -23,6 +25,20 @@ export interface GeneratedPartner {
     readonly generation: number;
 }
 
+/**
+ * A partner that keeps its key and sends a certificate request; the stack's CA signs it, and
+ * no private key of the partner is in the stack.
+ */
+export interface CsrPartner {
+    readonly kind: "csr";
+    readonly name: string;
+    readonly csrFile: string;
+    /** The request's PEM block, checked (`readCertificateRequest`). */
+    readonly csrPem: string;
+    /** Bumping it issues the partner a new certificate for the same request. */
+    readonly generation: number;
+}
+
 /** A partner that brings its own CA; the stack only trusts that CA's certificate. */
 export interface ExternalPartner {
     readonly kind: "external";
@@ -31,7 +47,10 @@ export interface ExternalPartner {
     readonly caCertPem: string;
 }
 
-export type Partner = GeneratedPartner | ExternalPartner;
+export type Partner = GeneratedPartner | CsrPartner | ExternalPartner;
+
+/** A partner whose client certificate the stack's CA issues, with our key or from its request. */
+export type IssuedPartner = GeneratedPartner | CsrPartner;
 
 /** A certificate the authorizer refuses, whoever issued it. */
 export interface RevokedSerial {
@@ -232,10 +251,11 @@ function parseKeyAlgorithm(value: string | undefined): KeyAlgorithm {
         throw new ConfigError(`keyAlgorithm "${value}" is not a spelling this program knows (did you mean ${meant}?); ${valid}`);
     }
     const rsaBits = /^RSA-?(\d+)$/i.exec(value.trim())?.[1];
-    const why = /ED25519/i.test(value) ? "API Gateway does not accept Ed25519 keys in a truststore"
-        : /P-?521/i.test(value) ? "API Gateway accepts only the P-256 and P-384 curves"
-        : rsaBits !== undefined && Number(rsaBits) < 2048 ? "API Gateway needs RSA keys of at least 2048 bits"
+    const meantKey: KeyShape | undefined = /ED25519/i.test(value) ? { type: "other", name: "Ed25519" }
+        : /P-?521/i.test(value) ? { type: "ec", curve: "P-521" }
+        : rsaBits !== undefined ? { type: "rsa", bits: Number(rsaBits) }
         : undefined;
+    const why = meantKey && keyRefusal(meantKey);
     throw new ConfigError(why === undefined ? `keyAlgorithm "${value}" is not a spelling this program knows; ${valid}` : `keyAlgorithm "${value}" cannot be used: ${why}; ${valid}`);
 }
 
@@ -244,6 +264,7 @@ interface RawPartner {
     readonly commonName?: unknown;
     readonly organization?: unknown;
     readonly caCertFile?: unknown;
+    readonly csrFile?: unknown;
     readonly generation?: unknown;
 }
 
@@ -268,7 +289,7 @@ function parseList<T>(key: string, value: string | undefined, shape: string): T[
 }
 
 function parsePartners(value: string | undefined, env: ConfigEnvironment): Partner[] {
-    const list = parseList<RawPartner>("partners", value, "{name, commonName?, organization?, caCertFile?, generation?}");
+    const list = parseList<RawPartner>("partners", value, "{name, commonName?, organization?, generation?}, {name, csrFile, generation?} or {name, caCertFile}");
     const seen = new Set<string>();
     return list.map((entry: RawPartner, index): Partner => {
         const name = entry?.name;
@@ -282,7 +303,7 @@ function parsePartners(value: string | undefined, env: ConfigEnvironment): Partn
             throw new ConfigError(`partners[${index}].name "${name}" is reserved for the CA's own resources; give the partner another name, such as ${name}-partner`);
         }
         seen.add(name);
-        for (const field of ["commonName", "organization", "caCertFile"] as const) {
+        for (const field of ["commonName", "organization", "caCertFile", "csrFile"] as const) {
             if (entry[field] !== undefined && (typeof entry[field] !== "string" || entry[field] === "")) {
                 throw new ConfigError(`partners[${index}].${field} of "${name}" is ${JSON.stringify(entry[field])}; set it to a non-empty string or remove it`);
             }
@@ -292,10 +313,20 @@ function parsePartners(value: string | undefined, env: ConfigEnvironment): Partn
             throw new ConfigError(`partners[${index}].generation of "${name}" is ${JSON.stringify(entry.generation)}; set it to a whole number from 1, one more than the current to issue a new key and certificate`);
         }
         if (typeof entry.caCertFile === "string") {
+            if (entry.csrFile !== undefined) {
+                throw new ConfigError(`partners[${index}] "${name}" sets both caCertFile and csrFile; keep caCertFile if the partner issues its own certificates, csrFile if our CA signs its request`);
+            }
             if (entry.generation !== undefined) {
                 throw new ConfigError(`partners[${index}].generation of "${name}" has no effect: the partner brings its own CA (caCertFile) and issues its own certificates; remove generation`);
             }
             return { kind: "external", name, caCertFile: entry.caCertFile, caCertPem: readCaCertificate(name, index, entry.caCertFile, env) };
+        }
+        if (typeof entry.csrFile === "string") {
+            const ignored = (["commonName", "organization"] as const).find((field) => entry[field] !== undefined);
+            if (ignored !== undefined) {
+                throw new ConfigError(`partners[${index}].${ignored} of "${name}" has no effect: the certificate's subject is the one of its request (csrFile); remove ${ignored}`);
+            }
+            return { kind: "csr", name, csrFile: entry.csrFile, csrPem: readRequest(name, index, entry.csrFile, env), generation };
         }
         return {
             kind: "generated",
@@ -305,6 +336,24 @@ function parsePartners(value: string | undefined, env: ConfigEnvironment): Partn
             generation,
         };
     });
+}
+
+function readRequest(name: string, index: number, file: string, env: ConfigEnvironment): string {
+    const key = `partners[${index}].csrFile "${file}" of partner "${name}"`;
+    let text: string;
+    try {
+        text = env.readFile(path.resolve(env.projectDir, file));
+    } catch {
+        throw new ConfigError(`${key} cannot be read; put the partner's certificate request (PEM) at that path, relative to the project directory (the partner makes it with \`${requestCommand(name)}\`)`);
+    }
+    try {
+        return readCertificateRequest(text);
+    } catch (error) {
+        if (error instanceof CsrError) {
+            throw new ConfigError(`${key} ${error.message}; ${csrFix(error.problem, name)}`);
+        }
+        throw error;
+    }
 }
 
 function readCaCertificate(name: string, index: number, file: string, env: ConfigEnvironment): string {

@@ -36,6 +36,6 @@ export function partnerExpiryWarnings(entries: readonly CertificateExpiry[], day
             return [];
         }
         return [`the certificate of partner "${entry.name}" expires on ${entry.notAfter}, in ${left} day(s); ` +
-            `bump its partners[].generation, run pulumi up and hand the partner the new pair`];
+            `bump its partners[].generation, run pulumi up and hand the partner its new certificate (and key, if we generated it)`];
     });
 }

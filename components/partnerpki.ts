@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { GeneratedPartner, issuingCaValidityDays, KeyAlgorithm } from "./config";
+import { issuingCaValidityDays, IssuedPartner, KeyAlgorithm } from "./config";
 
 export interface PartnerPkiArgs {
     /** Organization (O) in the CA subjects. */
@@ -13,8 +13,8 @@ export interface PartnerPkiArgs {
     readonly caValidityDays: number;
     /** Life of each partner's client certificate in days; shorter than its issuing CA. */
     readonly partnerValidityDays: number;
-    /** Partners that get a key and a client certificate from this PKI. */
-    readonly partners: readonly GeneratedPartner[];
+    /** Partners this PKI issues a client certificate: with a key of its own (generated), or for the partner's request (csr). */
+    readonly partners: readonly IssuedPartner[];
     /** CA generations to keep, each a root and its intermediate; more than one while a CA is rotated. Default: [1]. */
     readonly caGenerations?: readonly number[];
     /** The CA generation that issues partner certificates. Default: the highest of `caGenerations`. */
@@ -24,8 +24,9 @@ export interface PartnerPkiArgs {
 /** A partner's client credentials; the key is a secret. */
 export interface PartnerCredentials {
     readonly certificatePem: pulumi.Output<string>;
-    readonly privateKeyPem: pulumi.Output<string>;
-    /** The generation of this key and certificate. */
+    /** The key the stack generated; absent for a partner that sent a request and keeps its key. */
+    readonly privateKeyPem?: pulumi.Output<string>;
+    /** The generation of this certificate (and of its key, when generated). */
     readonly generation: number;
 }
 
@@ -65,8 +66,8 @@ const hours = (days: number) => days * 24;
 
 /**
  * A stack's own PKI: one root CA (and an optional intermediate CA) per CA generation, and one
- * client certificate per partner from the active generation. Keys live in Pulumi state
- * (encrypted as secrets), never in files.
+ * client certificate per partner from the active generation, for a key it generates or for the
+ * partner's own request. Keys live in Pulumi state (encrypted as secrets), never in files.
  */
 export class PartnerPki extends pulumi.ComponentResource {
     /** The self-signed root CA certificate of the active generation. */
@@ -79,7 +80,7 @@ export class PartnerPki extends pulumi.ComponentResource {
     public readonly activeChainPems: pulumi.Output<string[]>;
     /** Each CA generation, by number. */
     public readonly caGenerations: Readonly<Record<number, CaGeneration>>;
-    /** Each partner's certificate and (secret) private key, by partner name. */
+    /** Each partner's certificate and, when generated, its (secret) private key, by partner name. */
     public readonly partners: Readonly<Record<string, PartnerCredentials>>;
 
     constructor(name: string, args: PartnerPkiArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -101,28 +102,9 @@ export class PartnerPki extends pulumi.ComponentResource {
         this.activeChainPems = cas[active].chainPems;
         this.caCertificatePems = pulumi.all(generations.map((g) => cas[g].chainPems)).apply((chains) => chains.flat());
 
-        const issuer = cas[active];
         const partners: Record<string, PartnerCredentials> = {};
         for (const partner of args.partners) {
-            const prefix = `${name}-${partner.name}`;
-            const partnerKey = new tls.PrivateKey(generationName(`${prefix}-key`, partner.generation), key, { parent: this });
-            const request = new tls.CertRequest(generationName(`${prefix}-csr`, partner.generation), {
-                privateKeyPem: partnerKey.privateKeyPem,
-                subject: { commonName: partner.commonName, organization: partner.organization },
-            }, { parent: this });
-            // A new issuing CA replaces the certificate (same key, new issuer); a new generation replaces both.
-            const certificate = new tls.LocallySignedCert(generationName(`${prefix}-cert`, partner.generation), {
-                certRequestPem: request.certRequestPem,
-                caPrivateKeyPem: issuer.issuerKey.privateKeyPem,
-                caCertPem: issuer.issuerCertPem,
-                validityPeriodHours: hours(args.partnerValidityDays),
-                allowedUses: ["client_auth", "digital_signature"],
-            }, { parent: this });
-            partners[partner.name] = {
-                certificatePem: certificate.certPem,
-                privateKeyPem: pulumi.secret(partnerKey.privateKeyPem),
-                generation: partner.generation,
-            };
+            partners[partner.name] = this.issue(`${name}-${partner.name}`, partner, key, cas[active], args.partnerValidityDays);
         }
         this.partners = partners;
 
@@ -131,6 +113,35 @@ export class PartnerPki extends pulumi.ComponentResource {
             activeChainPems: this.activeChainPems,
             partners: this.partners,
         });
+    }
+
+    /**
+     * A partner's client certificate from `issuer`: for the partner's own request, or for a key
+     * and request made here. A new issuing CA replaces the certificate (same key or request, new
+     * issuer); a new generation replaces it under a new name, with a new key when generated.
+     */
+    private issue(prefix: string, partner: IssuedPartner, key: tls.PrivateKeyArgs, issuer: CaGeneration, validityDays: number): PartnerCredentials {
+        const child = { parent: this };
+        const sign = (certRequestPem: pulumi.Input<string>) => new tls.LocallySignedCert(generationName(`${prefix}-cert`, partner.generation), {
+            certRequestPem,
+            caPrivateKeyPem: issuer.issuerKey.privateKeyPem,
+            caCertPem: issuer.issuerCertPem,
+            validityPeriodHours: hours(validityDays),
+            allowedUses: ["client_auth", "digital_signature"],
+        }, child);
+        if (partner.kind === "csr") {
+            return { certificatePem: sign(partner.csrPem).certPem, generation: partner.generation };
+        }
+        const partnerKey = new tls.PrivateKey(generationName(`${prefix}-key`, partner.generation), key, child);
+        const request = new tls.CertRequest(generationName(`${prefix}-csr`, partner.generation), {
+            privateKeyPem: partnerKey.privateKeyPem,
+            subject: { commonName: partner.commonName, organization: partner.organization },
+        }, child);
+        return {
+            certificatePem: sign(request.certRequestPem).certPem,
+            privateKeyPem: pulumi.secret(partnerKey.privateKeyPem),
+            generation: partner.generation,
+        };
     }
 
     /** One CA generation; generation 1 has the resource names and subjects this PKI always had. */

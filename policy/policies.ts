@@ -2,6 +2,7 @@
 // PolicyPack, which serves it; `evaluate.ts` runs it in-process.
 import { Policies } from "@pulumi/policy";
 import { executeApiEndpointDisabled } from "./executeApiEndpointDisabled";
+import { generatedPartnerKeysInProduction } from "./generatedPartnerKeysInProduction";
 import { mtlsDomainCompatible } from "./mtlsDomainCompatible";
 import { mtlsOwnershipVerification } from "./mtlsOwnershipVerification";
 import { mtlsTruststorePinned } from "./mtlsTruststorePinned";
@@ -25,4 +26,5 @@ export const policies: Policies = [
     tlsCertificateUses,
     tlsLeafValidityLimited,
     mtlsOwnershipVerification,
+    generatedPartnerKeysInProduction,
 ];

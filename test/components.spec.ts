@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { X509Certificate } from "node:crypto";
+import { createPublicKey, X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { BasePathMapping as BasePathMappingType } from "../components/basepathmapping";
 import type { CustomerApi as CustomerApiType } from "../components/customerapi";
@@ -16,6 +16,7 @@ import { x509 } from "../components/x509";
 import { certificateKey, issuerId, normaliseSerial } from "../handlers/revocation";
 import { daysFrom, makeCa, makeLeaf } from "./certs";
 import { makeCrl } from "./crls";
+import { makeRequest } from "./csrs";
 import { allOf, archiveFile, captureResources, only, valueOf } from "./helpers";
 import { certificateBlocks } from "../components/bundle";
 
@@ -77,10 +78,33 @@ describe("components", () => {
             await captureResources();
             const pki = new PartnerPki("pki", { organization: "Example", keyAlgorithm: "ECDSA-P256", caValidityDays: 400, partnerValidityDays: 7, partners });
             for (const name of ["acme", "initech"]) {
-                assert.equal(await pulumi.isSecret(pki.partners[name].privateKeyPem), true, `${name}'s key is secret`);
-                assert.equal(await pulumi.isSecret(pki.partners[name].certificatePem), false, `${name}'s certificate is not`);
-                assert.match(await valueOf(pki.partners[name].privateKeyPem), /-----BEGIN EC PRIVATE KEY-----/);
+                const { privateKeyPem, certificatePem } = pki.partners[name];
+                assert.ok(privateKeyPem, `${name} has a key`);
+                assert.equal(await pulumi.isSecret(privateKeyPem), true, `${name}'s key is secret`);
+                assert.equal(await pulumi.isSecret(certificatePem), false, `${name}'s certificate is not`);
+                assert.match(await valueOf(privateKeyPem), /-----BEGIN EC PRIVATE KEY-----/);
             }
+        });
+
+        it("signs a partner's own request with the issuing CA, and makes no key or request for it", async () => {
+            const capture = await captureResources();
+            const { pem } = await makeRequest("CN=hooli.partners.example.com, O=Hooli");
+            const pki = new PartnerPki("pki", {
+                organization: "Example", keyAlgorithm: "ECDSA-P256", caValidityDays: 400, partnerValidityDays: 7,
+                partners: [{ kind: "csr", name: "hooli", csrFile: "partners/hooli.csr", csrPem: pem, generation: 1 }],
+            });
+            assert.equal(pki.partners.hooli.privateKeyPem, undefined);
+            const [intermediate] = (await valueOf(pki.caCertificatePems)).map((p) => new X509Certificate(p));
+            const leaf = new X509Certificate(await valueOf(pki.partners.hooli.certificatePem));
+            assert.ok(leaf.checkIssued(intermediate) && leaf.verify(intermediate.publicKey), "the intermediate signed it");
+            assert.ok(leaf.publicKey.equals(createPublicKey(new x509.Pkcs10CertificateRequest(pem).publicKey.toString("pem"))), "for the request's key");
+            const resources = await capture.settled();
+            const signed = only(resources, "tls:index/locallySignedCert:LocallySignedCert", "pki-hooli-cert").inputs;
+            assert.equal(signed.certRequestPem, pem);
+            assert.deepEqual(signed.allowedUses, ["client_auth", "digital_signature"]);
+            assert.equal(signed.validityPeriodHours, 7 * 24);
+            assert.deepEqual(allOf(resources, "tls:index/privateKey:PrivateKey").map((k) => k.name).sort(), ["pki-intermediate-key", "pki-root-key"]);
+            assert.deepEqual(allOf(resources, "tls:index/certRequest:CertRequest").map((r) => r.name), ["pki-intermediate-csr"]);
         });
 
         it("signs partners with the root itself when there is no intermediate, using the configured key algorithm", async () => {

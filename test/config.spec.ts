@@ -3,8 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigEnvironment, ConfigError, parseConfig, RawConfig, readRawConfig } from "../components/config";
-import { makeCa } from "./certs";
+import { makeCa, sharedKey } from "./certs";
 import { makeCrl } from "./crls";
+import { makeRequest } from "./csrs";
 
 const projectDir = path.resolve(__dirname, "..");
 const env: ConfigEnvironment = { projectDir, readFile: (file) => fs.readFileSync(file, "utf8") };
@@ -183,6 +184,42 @@ describe("stack config", () => {
             assert.equal(parse({ authorizerCacheSeconds: "0" }).authorizerCacheSeconds, 0);
             refuses({ authorizerCacheSeconds: "3601" }, /authorizerCacheSeconds 3601 is too long for a revocation to wait; set it between 0 \(no cache\) and 3600/);
             refuses({ authorizerCacheSeconds: "-1" }, /authorizerCacheSeconds "-1" must be a whole number of seconds/);
+        });
+    });
+
+    describe("partners from a certificate request", () => {
+        const partners = (...list: object[]) => ({ partners: JSON.stringify(list) });
+        const withRequest = (content: string) => ({ partners: JSON.stringify([{ name: "hooli", csrFile: "partners/hooli.csr" }]), env: withFile("partners/hooli.csr", content) });
+
+        it("reads the partner's request, checked, with generation 1 unless bumped", async () => {
+            const { pem } = await makeRequest("CN=hooli.partners.example.com, O=Hooli");
+            const request = withRequest(`notes\n${pem}`);
+            const [hooli] = parseConfig({ ...valid, partners: request.partners }, "eu-west-1", request.env).partners;
+            assert.deepEqual(hooli, { kind: "csr", name: "hooli", csrFile: "partners/hooli.csr", csrPem: pem, generation: 1 });
+            const bumped = parseConfig({ ...valid, ...partners({ name: "hooli", csrFile: "partners/hooli.csr", generation: 2 }) }, "eu-west-1", request.env).partners[0];
+            assert.ok(bumped.kind === "csr" && bumped.generation === 2);
+        });
+
+        it("refuses a request file that is missing, saying how the partner makes one", () =>
+            refuses(partners({ name: "hooli", csrFile: "partners/nope.csr" }),
+                /^partners\[0\]\.csrFile "partners\/nope.csr" of partner "hooli" cannot be read; put the partner's certificate request \(PEM\) at that path, relative to the project directory \(the partner makes it with `openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout hooli.key -out hooli.csr -subj "\/CN=hooli.partners.example.com\/O=<organization>"`\)$/));
+
+        it("refuses a bad request in one line that names the partner, the file, the problem and the fix", async () => {
+            const { pem } = await makeRequest("CN=hooli", { key: await sharedKey("rsa1024") });
+            const request = withRequest(pem);
+            assert.throws(() => parseConfig({ ...valid, partners: request.partners }, "eu-west-1", request.env), (error: unknown) => {
+                assert.ok(error instanceof ConfigError);
+                assert.equal(error.message, 'partners[0].csrFile "partners/hooli.csr" of partner "hooli" is for an RSA key of 1024 bits: API Gateway needs RSA keys of at least 2048 bits; ' +
+                    'ask the partner for a new request, made with `openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout hooli.key -out hooli.csr -subj "/CN=hooli.partners.example.com/O=<organization>"` (the key stays with the partner)');
+                assert.doesNotMatch(error.message, /\n/);
+                return true;
+            });
+        });
+
+        it("refuses a partner with both caCertFile and csrFile, and a subject beside a request", () => {
+            refuses(partners({ name: "hooli", csrFile: "partners/hooli.csr", caCertFile: "partners/globex-ca.pem" }), /^partners\[0\] "hooli" sets both caCertFile and csrFile; keep caCertFile if the partner issues its own certificates, csrFile if our CA signs its request$/);
+            refuses(partners({ name: "hooli", csrFile: "partners/hooli.csr", commonName: "hooli.example.com" }), /^partners\[0\]\.commonName of "hooli" has no effect: the certificate's subject is the one of its request \(csrFile\); remove commonName$/);
+            refuses(partners({ name: "hooli", csrFile: "" }), /partners\[0\]\.csrFile of "hooli" is ""; set it to a non-empty string or remove it/);
         });
     });
 

@@ -20,7 +20,7 @@ describe("certificate expiry", () => {
             { kind: "truststore" as const, name: "CN=Root CA", notAfter: "2026-01-05T00:00:00.000Z" },
         ];
         assert.deepEqual(partnerExpiryWarnings(entries, 30, now), [
-            'the certificate of partner "acme-bank" expires on 2026-01-21T00:00:00.000Z, in 20 day(s); bump its partners[].generation, run pulumi up and hand the partner the new pair',
+            'the certificate of partner "acme-bank" expires on 2026-01-21T00:00:00.000Z, in 20 day(s); bump its partners[].generation, run pulumi up and hand the partner its new certificate (and key, if we generated it)',
         ]);
         assert.deepEqual(partnerExpiryWarnings(entries, 10, now), []);
     });

@@ -270,7 +270,7 @@ function fakePulumi(outputs: unknown, partners: unknown = [], calls: string[][] 
 
     describe("refusals: one line, exit 2, nothing written", () => {
         const refusals: { name: string; argv: (out: string) => string[]; pulumi?: () => PulumiRunner; message: RegExp }[] = [
-            { name: "an unknown partner", argv: (out) => ["nobody", "--out", out, "--local"], message: /partner "nobody" is not in local mode's .*\(its partners: acme-bank, globex, initech\)/ },
+            { name: "an unknown partner", argv: (out) => ["nobody", "--out", out, "--local"], message: /partner "nobody" is not in local mode's .*\(its partners: acme-bank, globex, initech, vandelay\)/ },
             { name: "a partner that brings its own CA, saying what to hand over instead", argv: (out) => ["globex", "--out", out, "--local"], message: /partner "globex" brings its own CA \(caCertFile partners\/globex-ca\.pem\).*send it only the API URL, https:\/\/api\.dev\.example\.com:8443\/c360$/ },
             { name: "a local stack without files", argv: (out) => ["acme-bank", "--out", out, "--local", "--stack", "prod"], message: /no local mode files for stack prod .*run npm run local -- --stack prod first/ },
             { name: "a deployed stack without outputs", argv: (out) => ["acme-bank", "--out", out, "--stack", "dev"], pulumi: () => fakePulumi({}), message: /^handover: stack dev has no outputs; deploy it first/ },

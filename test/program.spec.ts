@@ -1,12 +1,16 @@
 import { strict as assert } from "node:assert";
-import { X509Certificate } from "node:crypto";
+import { createPublicKey, X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { AuthorizerLists, authorizerListsFile, certificateKey, issuerId, normaliseSerial } from "../handlers/revocation";
 import { ProgramFailure, ProgramRun, RunOptions, runProgram } from "../mocks/program";
-import { daysFrom, makeCa } from "./certs";
-import { allOf, only } from "./helpers";
+import { acceptsClient } from "../components/truststorerules";
+import { x509 } from "../components/x509";
+import { daysFrom, makeCa, sharedKey } from "./certs";
+import { makeRequest, Request, withBrokenSignature } from "./csrs";
+import { allOf, archiveFile, only } from "./helpers";
 import { certificateBlocks } from "../components/bundle";
 
 
@@ -68,9 +72,12 @@ describe("the program", () => {
             assert.ok(globexCa && bundle.includes(globexCa));
         });
 
-        it("issues the generated partners, and only them, a certificate and a key", () => {
-            assert.deepEqual(Object.keys(run.outputs.partnerCertificates).sort(), ["acme-bank", "initech"]);
+        it("issues a certificate to every partner but the one with its own CA, and a key to the generated ones only", () => {
+            assert.deepEqual(Object.keys(run.outputs.partnerCertificates).sort(), ["acme-bank", "initech", "vandelay"]);
             assert.deepEqual(Object.keys(run.outputs.partnerPrivateKeys).sort(), ["acme-bank", "initech"]);
+            const vandelay = new X509Certificate(run.outputs.partnerCertificates.vandelay);
+            const request = new x509.Pkcs10CertificateRequest(fs.readFileSync(path.join(__dirname, "..", "partners", "vandelay.csr"), "utf8"));
+            assert.ok(vandelay.publicKey.equals(createPublicKey(request.publicKey.toString("pem"))), "vandelay's certificate is for the key of its request");
             const acme = new X509Certificate(run.outputs.partnerCertificates["acme-bank"]);
             assert.match(acme.subject, /CN=acme-bank.partners.example.com/);
             assert.ok(acme.checkPrivateKey(require("node:crypto").createPrivateKey(run.outputs.partnerPrivateKeys["acme-bank"])));
@@ -80,6 +87,98 @@ describe("the program", () => {
             assert.equal(await pulumi.isSecret(run.exports.partnerPrivateKeys as pulumi.Output<unknown>), true);
             assert.equal(await pulumi.isSecret(run.exports.partnerCertificates as pulumi.Output<unknown>), false);
         });
+    });
+
+    describe("with a partner that sends a certificate request", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-program-"));
+        const file = path.join(dir, "hooli.csr");
+        const partners = [{ name: "acme-bank" }, { name: "hooli", csrFile: file }, { name: "globex", caCertFile: "partners/globex-ca.pem" }];
+        let request: Request;
+        let run: ProgramRun;
+        before(async () => {
+            request = await makeRequest("CN=hooli.partners.example.com, O=Hooli");
+            fs.writeFileSync(file, request.pem);
+            run = await runProgram({ stack: "dev", config: { partners } });
+        });
+        after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+        it("issues it a client certificate for the request's key and subject, which API Gateway's truststore accepts", async () => {
+            const certificate = new X509Certificate(run.outputs.partnerCertificates.hooli);
+            const requested = createPublicKey(new x509.Pkcs10CertificateRequest(request.pem).publicKey.toString("pem"));
+            assert.ok(certificate.publicKey.equals(requested), "the certificate carries the request's public key");
+            assert.match(certificate.subject, /CN=hooli\.partners\.example\.com/);
+            assert.equal(certificate.ca, false);
+            const bundle = only(run.resources, "aws:s3/bucketObjectv2:BucketObjectv2", "dev-truststore-bundle").inputs.content as string;
+            const verdict = await acceptsClient(bundle, run.outputs.partnerCertificates.hooli);
+            assert.ok(verdict.accepted, verdict.reason);
+        });
+
+        it("has the active CA sign the request itself, as a client certificate of the configured validity", () => {
+            const signed = only(run.resources, "tls:index/locallySignedCert:LocallySignedCert", "dev-pki-hooli-cert").inputs;
+            assert.equal(signed.certRequestPem, request.pem);
+            assert.deepEqual(signed.allowedUses, ["client_auth", "digital_signature"]);
+            assert.equal(signed.validityPeriodHours, 90 * 24);
+            assert.equal(signed.caCertPem, run.outputs.caCertificates[0]);
+        });
+
+        it("holds no private key for it: no key or request resource, no entry in partnerPrivateKeys", () => {
+            const tlsNames = run.resources.filter((r) => r.type.startsWith("tls:")).map((r) => r.name);
+            assert.deepEqual(tlsNames.filter((name) => name.includes("hooli")), ["dev-pki-hooli-cert"]);
+            assert.deepEqual(allOf(run.resources, "tls:index/privateKey:PrivateKey").map((k) => k.name).sort(), ["dev-pki-acme-bank-key", "dev-pki-intermediate-key", "dev-pki-root-key"]);
+            assert.deepEqual(Object.keys(run.outputs.partnerPrivateKeys), ["acme-bank"]);
+        });
+
+        it("gives it a serial, an expiry and an authorizer name like any issued partner", async () => {
+            const certificate = new X509Certificate(run.outputs.partnerCertificates.hooli);
+            assert.equal(run.outputs.partnerCertificateSerials.hooli, normaliseSerial(certificate.serialNumber));
+            const expiry = (run.outputs.certificateExpiry as { kind: string; name: string; notAfter: string }[]).find((e) => e.name === "hooli");
+            assert.deepEqual(expiry, { kind: "partner", name: "hooli", notAfter: new Date(certificate.validTo).toISOString() });
+            const authorizer = only(run.resources, "aws:lambda/function:Function", "dev-authorizer-function").inputs;
+            const lists: AuthorizerLists = JSON.parse(await archiveFile(authorizer.code, authorizerListsFile));
+            assert.equal(lists.partnerNames[certificateKey(issuerId(certificate.issuer), normaliseSerial(certificate.serialNumber) as string)], "hooli");
+        });
+
+        it("issues a new certificate under a new name for the same request when its generation is bumped", async () => {
+            const bumped = await runProgram({ stack: "dev", config: { partners: partners.map((p) => (p.name === "hooli" ? { ...p, generation: 2 } : p)) } });
+            const names = bumped.resources.filter((r) => r.type.startsWith("tls:") && r.name.includes("hooli")).map((r) => r.name);
+            assert.deepEqual(names, ["dev-pki-hooli-cert-g2"]);
+            const [before, after] = [run, bumped].map((r) => new X509Certificate(r.outputs.partnerCertificates.hooli));
+            assert.notEqual(after.serialNumber, before.serialNumber);
+            assert.ok(after.publicKey.equals(before.publicKey), "the same request, so the same key");
+        });
+    });
+
+    describe("with a bad certificate request", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-program-"));
+        after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+        const cases: [string, () => Promise<string | undefined>, RegExp][] = [
+            ["a request that does not parse", async () => "-----BEGIN CERTIFICATE REQUEST-----\nMIIBAAAA\n-----END CERTIFICATE REQUEST-----\n", /holds a certificate request that does not parse; ask the partner for a new request, made with `openssl req -new -newkey ec/],
+            ["a request whose signature does not verify", async () => withBrokenSignature((await makeRequest("CN=hooli")).pem), /has a signature that does not verify with its own public key/],
+            ["a request for an RSA-1024 key", async () => (await makeRequest("CN=hooli", { key: await sharedKey("rsa1024") })).pem, /is for an RSA key of 1024 bits: API Gateway needs RSA keys of at least 2048 bits/],
+            ["a request for a P-521 key", async () => (await makeRequest("CN=hooli", { key: await sharedKey("p521") })).pem, /is for an ECDSA key on P-521: API Gateway accepts only the P-256 and P-384 curves/],
+            ["a request for an Ed25519 key", async () => (await makeRequest("CN=hooli", { key: await sharedKey("ed25519") })).pem, /is for an Ed25519 key: API Gateway does not accept Ed25519 keys/],
+            ["a request to be a CA", async () => (await makeRequest("CN=hooli", { asksToBeCa: true })).pem, /asks to be a CA \(basicConstraints CA:TRUE among its requested extensions\).*without basicConstraints CA:TRUE/],
+            ["a request file that is missing", async () => undefined, /cannot be read; put the partner's certificate request \(PEM\) at that path/],
+        ];
+        for (const [what, content, message] of cases) {
+            it(`stops before declaring any resource on ${what}, naming the partner and the file`, async () => {
+                const file = path.join(dir, `${what.replace(/\W+/g, "-")}.csr`);
+                const pem = await content();
+                if (pem !== undefined) {
+                    fs.writeFileSync(file, pem);
+                }
+                const failure = await runProgram({ stack: "dev", config: { partners: [{ name: "acme-bank" }, { name: "hooli", csrFile: file }] } }).then(
+                    () => assert.fail("the program accepted the request"),
+                    (error: unknown) => error,
+                );
+                assert.ok(failure instanceof ProgramFailure);
+                assert.ok(failure.message.startsWith(`partners[1].csrFile "${file}" of partner "hooli" `), failure.message);
+                assert.match(failure.message, message);
+                assert.doesNotMatch(failure.message, /\n/);
+                assert.deepEqual(failure.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), []);
+            });
+        }
     });
 
     describe("on the prod stack", () => {
