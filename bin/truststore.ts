@@ -1,8 +1,8 @@
 // The truststore CLI: checks a PEM bundle against API Gateway's mTLS rules, or tells whether a
 // client certificate would be accepted with it. Run it with `npm run --silent truststore -- ...`.
-import { readFile } from "node:fs/promises";
+import { FileHandle, open } from "node:fs/promises";
 import { resolve } from "node:path";
-import { acceptsClient, checkTruststore, formatFinding, hasErrors } from "../components/truststorerules";
+import { acceptsClient, bundleTooLarge, checkTruststore, formatFinding, hasErrors, MAX_BUNDLE_BYTES, oneLine } from "../components/truststorerules";
 
 /** Where the CLI reads and writes; each write is one line or more, without the final newline. */
 export interface CliIo {
@@ -20,6 +20,7 @@ export const USAGE = [
     "        per finding: <severity> <code> <subject>: <message>. --json prints them as a JSON",
     "        array. --warn-days N warns about certificates expiring within N days (default 30).",
     "        Exit 0 without error findings, 1 with any, 2 on a usage error or unreadable file.",
+    "        A file over 1 MiB (API Gateway's limit) gets bundle-too-large without being read.",
     "client  tells whether API Gateway would accept the client certificate with the bundle.",
     "        Exit 0 when accepted, 1 when refused (with the reason), 2 as above.",
 ].join("\n");
@@ -33,12 +34,45 @@ const processIo: CliIo = {
 
 class UsageError extends Error {}
 
-async function readText(cwd: string, path: string): Promise<string> {
+function unreadable(path: string, cause: unknown): UsageError {
+    const code = (cause as NodeJS.ErrnoException).code;
+    return new UsageError(`cannot read ${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (cause as Error).message}`);
+}
+
+/** A file's bytes; or, when it holds more than API Gateway's limit, its size (undefined for a device or pipe), read no further. */
+type Read = { bytes: Buffer } | { tooLarge: number | undefined };
+
+/** Reads at most MAX_BUNDLE_BYTES + 1 bytes, so that no file (a 2 GB one, /dev/zero) can exhaust memory. */
+async function readLimited(cwd: string, path: string): Promise<Read> {
+    let file: FileHandle;
     try {
-        return await readFile(resolve(cwd, path), "utf8");
+        file = await open(resolve(cwd, path), "r");
     } catch (cause) {
-        const code = (cause as NodeJS.ErrnoException).code;
-        throw new UsageError(`cannot read ${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (cause as Error).message}`);
+        throw unreadable(path, cause);
+    }
+    try {
+        const stats = await file.stat();
+        if (stats.isDirectory()) {
+            throw new UsageError(`cannot read ${path}: it is a directory`);
+        }
+        const size = stats.isFile() ? stats.size : undefined;
+        if (size !== undefined && size > MAX_BUNDLE_BYTES) {
+            return { tooLarge: size };
+        }
+        const buffer = Buffer.alloc(MAX_BUNDLE_BYTES + 1);
+        let length = 0;
+        while (length < buffer.length) {
+            const { bytesRead } = await file.read(buffer, length, buffer.length - length, null);
+            if (bytesRead === 0) {
+                break;
+            }
+            length += bytesRead;
+        }
+        return length > MAX_BUNDLE_BYTES ? { tooLarge: size } : { bytes: buffer.subarray(0, length) };
+    } catch (cause) {
+        throw cause instanceof UsageError ? cause : unreadable(path, cause);
+    } finally {
+        await file.close();
     }
 }
 
@@ -76,7 +110,9 @@ function parseCheckArgs(args: readonly string[]): CheckArgs {
 
 async function check(args: readonly string[], io: CliIo): Promise<number> {
     const options = parseCheckArgs(args);
-    const findings = await checkTruststore(await readText(io.cwd, options.bundle), { warnDays: options.warnDays });
+    const read = await readLimited(io.cwd, options.bundle);
+    // Over the limit, API Gateway refuses the whole file: say so without reading it all.
+    const findings = "bytes" in read ? await checkTruststore(read.bytes, { warnDays: options.warnDays }) : [bundleTooLarge(read.tooLarge)];
     if (options.json) {
         io.out(JSON.stringify(findings, null, 2));
     } else {
@@ -95,10 +131,20 @@ async function client(args: readonly string[], io: CliIo): Promise<number> {
     if (args.length !== 2) {
         throw new UsageError(`client takes a bundle file and a client certificate file, got ${args.length} file(s)`);
     }
-    const [bundle, clientCert] = await Promise.all(args.map((file) => readText(io.cwd, file)));
-    const verdict = await acceptsClient(bundle, clientCert);
+    const [bundleFile, clientFile] = args;
+    const [bundle, clientCert] = await Promise.all(args.map((file) => readLimited(io.cwd, file)));
+    if (!("bytes" in bundle)) {
+        const size = bundle.tooLarge === undefined ? `more than ${MAX_BUNDLE_BYTES}` : `${bundle.tooLarge}`;
+        io.out(`refused: the truststore ${bundleFile} is ${size} bytes; API Gateway accepts at most ${MAX_BUNDLE_BYTES} (1 MiB) and takes no truststore over it: remove CAs no partner uses, or split partners across custom domains`);
+        return 1;
+    }
+    if (!("bytes" in clientCert)) {
+        io.out(`refused: ${clientFile} is more than 1 MiB, which no client certificate is: pass the partner's certificate file`);
+        return 1;
+    }
+    const verdict = await acceptsClient(bundle.bytes.toString("utf8"), clientCert.bytes.toString("utf8"));
     const chain = verdict.chain.join(" -> ");
-    io.out(verdict.accepted ? `accepted: ${verdict.reason} (${chain})` : `refused: ${verdict.reason}`);
+    io.out(oneLine(verdict.accepted ? `accepted: ${verdict.reason} (${chain})` : `refused: ${verdict.reason}`));
     return verdict.accepted ? 0 : 1;
 }
 

@@ -1,10 +1,25 @@
 import { X509Certificate } from "node:crypto";
 
-const certificateBlock = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const BEGIN = "-----BEGIN CERTIFICATE-----";
+const END = "-----END CERTIFICATE-----";
 
-/** The certificate blocks of a PEM text, in order; other blocks and text are left out. */
+/**
+ * The certificate blocks of a PEM text, in order; other blocks and text are left out. Each
+ * block runs from a BEGIN line to the first END line after it. A search, not a lazy regex:
+ * the regex tried every BEGIN against the rest of the text, which took seconds on a file of
+ * BEGIN lines without END lines.
+ */
 export function certificateBlocks(pem: string): string[] {
-    return pem.match(certificateBlock) ?? [];
+    const blocks: string[] = [];
+    for (let from = 0; ;) {
+        const begin = pem.indexOf(BEGIN, from);
+        const end = begin < 0 ? -1 : pem.indexOf(END, begin + BEGIN.length + 1);
+        if (end < 0) {
+            return blocks;
+        }
+        blocks.push(pem.slice(begin, end + END.length));
+        from = end + END.length;
+    }
 }
 
 /**

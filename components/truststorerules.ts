@@ -3,7 +3,10 @@
 // certificate with it. API Gateway itself accepts a bad truststore and only reports
 // `truststoreWarnings`, which Pulumi never shows. Pure logic: no AWS, no Pulumi.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html
-import { createHash, KeyObject, X509Certificate as NativeCertificate } from "node:crypto";
+import { createHash } from "node:crypto";
+import { append, Candidates, Cert, CertIndex, COMMON_SIGNATURES, KeyGroup, remember, Signatures, Unreadable } from "./certindex";
+import { blockName, certificateDer, holdsPrivateKey, PemBlock, PemScan, scanPem, StrayKind } from "./pem";
+import { SignatureWorker } from "./signatureworker";
 import { x509 } from "./x509";
 
 export type Severity = "error" | "warning";
@@ -36,19 +39,27 @@ export interface ClientVerifier {
     verify(clientCertPemOrDer: string | Uint8Array, now?: Date): Promise<ClientVerdict>;
 }
 
-const MAX_BUNDLE_BYTES = 1_048_576;
+/** API Gateway's size limit for a truststore, in bytes (1 MiB). */
+export const MAX_BUNDLE_BYTES = 1_048_576;
 const MAX_CERTIFICATES = 1_000;
 const MAX_CA_LEVELS = 4;
 const DEFAULT_WARN_DAYS = 30;
 const DAY_MS = 86_400_000;
-// Bounds the per-verifier caches: a local gateway runs for hours and meets many clients.
-const CACHE_LIMIT = 50_000;
+// Findings of one code beyond this are counted, not listed: a hostile file can hold 30,000 blocks.
+const LISTED_PER_CODE = 100;
+// Blocks named in one subject-key-conflict finding.
+const LISTED_BLOCKS = 10;
+// From this many certificates on, signatures are checked on a worker thread; it takes about
+// 30 ms to start, which a few certificates do not repay.
+const WORKER_FROM = 100;
 
 const STRONG_HASHES = new Set(["SHA-256", "SHA-384", "SHA-512"]);
 const SIGNING_ALGORITHMS = new Set(["RSASSA-PKCS1-v1_5", "RSA-PSS", "ECDSA"]);
 const RSA_KEYS = new Set(["RSASSA-PKCS1-v1_5", "RSA-PSS", "RSA-OAEP"]);
 const EC_KEYS = new Set(["ECDSA", "ECDH"]);
 const ACCEPTED_CURVES = new Set(["P-256", "P-384"]);
+// OpenSSL's names for P-256 and P-384, as Node reports them.
+const ACCEPTED_NODE_CURVES = new Set(["prime256v1", "secp384r1"]);
 // Algorithms @peculiar/x509 has no WebCrypto name for; it reports them by OID.
 const OID_NAMES: Record<string, string> = {
     "1.2.840.113549.1.1.2": "MD2 with RSA",
@@ -67,165 +78,7 @@ const WEAK_SIGNATURE_OIDS = new Set([
     "1.2.840.10040.4.3",
 ]);
 
-const BEGIN = /^-----BEGIN ([^-]+)-----$/;
-const END = /^-----END ([^-]+)-----$/;
-const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** One parsed certificate; both parsers run once per certificate, here. */
-class Cert {
-    readonly parsed: x509.X509Certificate;
-    readonly native: NativeCertificate;
-    readonly fingerprint: string;
-    readonly subject: string;
-    readonly issuer: string;
-    readonly notBefore: Date;
-    readonly notAfter: Date;
-    #key: KeyObject | null | undefined;
-
-    /** `block` is the certificate's block number in a bundle; none for a client certificate. */
-    constructor(der: Buffer<ArrayBuffer>, readonly block?: number) {
-        this.parsed = new x509.X509Certificate(der);
-        this.native = new NativeCertificate(der);
-        this.fingerprint = this.native.fingerprint256;
-        this.subject = this.parsed.subject;
-        this.issuer = this.parsed.issuer;
-        this.notBefore = this.parsed.notBefore;
-        this.notAfter = this.parsed.notAfter;
-    }
-
-    /** Subject DN, or where the certificate is when its subject is empty. */
-    get label(): string {
-        return this.subject || (this.block === undefined ? "(empty subject)" : `block #${this.block}`);
-    }
-
-    /** The public key for verifying what this certificate signed; null when unusable. */
-    get key(): KeyObject | null {
-        if (this.#key === undefined) {
-            try {
-                this.#key = this.native.publicKey;
-            } catch {
-                this.#key = null;
-            }
-        }
-        return this.#key;
-    }
-}
-
-/** Certificates indexed by subject, with a cache of signature checks per (child, issuer). */
-class CertIndex {
-    readonly bySubject = new Map<string, Cert[]>();
-    readonly #signatures = new Map<string, boolean>();
-
-    constructor(certs: readonly Cert[]) {
-        for (const cert of certs) {
-            const same = this.bySubject.get(cert.subject);
-            if (same) {
-                same.push(cert);
-            } else {
-                this.bySubject.set(cert.subject, [cert]);
-            }
-        }
-    }
-
-    /** Whether `issuer`'s key verifies `child`'s signature. */
-    signedBy(child: Cert, issuer: Cert): boolean {
-        const pair = `${child.fingerprint}>${issuer.fingerprint}`;
-        let ok = this.#signatures.get(pair);
-        if (ok === undefined) {
-            const key = issuer.key;
-            try {
-                ok = key !== null && child.native.verify(key);
-            } catch {
-                ok = false;
-            }
-            remember(this.#signatures, pair, ok);
-        }
-        return ok;
-    }
-
-    selfSigned(cert: Cert): boolean {
-        return cert.subject === cert.issuer && this.signedBy(cert, cert);
-    }
-}
-
-function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
-    if (cache.size >= CACHE_LIMIT) {
-        cache.delete(cache.keys().next().value as K);
-    }
-    cache.set(key, value);
-}
-
-interface PemBlock {
-    /** 1-based position among all blocks of the file. */
-    readonly number: number;
-    readonly label: string;
-    /** 1-based line of the BEGIN line. */
-    readonly line: number;
-    readonly body: string[];
-    /** The END line's label; undefined when the block never ends. */
-    endLabel?: string;
-}
-
-interface PemScan {
-    readonly blocks: PemBlock[];
-    /** 1-based numbers of non-blank lines outside any block. */
-    readonly strayLines: number[];
-    readonly lines: string[];
-}
-
-function scanPem(text: string): PemScan {
-    const lines = text.split(/\r\n|\r|\n/);
-    const blocks: PemBlock[] = [];
-    const strayLines: number[] = [];
-    let open: PemBlock | undefined;
-    lines.forEach((raw, index) => {
-        const line = raw.trim();
-        const begin = BEGIN.exec(line);
-        if (begin) {
-            open = { number: blocks.length + 1, label: begin[1], line: index + 1, body: [] };
-            blocks.push(open);
-            return;
-        }
-        if (open) {
-            const end = END.exec(line);
-            if (end) {
-                open.endLabel = end[1];
-                open = undefined;
-            } else {
-                open.body.push(line);
-            }
-        } else if (line !== "") {
-            strayLines.push(index + 1);
-        }
-    });
-    return { blocks, strayLines, lines };
-}
-
-/** The DER of a complete CERTIFICATE block with valid base64, else why not. */
-function certificateDer(block: PemBlock): { der: Buffer<ArrayBuffer> } | { code: string; message: string } {
-    const where = `block #${block.number} (line ${block.line})`;
-    if (block.endLabel === undefined) {
-        return {
-            code: "malformed-block",
-            message: `${where} has no -----END ${block.label}----- line: the file is cut short or a block is pasted into another; copy the whole certificate again`,
-        };
-    }
-    if (block.endLabel !== block.label) {
-        return {
-            code: "malformed-block",
-            message: `${where} begins as ${block.label} but ends as ${block.endLabel}; copy the certificate again with its own BEGIN and END lines`,
-        };
-    }
-    const base64 = block.body.join("");
-    if (base64 === "" || !STRICT_BASE64.test(base64)) {
-        return {
-            code: "corrupt-base64",
-            message: `${where} is not valid base64 (truncated, edited or holding other text); copy the certificate again from its source`,
-        };
-    }
-    return { der: Buffer.from(base64, "base64") };
-}
-
+/** Line numbers as ranges, "3, 7-9", the first five of them. */
 function describeLines(lineNumbers: readonly number[]): string {
     const ranges: string[] = [];
     let start = lineNumbers[0];
@@ -275,6 +128,9 @@ function checkValidity(cert: Cert, now: Date, warnDays: number): Finding | undef
 }
 
 function checkSignatureAlgorithm(cert: Cert): Finding | undefined {
+    if (COMMON_SIGNATURES.has(cert.parsed.signatureOid)) {
+        return undefined;
+    }
     let algorithm: { name: string; hash?: { name: string } };
     try {
         algorithm = cert.parsed.signatureAlgorithm;
@@ -287,13 +143,20 @@ function checkSignatureAlgorithm(cert: Cert): Finding | undefined {
     }
     if (WEAK_SIGNATURE_OIDS.has(algorithm.name) || (hash !== undefined && !STRONG_HASHES.has(hash))) {
         const used = hash ? `${hash} (${algorithm.name})` : oidName(algorithm.name);
-        const fix = cert.subject === cert.issuer ? "create this root again" : `have ${cert.issuer} sign it again`;
+        const fix = cert.selfIssued ? "create this root again" : `have ${cert.issuer} sign it again`;
         return error("weak-signature-hash", cert.label, `is signed with ${used}; API Gateway requires SHA-256 or stronger: ${fix} with SHA-256, SHA-384 or SHA-512`);
     }
     return error("unsupported-signature", cert.label, `is signed with ${oidName(algorithm.name)}; API Gateway accepts RSA or ECDSA signatures with SHA-256 or stronger: reissue it from an RSA or ECDSA CA`);
 }
 
 function checkKey(cert: Cert): Finding | undefined {
+    const details = cert.key?.asymmetricKeyDetails;
+    if (cert.key?.asymmetricKeyType === "rsa" && (details?.modulusLength ?? 0) >= 2048) {
+        return undefined;
+    }
+    if (cert.key?.asymmetricKeyType === "ec" && ACCEPTED_NODE_CURVES.has(details?.namedCurve ?? "")) {
+        return undefined;
+    }
     const fix = "reissue the certificate with an RSA key of 2048 bits or more, or an ECDSA P-256 or P-384 key";
     let algorithm: { name: string; modulusLength?: number; namedCurve?: string };
     try {
@@ -314,14 +177,15 @@ function checkKey(cert: Cert): Finding | undefined {
 
 /** Why an issuer cannot sign certificates, in OpenSSL's terms (basicConstraints, keyUsage). */
 function notCaReason(cert: Cert): string {
-    const constraints = cert.parsed.getExtension(x509.BasicConstraintsExtension);
+    const parsed = cert.parsed;
+    const constraints = parsed.getExtension(x509.BasicConstraintsExtension);
     if (!constraints) {
         return "has no basicConstraints extension";
     }
     if (!constraints.ca) {
         return "has basicConstraints CA:FALSE";
     }
-    const usages = cert.parsed.getExtension(x509.KeyUsagesExtension);
+    const usages = parsed.getExtension(x509.KeyUsagesExtension);
     return usages && !(usages.usages & x509.KeyUsageFlags.keyCertSign)
         ? "has a keyUsage without keyCertSign"
         : "is not usable as a CA";
@@ -335,18 +199,23 @@ function warning(code: string, subject: string, message: string): Finding {
     return { severity: "warning", code, subject, message };
 }
 
-/** Reads the certificates of a scanned bundle; findings for every block that is not one. */
-function readCertificates(scan: PemScan): { certs: Cert[]; findings: Finding[] } {
+/**
+ * Reads the certificates of a scanned bundle; findings for every block that is not one.
+ * `onCert` sees each certificate as soon as it is read.
+ */
+function readCertificates(scan: PemScan, onCert?: (cert: Cert) => void): { certs: Cert[]; findings: Finding[] } {
     const certs: Cert[] = [];
     const findings: Finding[] = [];
+    const privateKey = (block: PemBlock, what: string) => error("private-key-block", `block #${block.number}`,
+        `line ${block.line} begins ${what}: a private key must never be in a truststore; remove the block, and replace the key if this file was shared`);
     for (const block of scan.blocks) {
         const subject = `block #${block.number}`;
         if (/PRIVATE KEY/.test(block.label)) {
-            findings.push(error("private-key-block", subject, `line ${block.line} begins a ${block.label}: a private key must never be in a truststore; remove the block, and replace the key if this file was shared`));
+            findings.push(privateKey(block, blockName(block.label)));
             continue;
         }
         if (block.label !== "CERTIFICATE") {
-            findings.push(error("unexpected-block", subject, `line ${block.line} begins a ${block.label} block; a truststore holds CERTIFICATE blocks only: remove it`));
+            findings.push(error("unexpected-block", subject, `line ${block.line} begins ${blockName(block.label)}; a truststore holds CERTIFICATE blocks only: remove it`));
             continue;
         }
         const decoded = certificateDer(block);
@@ -355,24 +224,44 @@ function readCertificates(scan: PemScan): { certs: Cert[]; findings: Finding[] }
             continue;
         }
         try {
-            certs.push(new Cert(decoded.der, block.number));
+            const cert = new Cert(decoded.der, block.number);
+            certs.push(cert);
+            onCert?.(cert);
         } catch (cause) {
-            const reason = cause instanceof Error ? cause.message : String(cause);
+            if (holdsPrivateKey(decoded.der)) {
+                findings.push(privateKey(block, "a CERTIFICATE block that holds a private key"));
+                continue;
+            }
+            const reason = cause instanceof Unreadable ? cause.message : "it cannot be read";
             findings.push(error("corrupt-certificate", subject, `block #${block.number} (line ${block.line}) is not a readable X.509 certificate (${reason}); copy the certificate again from its source`));
         }
     }
     return { certs, findings };
 }
 
+/** Lines outside the blocks, by kind and number; what they say is never repeated. */
+function strayText(scan: PemScan): Finding | undefined {
+    const kinds: [StrayKind, string][] = [
+        ["base64", "base64 text"],
+        ["end", "an END line without its BEGIN line"],
+        ["dashes", "a BEGIN or END line that is not well formed"],
+        ["other", "other text"],
+    ];
+    const found = kinds.filter(([kind]) => scan.stray[kind].length > 0).map(([kind, what]) => `${what} on line(s) ${describeLines(scan.stray[kind])}`);
+    if (found.length === 0) {
+        return undefined;
+    }
+    const key = scan.stray.base64.length > 0
+        ? "; base64 outside a block is a block that lost its BEGIN or END line, or pasted key material: if it is a private key, delete it and replace that key"
+        : "";
+    return error("stray-text", "bundle", `text outside the PEM blocks (not shown): ${found.join(", ")}; keep only the -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks${key}`);
+}
+
 function checkBundleShape(text: string, scan: PemScan): Finding[] {
     const findings: Finding[] = [];
-    const bytes = Buffer.byteLength(text, "utf8");
-    if (bytes > MAX_BUNDLE_BYTES) {
-        findings.push(error("bundle-too-large", "bundle", `is ${bytes} bytes; API Gateway accepts at most ${MAX_BUNDLE_BYTES} (1 MiB): remove CAs no partner uses, or split partners across custom domains`));
-    }
     const certificateBlocks = scan.blocks.filter((block) => block.label === "CERTIFICATE").length;
     if (certificateBlocks > MAX_CERTIFICATES) {
-        findings.push(error("too-many-certificates", "bundle", `holds ${certificateBlocks} certificates; API Gateway accepts at most ${MAX_CERTIFICATES}: remove CAs no partner uses, or split partners across custom domains`));
+        findings.push(tooManyCertificates(certificateBlocks));
     }
     if (certificateBlocks === 0) {
         const message = text.trim() === ""
@@ -381,24 +270,101 @@ function checkBundleShape(text: string, scan: PemScan): Finding[] {
                 ? "holds no PEM block; if it is DER, convert it: openssl x509 -inform der -in ca.der -out ca.pem"
                 : "holds no CERTIFICATE block; add the PEM certificates of the CAs that issue partner client certificates";
         findings.push(error("not-pem", "bundle", message));
-    } else if (scan.strayLines.length > 0) {
-        const first = scan.lines[scan.strayLines[0] - 1].trim().slice(0, 40);
-        findings.push(error("stray-text", "bundle", `text outside PEM blocks on line(s) ${describeLines(scan.strayLines)} (first: ${JSON.stringify(first)}); keep only the -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks`));
+    } else {
+        const stray = strayText(scan);
+        if (stray) {
+            findings.push(stray);
+        }
     }
     return findings;
 }
 
+function tooManyCertificates(count: number): Finding {
+    return error("too-many-certificates", "bundle", `holds ${count} certificates; API Gateway accepts at most ${MAX_CERTIFICATES}: remove CAs no partner uses, or split partners across custom domains`);
+}
+
 /**
- * Checks a truststore bundle against API Gateway's rules. Returns every finding; the bundle is
- * fit for upload when `hasErrors` is false.
+ * The finding for a bundle over API Gateway's size limit, which makes it refuse the whole
+ * truststore; `bytes` undefined when the size is not known (a device or a pipe).
  */
-export async function checkTruststore(pem: string, options: CheckOptions = {}): Promise<Finding[]> {
+export function bundleTooLarge(bytes?: number): Finding {
+    const size = bytes === undefined ? `more than ${MAX_BUNDLE_BYTES}` : `${bytes}`;
+    return error("bundle-too-large", "bundle", `is ${size} bytes; API Gateway accepts at most ${MAX_BUNDLE_BYTES} (1 MiB): remove CAs no partner uses, or split partners across custom domains; its certificates were not read`);
+}
+
+/** What is cheap to say about a bundle over the size limit: its size, and too many certificates. */
+function oversized(bundle: string | Buffer, bytes: number): Finding[] {
+    const begin = "-----BEGIN CERTIFICATE-----";
+    let count = 0;
+    for (let at = bundle.indexOf(begin); at >= 0; at = bundle.indexOf(begin, at + begin.length)) {
+        count++;
+    }
+    return count > MAX_CERTIFICATES ? [bundleTooLarge(bytes), tooManyCertificates(count)] : [bundleTooLarge(bytes)];
+}
+
+/** Lists the first LISTED_PER_CODE findings of each code, and one more that counts the others. */
+function listed(findings: readonly Finding[]): Finding[] {
+    const counts = new Map<string, { severity: Severity; count: number }>();
+    const kept: Finding[] = [];
+    for (const finding of findings) {
+        const seen = counts.get(finding.code) ?? { severity: finding.severity, count: 0 };
+        seen.count++;
+        counts.set(finding.code, seen);
+        if (seen.count <= LISTED_PER_CODE) {
+            kept.push(finding);
+        }
+    }
+    for (const [code, { severity, count }] of counts) {
+        if (count > LISTED_PER_CODE) {
+            kept.push({ severity, code, subject: "bundle", message: `${count - LISTED_PER_CODE} more ${code} findings like the ones above, not listed; fix those and check again` });
+        }
+    }
+    return kept;
+}
+
+/**
+ * Checks a truststore bundle (PEM text, or its bytes as read from a file) against API Gateway's
+ * rules. Returns every finding; the bundle is fit for upload when `hasErrors` is false. A bundle
+ * over the size limit gets that finding without its certificates being read.
+ */
+export async function checkTruststore(bundle: string | Uint8Array, options: CheckOptions = {}): Promise<Finding[]> {
     const now = options.now ?? new Date();
     const warnDays = options.warnDays ?? DEFAULT_WARN_DAYS;
+    const raw = typeof bundle === "string" ? bundle : Buffer.from(bundle.buffer, bundle.byteOffset, bundle.byteLength);
+    const bytes = typeof raw === "string" ? Buffer.byteLength(raw, "utf8") : raw.length;
+    if (bytes > MAX_BUNDLE_BYTES) {
+        return oversized(raw, bytes);
+    }
+    const pem = raw.toString("utf8");
     const scan = scanPem(pem);
+    const blocks = scan.blocks.filter((block) => block.label === "CERTIFICATE").length;
+    const worker = blocks >= WORKER_FROM ? SignatureWorker.start() : undefined;
+    try {
+        return listed(await checkScanned(pem, scan, new Signatures(worker), now, warnDays));
+    } finally {
+        worker?.close();
+    }
+}
+
+async function checkScanned(pem: string, scan: PemScan, signatures: Signatures, now: Date, warnDays: number): Promise<Finding[]> {
     const findings = checkBundleShape(pem, scan);
-    const read = readCertificates(scan);
-    findings.push(...read.findings);
+    // Signatures are checked while the rest of the bundle is read: each against itself, or
+    // against the first certificate read with its issuer's name. The chain check below asks for
+    // the same pairs, and only waits for them.
+    const firstNamed = new Map<string, Cert>();
+    const read = readCertificates(scan, (cert) => {
+        if (!firstNamed.has(cert.subject)) {
+            firstNamed.set(cert.subject, cert);
+        }
+        const issuer = cert.selfIssued ? cert : firstNamed.get(cert.issuer);
+        if (issuer) {
+            void signatures.verifies(cert, issuer);
+        }
+    });
+    // A loop, not push(...): a bundle of tiny blocks has more findings than a call has arguments.
+    for (const finding of read.findings) {
+        findings.push(finding);
+    }
 
     const unique: Cert[] = [];
     const first = new Map<string, Cert>();
@@ -412,8 +378,10 @@ export async function checkTruststore(pem: string, options: CheckOptions = {}): 
         }
     }
 
-    const index = new CertIndex(unique);
-    findings.push(...checkSubjectKeys(index));
+    const index = new CertIndex(unique, signatures);
+    for (const finding of checkSubjectKeys(index)) {
+        findings.push(finding);
+    }
     for (const cert of unique) {
         for (const finding of [checkSignatureAlgorithm(cert), checkKey(cert), checkValidity(cert, now, warnDays)]) {
             if (finding) {
@@ -421,90 +389,109 @@ export async function checkTruststore(pem: string, options: CheckOptions = {}): 
             }
         }
     }
-    findings.push(...checkChains(unique, index));
+    for (const finding of await checkChains(unique, index)) {
+        findings.push(finding);
+    }
     return findings;
 }
 
 function checkSubjectKeys(index: CertIndex): Finding[] {
     const findings: Finding[] = [];
-    for (const certs of index.bySubject.values()) {
-        if (certs.length < 2) {
+    for (const groups of index.bySubject.values()) {
+        if (groups.length < 2) {
             continue;
         }
-        const keys = new Set(certs.map((cert) => Buffer.from(cert.parsed.publicKey.rawData).toString("base64")));
-        if (keys.size > 1) {
-            const blocks = certs.map((cert) => `#${cert.block}`).join(", ");
-            findings.push(error("subject-key-conflict", certs[0].label, `${certs.length} certificates with this subject (blocks ${blocks}) carry ${keys.size} different keys; API Gateway finds issuers by subject name, so clients may be checked against the wrong key: keep only the current CA, or give each CA its own subject`));
-        }
+        const certs = groups.flatMap((group) => group.certs).sort((a, b) => (a.block ?? 0) - (b.block ?? 0));
+        const shown = certs.slice(0, LISTED_BLOCKS).map((cert) => `#${cert.block}`).join(", ");
+        const blocks = certs.length > LISTED_BLOCKS ? `${shown} and ${certs.length - LISTED_BLOCKS} more` : shown;
+        findings.push(error("subject-key-conflict", certs[0].label, `${certs.length} certificates with this subject (blocks ${blocks}) carry ${groups.length} different keys; API Gateway finds issuers by subject name, so clients may be checked against the wrong key: keep only the current CA, or give each CA its own subject`));
     }
     return findings;
 }
 
 /** Issuers, signatures, CA flags and depth: every certificate must chain to a root in the bundle. */
-function checkChains(certs: readonly Cert[], index: CertIndex): Finding[] {
+async function checkChains(certs: readonly Cert[], index: CertIndex): Promise<Finding[]> {
+    const signers = await Promise.all(certs.map((cert) => index.signer(cert)));
     const findings: Finding[] = [];
-    const parents = new Map<Cert, Cert[]>();
+    const signedBy = new Map<Cert, KeyGroup>();
     const roots = new Set<Cert>();
-    const notCa = new Set<Cert>();
-    for (const cert of certs) {
-        const candidates = index.bySubject.get(cert.issuer) ?? [];
-        if (candidates.length === 0) {
+    // Per key group, the certificates in it that are not CAs and were not reported yet.
+    const notCa = new Map<KeyGroup, Set<Cert>>();
+    certs.forEach((cert, i) => {
+        const { group, candidates } = signers[i];
+        if (candidates.of === 0) {
             findings.push(error("missing-issuer", cert.label, `its issuer ${cert.issuer} is not in the bundle; add that CA certificate and every CA above it up to the root (API Gateway does not use intermediates sent by clients)`));
-            continue;
+            return;
         }
-        const signers = candidates.filter((candidate) => index.signedBy(cert, candidate));
-        if (signers.length === 0) {
-            findings.push(error("bad-signature", cert.label, cert.subject === cert.issuer && candidates.length === 1
-                ? "its self-signature does not verify: the certificate is damaged or altered; copy it again from its source"
-                : `its signature does not verify with the key of ${cert.issuer} in the bundle; add the CA certificate that really issued it (or copy a damaged certificate again)`));
-            continue;
+        if (!group) {
+            findings.push(error("bad-signature", cert.label, badSignature(cert, candidates, index)));
+            return;
         }
-        if (signers.includes(cert)) {
+        signedBy.set(cert, group);
+        if (group === index.groupOf(cert)) {
             roots.add(cert);
             if (!cert.native.ca) {
                 findings.push(warning("self-signed-leaf", cert.label, "is self-signed but not a CA (basicConstraints CA:TRUE with keyCertSign), so it can only admit a client that presents this very certificate; add the partner's CA certificate instead unless that is intended"));
             }
         }
-        const issuers = signers.filter((signer) => signer !== cert);
-        parents.set(cert, issuers);
-        for (const issuer of issuers) {
-            if (!issuer.native.ca && !notCa.has(issuer)) {
-                notCa.add(issuer);
+        let pending = notCa.get(group);
+        if (!pending) {
+            pending = new Set(group.certs.filter((issuer) => !issuer.native.ca));
+            notCa.set(group, pending);
+        }
+        for (const issuer of pending) {
+            if (issuer !== cert) {
+                pending.delete(issuer);
                 findings.push(error("issuer-not-ca", issuer.label, `issues ${cert.label} but ${notCaReason(issuer)}; reissue it with basicConstraints CA:TRUE and keyUsage keyCertSign, or remove the certificates it issued`));
             }
         }
+    });
+    return findings.concat(checkDepth(certs, signedBy, roots, index));
+}
+
+function badSignature(cert: Cert, candidates: Candidates, index: CertIndex): string {
+    if (candidates.groups.length < candidates.of) {
+        return `its signature does not verify with the first ${candidates.groups.length} of the ${candidates.of} keys that certificates named ${cert.issuer} carry in the bundle; API Gateway takes one issuer per name: give each CA its own subject, or name the issuer's key in an authority key identifier`;
     }
-    findings.push(...checkDepth(certs, parents, roots));
-    return findings;
+    return cert.selfIssued && candidates.of === 1 && index.groupOf(cert)?.certs.length === 1
+        ? "its self-signature does not verify: the certificate is damaged or altered; copy it again from its source"
+        : `its signature does not verify with the key of ${cert.issuer} in the bundle; add the CA certificate that really issued it (or copy a damaged certificate again)`;
 }
 
 /** CA level of each certificate (root = 1) along its shortest chain; errors past MAX_CA_LEVELS. */
-function checkDepth(certs: readonly Cert[], parents: ReadonlyMap<Cert, Cert[]>, roots: ReadonlySet<Cert>): Finding[] {
-    const levels = new Map<Cert, { level: number; root: Cert } | null>();
-    const levelOf = (cert: Cert): { level: number; root: Cert } | null => {
-        const known = levels.get(cert);
-        if (known !== undefined) {
-            return known;
+function checkDepth(certs: readonly Cert[], signedBy: ReadonlyMap<Cert, KeyGroup>, roots: ReadonlySet<Cert>, index: CertIndex): Finding[] {
+    const issued = new Map<KeyGroup, Cert[]>();
+    for (const [cert, group] of signedBy) {
+        if (!roots.has(cert)) {
+            append(issued, group, cert);
         }
-        if (roots.has(cert)) {
-            levels.set(cert, { level: 1, root: cert });
-            return levels.get(cert) ?? null;
-        }
-        // Marks the certificate while its issuers are visited, so that a cycle ends there.
-        levels.set(cert, null);
-        let best: { level: number; root: Cert } | null = null;
-        for (const parent of parents.get(cert) ?? []) {
-            const above = levelOf(parent);
-            if (above && (!best || above.level + 1 < best.level)) {
-                best = { level: above.level + 1, root: above.root };
+    }
+    // Breadth first from the roots: the first level a certificate is reached at is its lowest.
+    const positions = new Map<Cert, { level: number; root: Cert }>();
+    const visited = new Set<KeyGroup>();
+    let frontier = [...roots];
+    frontier.forEach((root) => positions.set(root, { level: 1, root }));
+    for (let level = 1; frontier.length > 0; level++) {
+        const next: Cert[] = [];
+        for (const cert of frontier) {
+            const group = index.groupOf(cert);
+            if (!group || visited.has(group)) {
+                continue;
+            }
+            visited.add(group);
+            const root = positions.get(cert)?.root ?? cert;
+            for (const child of issued.get(group) ?? []) {
+                if (!positions.has(child)) {
+                    positions.set(child, { level: level + 1, root });
+                    next.push(child);
+                }
             }
         }
-        levels.set(cert, best);
-        return best;
-    };
+        frontier = next;
+    }
     const findings: Finding[] = [];
     for (const cert of certs) {
-        const position = levelOf(cert);
+        const position = positions.get(cert);
         if (position && position.level > MAX_CA_LEVELS && cert.native.ca) {
             findings.push(error("chain-too-deep", cert.label, `is CA level ${position.level} under root ${position.root.label} (the root is level 1); API Gateway accepts at most ${MAX_CA_LEVELS} CA levels: issue this CA from a CA nearer the root, or remove it`));
         }
@@ -516,9 +503,31 @@ export function hasErrors(findings: readonly Finding[]): boolean {
     return findings.some((finding) => finding.severity === "error");
 }
 
-/** "<severity> <code> <subject>: <message>" */
+/** Text as one printable line: control characters (a newline, a terminal escape) in a subject become \\uXXXX. */
+export function oneLine(text: string): string {
+    return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** "<severity> <code> <subject>: <message>", on one line whatever the subject holds. */
 export function formatFinding(f: Finding): string {
-    return `${f.severity} ${f.code} ${f.subject}: ${f.message}`;
+    return oneLine(`${f.severity} ${f.code} ${f.subject}: ${f.message}`);
+}
+
+/** Why a client certificate file holds no certificate, by what its first block is. */
+function notACertificate(blocks: readonly PemBlock[]): string {
+    const file = "the client certificate file";
+    const block = blocks[0];
+    if (block === undefined) {
+        return `${file} holds no PEM block; if it is DER, convert it: openssl x509 -inform der -in client.der -out client.pem`;
+    }
+    const name = blockName(block.label);
+    if (/PRIVATE KEY/.test(block.label)) {
+        return `${file} holds a private key (${name}), not a certificate: pass the partner's certificate, and keep the key private`;
+    }
+    if (/CERTIFICATE REQUEST/.test(block.label)) {
+        return `${file} holds a certificate request (${name}), not a certificate: have a partner CA sign it, then pass the certificate`;
+    }
+    return `${file} holds ${name}, not a certificate: pass the partner's certificate`;
 }
 
 class Verifier implements ClientVerifier {
@@ -540,7 +549,7 @@ class Verifier implements ClientVerifier {
         if (problem) {
             return { accepted: false, reason: `certificate ${problem.text}`, chain };
         }
-        return this.#climb(client, now, chain, 0);
+        return this.#climb(client, now, chain, 0, new Map());
     }
 
     /** The client certificate, parsed once per distinct certificate; or why it cannot be read. */
@@ -550,10 +559,14 @@ class Verifier implements ClientVerifier {
         if (text === undefined) {
             der = Buffer.from(input as Uint8Array);
         } else {
-            const block = scanPem(text).blocks.find((candidate) => candidate.label === "CERTIFICATE");
-            const decoded = block ? certificateDer(block) : undefined;
-            if (!decoded || "code" in decoded) {
-                return "client certificate is not a PEM certificate";
+            const blocks = scanPem(text).blocks;
+            const block = blocks.find((candidate) => candidate.label === "CERTIFICATE");
+            if (!block) {
+                return notACertificate(blocks);
+            }
+            const decoded = certificateDer(block);
+            if ("code" in decoded) {
+                return `the client certificate file's ${decoded.message}`;
             }
             der = decoded.der;
         }
@@ -563,47 +576,56 @@ class Verifier implements ClientVerifier {
             try {
                 cert = new Cert(der);
             } catch {
-                return "client certificate is not a readable X.509 certificate";
+                return holdsPrivateKey(der)
+                    ? "the client certificate holds a private key, not a certificate: pass the partner's certificate, and keep the key private"
+                    : "client certificate is not a readable X.509 certificate";
             }
             remember(this.#clients, digest, cert);
         }
         return cert;
     }
 
-    /** Walks up from `child` through every issuer candidate; the first complete chain wins. */
-    #climb(child: Cert, now: Date, chain: string[], caLevels: number): ClientVerdict {
-        const candidates = this.#index.bySubject.get(child.issuer);
-        if (!candidates) {
+    /**
+     * Walks up from `child` through its issuer candidates; the first complete chain wins.
+     * `refused` remembers the certificates a chain could not be completed from, per CA level.
+     */
+    async #climb(child: Cert, now: Date, chain: string[], caLevels: number, refused: Map<string, ClientVerdict>): Promise<ClientVerdict> {
+        const { groups } = this.#index.candidates(child);
+        if (groups.length === 0) {
             return { accepted: false, reason: `issuer ${child.issuer} is not in the truststore`, chain };
         }
         let refusal: ClientVerdict = { accepted: false, reason: `signature of ${child.label} does not verify with the key of ${child.issuer} in the truststore`, chain };
-        for (const issuer of candidates) {
-            if (!this.#index.signedBy(child, issuer)) {
+        for (const group of groups) {
+            if (!(await this.#index.signedBy(child, group))) {
                 continue;
             }
-            // A self-signed client certificate that is itself in the truststore is trusted as is.
-            if (issuer.fingerprint === child.fingerprint) {
-                return { accepted: true, reason: `chains to ${issuer.label}`, chain };
+            for (const issuer of group.certs) {
+                // A self-signed client certificate that is itself in the truststore is trusted as is.
+                if (issuer.fingerprint === child.fingerprint) {
+                    return { accepted: true, reason: `chains to ${issuer.label}`, chain };
+                }
+                const path = [...chain, issuer.label];
+                const problem = validityProblem(issuer, now)?.text
+                    ?? (issuer.native.ca ? undefined : `is not a CA (${notCaReason(issuer)})`);
+                if (problem) {
+                    refusal = { accepted: false, reason: `issuer ${issuer.label} ${problem}`, chain: path };
+                    continue;
+                }
+                if (caLevels + 1 > MAX_CA_LEVELS) {
+                    refusal = { accepted: false, reason: `chain has more than ${MAX_CA_LEVELS} CA levels`, chain: path };
+                    continue;
+                }
+                if (await this.#index.selfSigned(issuer)) {
+                    return { accepted: true, reason: `chains to ${issuer.label}`, chain: path };
+                }
+                const seen = `${issuer.fingerprint} ${caLevels + 1}`;
+                const above = refused.get(seen) ?? await this.#climb(issuer, now, path, caLevels + 1, refused);
+                if (above.accepted) {
+                    return above;
+                }
+                refused.set(seen, above);
+                refusal = above;
             }
-            const path = [...chain, issuer.label];
-            const problem = validityProblem(issuer, now)?.text
-                ?? (issuer.native.ca ? undefined : `is not a CA (${notCaReason(issuer)})`);
-            if (problem) {
-                refusal = { accepted: false, reason: `issuer ${issuer.label} ${problem}`, chain: path };
-                continue;
-            }
-            if (caLevels + 1 > MAX_CA_LEVELS) {
-                refusal = { accepted: false, reason: `chain has more than ${MAX_CA_LEVELS} CA levels`, chain: path };
-                continue;
-            }
-            if (this.#index.selfSigned(issuer)) {
-                return { accepted: true, reason: `chains to ${issuer.label}`, chain: path };
-            }
-            const above = this.#climb(issuer, now, path, caLevels + 1);
-            if (above.accepted) {
-                return above;
-            }
-            refusal = above;
         }
         return refusal;
     }

@@ -1,11 +1,11 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CliIo, main } from "../bin/truststore";
 import { Finding } from "../components/truststorerules";
-import { daysFrom, makeCa, makeCert, makeLeaf, toBundle } from "./certs";
+import { daysFrom, keyPem, makeCa, makeCert, makeLeaf, toBundle } from "./certs";
 
 const repo = join(__dirname, "..");
 
@@ -30,6 +30,8 @@ function lines(text: string): string[] {
 
 describe("truststore CLI", () => {
     let dir: string;
+    /** The base64 lines of the client's private key. */
+    let keyBody: string[];
 
     before(async () => {
         dir = mkdtempSync(join(tmpdir(), "truststore-cli-"));
@@ -44,6 +46,14 @@ describe("truststore CLI", () => {
         writeFileSync(join(dir, "soon.pem"), toBundle([soon]));
         writeFileSync(join(dir, "client.pem"), client.pem);
         writeFileSync(join(dir, "expired.pem"), expired.pem);
+        const key = (await keyPem(client)).trim().split("\n");
+        keyBody = key.slice(1, -1);
+        writeFileSync(join(dir, "client.key"), key.join("\n") + "\n");
+        // A key pasted into the bundle without its BEGIN line: base64 outside any block.
+        writeFileSync(join(dir, "pasted-key.pem"), toBundle([root, issuing]) + key.slice(1).join("\n") + "\n");
+        const tiny = "-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n";
+        writeFileSync(join(dir, "tiny-blocks.pem"), tiny.repeat(Math.ceil(20 * 1_048_576 / tiny.length)));
+        writeFileSync(join(dir, "one-big-block.pem"), `-----BEGIN CERTIFICATE-----\n${`${"A".repeat(64)}\n`.repeat(131_072)}-----END CERTIFICATE-----\n`);
     });
 
     after(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,6 +89,41 @@ describe("truststore CLI", () => {
             assert.deepEqual((await run(dir, "check", "--warn-days=5", "soon.pem")).out, []);
         });
 
+        it("never prints a private key pasted into the bundle without its BEGIN line", async () => {
+            for (const json of [[], ["--json"]]) {
+                const result = await run(dir, "check", "pasted-key.pem", ...json);
+                assert.equal(result.code, 1);
+                const said = [...result.out, ...result.err].join("\n");
+                assert.match(said, /stray-text/);
+                for (const line of keyBody) {
+                    for (let at = 0; at + 8 <= line.length; at++) {
+                        assert.ok(!said.includes(line.slice(at, at + 8)), `the CLI prints the key: ${said}`);
+                    }
+                }
+            }
+        });
+
+        it("exits 1 with a size finding for 20 MB of tiny blocks", async () => {
+            const result = await run(dir, "check", "tiny-blocks.pem");
+            assert.equal(result.code, 1, result.err.join("\n"));
+            assert.match(result.out[0], /^error bundle-too-large bundle: is 20971\d{3} bytes; API Gateway accepts at most 1048576 \(1 MiB\)/);
+        });
+
+        it("exits 1 with a size finding for one PEM block of 8 MB", async () => {
+            const result = await run(dir, "check", "one-big-block.pem");
+            assert.equal(result.code, 1, result.err.join("\n"));
+            assert.deepEqual(result.out.map((line) => line.split(":")[0]), ["error bundle-too-large bundle"]);
+        });
+
+        it("exits 1 with a size finding for a device that never ends, reading no more than the limit", async function () {
+            if (!existsSync("/dev/zero")) {
+                this.skip();
+            }
+            const result = await run(dir, "check", "/dev/zero");
+            assert.equal(result.code, 1, result.err.join("\n"));
+            assert.match(result.out[0], /^error bundle-too-large bundle: is more than 1048576 bytes;/);
+        });
+
         it("exits 2 with one line when the file cannot be read", async () => {
             const result = await run(dir, "check", "missing.pem");
             assert.deepEqual([result.code, result.out, result.err], [2, [], ["truststore: cannot read missing.pem: no such file (see --help)"]]);
@@ -109,6 +154,17 @@ describe("truststore CLI", () => {
             const result = await run(dir, "client", "good.pem", "expired.pem");
             assert.equal(result.code, 1);
             assert.match(result.out.join("\n"), /^refused: certificate expired on \S+$/);
+        });
+
+        it("says a key file holds a private key, not a certificate", async () => {
+            const result = await run(dir, "client", "good.pem", "client.key");
+            assert.deepEqual([result.code, result.out], [1, ["refused: the client certificate file holds a private key (a PRIVATE KEY block), not a certificate: pass the partner's certificate, and keep the key private"]]);
+        });
+
+        it("refuses every client with a bundle over 1 MiB, saying why", async () => {
+            const result = await run(dir, "client", "tiny-blocks.pem", "client.pem");
+            assert.equal(result.code, 1);
+            assert.match(result.out.join("\n"), /^refused: the truststore tiny-blocks\.pem is 20971\d{3} bytes; API Gateway accepts at most 1048576 \(1 MiB\)/);
         });
 
         it("exits 2 without two files", async () => {

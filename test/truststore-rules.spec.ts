@@ -9,7 +9,7 @@ import {
     hasErrors,
 } from "../components/truststorerules";
 import { x509 } from "../components/x509";
-import { daysFrom, Issued, makeCa, makeCaChain, makeCert, makeKey, makeLeaf, sharedKey, toBundle } from "./certs";
+import { daysFrom, Issued, keyPem, makeCa, makeCaChain, makeCert, makeKey, makeLeaf, sharedKey, toBundle } from "./certs";
 
 const now = new Date();
 
@@ -19,6 +19,21 @@ function codes(findings: readonly Finding[]): string[] {
 
 function codesOf(findings: readonly Finding[], subject: string): string[] {
     return findings.filter((finding) => finding.subject === subject).map((finding) => finding.code);
+}
+
+/** Fails when the findings repeat any 8 characters in a row of `lines` (text of the input). */
+function assertQuotesNone(findings: readonly Finding[], lines: readonly string[]): void {
+    const said = findings.map(formatFinding).join("\n");
+    for (const line of lines) {
+        for (let at = 0; at + 8 <= line.length; at++) {
+            assert.ok(!said.includes(line.slice(at, at + 8)), `a finding quotes the input: ${said}`);
+        }
+    }
+}
+
+/** The base64 lines of a PEM block, without its BEGIN and END lines. */
+function pemBody(pem: string): string[] {
+    return pem.trim().split("\n").slice(1, -1);
 }
 
 describe("truststore rules", () => {
@@ -52,10 +67,38 @@ describe("truststore rules", () => {
                 assert.deepEqual(codes(findings), ["unexpected-block"]);
             });
 
-            it("rejects text outside the blocks, naming its lines", async () => {
+            it("rejects text outside the blocks, naming its lines and not what they say", async () => {
                 const findings = await checkTruststore(`subject=CN=Root CA\n${good}trailing words\n`, { now });
                 assert.deepEqual(codes(findings), ["stray-text"]);
-                assert.match(findings[0].message, /line\(s\) 1, \d+ \(first: "subject=CN=Root CA"\)/);
+                assert.match(findings[0].message, /other text on line\(s\) 1, \d+;/);
+                assertQuotesNone(findings, ["subject=CN=Root CA", "trailing words"]);
+            });
+
+            it("reports a private key's base64 pasted without its BEGIN line by line and kind, never quoting it", async () => {
+                const lines = (await keyPem(partner)).trim().split("\n");
+                const first = good.split("\n").length;
+                const last = first + lines.length - 3;
+                const findings = await checkTruststore(good + lines.slice(1).join("\n") + "\n", { now });
+                assert.deepEqual(codes(findings), ["stray-text"]);
+                assert.match(findings[0].message, new RegExp(`base64 text on line\\(s\\) ${first}-${last}, an END line without its BEGIN line on line\\(s\\) ${last + 1};`));
+                assert.match(findings[0].message, /if it is a private key, delete it and replace that key/);
+                assertQuotesNone(findings, lines.slice(1, -1));
+            });
+
+            it("rejects a CERTIFICATE block that holds a private key as a private key, without quoting it", async () => {
+                const body = pemBody(await keyPem(partner));
+                const findings = await checkTruststore(`${good}-----BEGIN CERTIFICATE-----\n${body.join("\n")}\n-----END CERTIFICATE-----\n`, { now });
+                assert.deepEqual(findings.map((f) => [f.code, f.subject]), [["private-key-block", "block #3"]]);
+                assert.match(findings[0].message, /^line \d+ begins a CERTIFICATE block that holds a private key/);
+                assertQuotesNone(findings, body);
+            });
+
+            it("names a block whose label is not a PEM type by its line, not by its label", async () => {
+                const label = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg";
+                const findings = await checkTruststore(`${good}-----BEGIN ${label}-----\nMAA=\n-----END ${label}-----\n`, { now });
+                assert.deepEqual(codes(findings), ["unexpected-block"]);
+                assert.match(findings[0].message, /^line \d+ begins a block with a label that is not a PEM type;/);
+                assertQuotesNone(findings, [label]);
             });
 
             it("rejects a DER file", async () => {
@@ -118,6 +161,27 @@ describe("truststore rules", () => {
                 const findings = await checkTruststore(toBundle([...thousand, extra]), { now });
                 assert.deepEqual(codes(findings), ["too-many-certificates"]);
                 assert.match(findings[0].message, /1001 certificates/);
+            });
+
+            it("gets findings, not a stack overflow, for one PEM block of 8 MB", async () => {
+                const block = `-----BEGIN CERTIFICATE-----\n${`${"A".repeat(64)}\n`.repeat(131_072)}-----END CERTIFICATE-----\n`;
+                const findings = await checkTruststore(good + block, { now });
+                assert.deepEqual(codes(findings), ["bundle-too-large"]);
+                assert.ok(findings[0].message.startsWith(`is ${Buffer.byteLength(good + block)} bytes; API Gateway accepts at most 1048576 (1 MiB)`), findings[0].message);
+            });
+
+            it("gets findings, not a crash, for 20 MB of tiny blocks, without reading their certificates", async () => {
+                const tiny = "-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n";
+                const findings = await checkTruststore(tiny.repeat(Math.ceil(20 * 1_048_576 / tiny.length)), { now });
+                assert.deepEqual(codes(findings), ["bundle-too-large", "too-many-certificates"]);
+                assert.match(findings[0].message, /its certificates were not read$/);
+            });
+
+            it("lists at most 100 findings of one code and counts the rest in one more", async () => {
+                const crls = "-----BEGIN X509 CRL-----\nMAA=\n-----END X509 CRL-----\n".repeat(250);
+                const findings = await checkTruststore(good + crls, { now });
+                assert.deepEqual(codes(findings), Array<string>(101).fill("unexpected-block"));
+                assert.deepEqual([findings[100].subject, findings[100].message], ["bundle", "150 more unexpected-block findings like the ones above, not listed; fix those and check again"]);
             });
 
             it("rejects a bundle over 1 MiB", async () => {
@@ -314,6 +378,11 @@ describe("truststore rules", () => {
         it("formats a finding as one line", () => {
             assert.equal(formatFinding({ severity: "error", code: "expired", subject: "CN=A, O=B", message: "expired on X; renew it" }), "error expired CN=A, O=B: expired on X; renew it");
         });
+
+        it("keeps a finding on one line when a subject holds control characters", () => {
+            const line = formatFinding({ severity: "error", code: "expired", subject: "CN=A\nerror forged \u001b[2J", message: "expired on X; renew it" });
+            assert.equal(line, "error expired CN=A\\u000aerror forged \\u001b[2J: expired on X; renew it");
+        });
     });
 
     describe("client verification", () => {
@@ -395,9 +464,24 @@ describe("truststore rules", () => {
             assert.equal((await verifier.verify(der, now)).accepted, true);
         });
 
-        it("refuses input that is not a certificate", async () => {
+        it("refuses input that is not PEM", async () => {
             const verdict = await acceptsClient(good, "hello", now);
-            assert.deepEqual(verdict, { accepted: false, reason: "client certificate is not a PEM certificate", chain: [] });
+            assert.deepEqual(verdict, { accepted: false, reason: "the client certificate file holds no PEM block; if it is DER, convert it: openssl x509 -inform der -in client.der -out client.pem", chain: [] });
+        });
+
+        it("says a key file holds a private key, not a certificate", async () => {
+            const verdict = await acceptsClient(good, await keyPem(partner), now);
+            assert.deepEqual(verdict, { accepted: false, reason: "the client certificate file holds a private key (a PRIVATE KEY block), not a certificate: pass the partner's certificate, and keep the key private", chain: [] });
+        });
+
+        it("says a certificate request is not a certificate", async () => {
+            const verdict = await acceptsClient(good, "-----BEGIN CERTIFICATE REQUEST-----\nMAA=\n-----END CERTIFICATE REQUEST-----\n", now);
+            assert.equal(verdict.reason, "the client certificate file holds a certificate request (a CERTIFICATE REQUEST block), not a certificate: have a partner CA sign it, then pass the certificate");
+        });
+
+        it("verifies clients against a bundle with an 8 MB block, skipping the block", async () => {
+            const block = `-----BEGIN CERTIFICATE-----\n${`${"A".repeat(64)}\n`.repeat(131_072)}-----END CERTIFICATE-----\n`;
+            assert.equal((await acceptsClient(good + block, partner.pem, now)).accepted, true);
         });
     });
 });
