@@ -42,33 +42,38 @@ interface Pending {
     readonly resolve: (ok: boolean) => void;
 }
 
-/** A worker thread that checks signatures in batches, answering in order; close it when done. */
+/**
+ * A worker thread that checks signatures in batches, answering in order. It starts with the first
+ * check (so a bundle that sends none pays nothing); close it when done.
+ */
 export class SignatureWorker {
-    readonly #worker: Worker;
+    #worker: Worker | undefined;
     #queued: Pending[] = [];
     readonly #sent: Pending[][] = [];
     #broken = false;
 
-    private constructor() {
-        // No execArgv: a worker would otherwise load the parent's -r hooks (ts-node) first.
-        // Not unref'd: while checks wait for it, the worker is what keeps the process alive.
-        this.#worker = new Worker(WORKER_CODE, { eval: true, execArgv: [] });
-        this.#worker.on("message", (answers: boolean[]) => this.#sent.shift()?.forEach((pending, i) => pending.resolve(answers[i] === true)));
-        this.#worker.on("error", () => this.#break());
-        this.#worker.on("exit", () => this.#break());
-    }
-
-    /** A new worker, or undefined where none can start (the checks then run on the main thread). */
-    static start(): SignatureWorker | undefined {
-        try {
-            return new SignatureWorker();
-        } catch {
+    /** The worker, started on first use; undefined once it is broken or cannot start. */
+    #started(): Worker | undefined {
+        if (this.#broken) {
             return undefined;
         }
+        if (this.#worker === undefined) {
+            try {
+                // Not unref'd: while checks wait for it, the worker is what keeps the process
+                // alive. No execArgv: it would load the parent's -r hooks (ts-node) first.
+                this.#worker = new Worker(WORKER_CODE, { eval: true, execArgv: [] });
+                this.#worker.on("message", (answers: boolean[]) => this.#sent.shift()?.forEach((pending, i) => pending.resolve(answers[i] === true)));
+                this.#worker.on("error", () => this.#break());
+                this.#worker.on("exit", () => this.#break());
+            } catch {
+                this.#broken = true;
+            }
+        }
+        return this.#worker;
     }
 
     check(check: SignatureCheck): Promise<boolean> {
-        if (this.#broken) {
+        if (!this.#started()) {
             return Promise.resolve(checkHere(check));
         }
         return new Promise((resolve) => {
@@ -83,17 +88,22 @@ export class SignatureWorker {
     }
 
     close(): void {
-        void this.#worker.terminate();
+        void this.#worker?.terminate();
     }
 
     #flush(): void {
-        if (this.#queued.length === 0 || this.#broken) {
+        if (this.#queued.length === 0) {
+            return;
+        }
+        const worker = this.#started();
+        if (!worker) {
+            this.#break();
             return;
         }
         const batch = this.#queued;
         this.#queued = [];
         this.#sent.push(batch);
-        this.#worker.postMessage(batch.map((pending) => pending.check));
+        worker.postMessage(batch.map((pending) => pending.check));
     }
 
     /** The worker died or was closed: whatever it had not answered is checked here. */

@@ -49,8 +49,8 @@ const DAY_MS = 86_400_000;
 const LISTED_PER_CODE = 100;
 // Blocks named in one subject-key-conflict finding.
 const LISTED_BLOCKS = 10;
-// From this many certificates on, signatures are checked on a worker thread; it takes about
-// 30 ms to start, which a few certificates do not repay.
+// From this many certificates on, slow signatures are checked on a worker thread; it takes
+// about 30 ms to start, which a few certificates do not repay.
 const WORKER_FROM = 100;
 
 const STRONG_HASHES = new Set(["SHA-256", "SHA-384", "SHA-512"]);
@@ -150,11 +150,11 @@ function checkSignatureAlgorithm(cert: Cert): Finding | undefined {
 }
 
 function checkKey(cert: Cert): Finding | undefined {
-    const details = cert.key?.asymmetricKeyDetails;
-    if (cert.key?.asymmetricKeyType === "rsa" && (details?.modulusLength ?? 0) >= 2048) {
+    const { type, modulusLength, namedCurve } = cert.keyDetails;
+    if (type === "rsa" && (modulusLength ?? 0) >= 2048) {
         return undefined;
     }
-    if (cert.key?.asymmetricKeyType === "ec" && ACCEPTED_NODE_CURVES.has(details?.namedCurve ?? "")) {
+    if (type === "ec" && ACCEPTED_NODE_CURVES.has(namedCurve ?? "")) {
         return undefined;
     }
     const fix = "reissue the certificate with an RSA key of 2048 bits or more, or an ECDSA P-256 or P-384 key";
@@ -338,7 +338,7 @@ export async function checkTruststore(bundle: string | Uint8Array, options: Chec
     const pem = raw.toString("utf8");
     const scan = scanPem(pem);
     const blocks = scan.blocks.filter((block) => block.label === "CERTIFICATE").length;
-    const worker = blocks >= WORKER_FROM ? SignatureWorker.start() : undefined;
+    const worker = blocks >= WORKER_FROM ? new SignatureWorker() : undefined;
     try {
         return listed(await checkScanned(pem, scan, new Signatures(worker), now, warnDays));
     } finally {
