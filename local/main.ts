@@ -4,27 +4,30 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ProgramFailure } from "../mocks/program";
+import { projectDir } from "../mocks/stackconfig";
 import { parseOptions, parsePort, UsageError } from "./args";
 import { formatTable, runChecks } from "./checks";
 import { DomainModel, ModelError, ResourceNode } from "./model";
 import { formatViolation, PolicyRefusal } from "./policygate";
-import { LocalError, LocalOptions, LocalRun, startLocal } from "./start";
+import { CredentialFiles, CsrPartner, LocalError, LocalOptions, LocalRun, startLocal } from "./start";
 
 const USAGE = `usage: npm run local [-- --stack <name>] [--port <port>] [--smoke]
 
 Runs the stack's program (index.ts) under Pulumi mocks, refuses to go on when the policy pack
 finds a mandatory violation, and serves the stack's mTLS custom domain on 127.0.0.1 as API
 Gateway would. Certificates, keys (mode 0600), the truststore and the server CA are written to
-.local/<stack>/, which one run at a time owns: a second run of the stack refuses to start.
+.local/<stack>/, which one run at a time owns: a second run of the stack refuses to start. A
+partner onboarded from a request keeps its key: its curl command names partners/keys/<name>.key
+when that file is the key of its certificate, and asks for the key otherwise.
 
   --stack <name>  stack whose Pulumi.<stack>.yaml is used (default: dev)
   --port <port>   port on 127.0.0.1 (default: 8443; with --smoke, a free port)
-  --smoke         run the smoke checks against the local domain with a partner the stack
-                  issues a certificate to, stop, and exit 0 only when every check passed; its
-                  files go to a temporary folder, removed at the end
+  --smoke         run the smoke checks against the local domain with a generated partner
+                  (one the stack makes the key and certificate of), stop, and exit 0 only when
+                  every check passed; its files go to a temporary folder, removed at the end
 
 Exit codes: 0 ok; 1 a check failed or the policy pack refused the stack; 2 cannot run (bad
-option or config, port or folder in use; with --smoke, a stack that issues no partner certificate).`;
+option or config, port or folder in use; with --smoke, a stack without a generated partner).`;
 
 export interface LocalIo {
     out(line: string): void;
@@ -74,10 +77,34 @@ function policyText(domain: DomainModel): string {
     return domain.securityPolicy === "TLS_1_2" ? "TLS 1.2 and up" : `security policy ${domain.securityPolicy}`;
 }
 
-function curl(run: LocalRun, url: string, credentials?: { certFile: string; keyFile: string }): string {
+/** A curl command line; `credentials` are its --cert and --key arguments as printed. */
+function curl(run: LocalRun, url: string, credentials?: { cert: string; key: string }): string {
     const resolve = `--resolve ${run.domain.domainName}:${run.port}:127.0.0.1`;
-    const auth = credentials ? ` --cert ${shown(credentials.certFile)} --key ${shown(credentials.keyFile)}` : "";
+    const auth = credentials ? ` --cert ${credentials.cert} --key ${credentials.key}` : "";
     return `  curl -sS -w ' %{http_code}\\n' ${resolve} --cacert ${shown(run.serverCaFile)}${auth} ${url}`;
+}
+
+function files(pair: CredentialFiles): { cert: string; key: string } {
+    return { cert: shown(pair.certFile), key: shown(pair.keyFile) };
+}
+
+/** The call as a partner that keeps its key: with its key file where we found it, or a placeholder and one line on why. */
+function csrPartnerCall(run: LocalRun, url: string, partner: CsrPartner): string[] {
+    const request = shown(path.resolve(projectDir, partner.csrFile));
+    const cert = shown(partner.certFile);
+    const keyFile = shown(partner.key.file);
+    const key = partner.key.status === "matches" ? keyFile : `<the key you made ${request} with>`;
+    const lines = [`Trusted partner ${partner.name}, with its own key (expect 200):`, curl(run, url, { cert, key })];
+    switch (partner.key.status) {
+        case "matches":
+            return lines;
+        case "absent":
+            return [...lines, `  ${partner.name} keeps its key: pass the one ${request} was made with as --key (there is none at ${keyFile})`];
+        case "mismatch":
+            return [...lines, `  ${keyFile} is not the key of ${cert} (issued for ${request}), so it is not used: pass the key ${request} was made with`];
+        case "unreadable":
+            return [...lines, `  ${keyFile} is no private key local mode can read (PEM, no passphrase), so it is not checked against ${cert}: pass the key ${request} was made with (curl takes --pass for an encrypted one)`];
+    }
 }
 
 function describeStart(run: LocalRun, io: LocalIo, temporary: boolean): void {
@@ -86,7 +113,8 @@ function describeStart(run: LocalRun, io: LocalIo, temporary: boolean): void {
     run.advisories.forEach((v) => io.out(`  ${formatViolation(v)}`));
     io.out(`local: serving ${run.domain.domainName} on https://127.0.0.1:${run.port} (${policyText(run.domain)}, client certificate required)`);
     const caCount = (run.domain.truststorePem.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length;
-    io.out(`local: wrote ${shown(run.dir)}${temporary ? " (removed at the end)" : ""}: server-ca.pem, truststore.pem (${caCount} CA certificates), ${run.partners.length} partner certificate(s) and key(s) in partners/, untrusted/, functions/`);
+    const ownKeys = run.csrPartners.length === 0 ? "" : ` and ${run.csrPartners.length} certificate(s) of partners that keep their key`;
+    io.out(`local: wrote ${shown(run.dir)}${temporary ? " (removed at the end)" : ""}: server-ca.pem, truststore.pem (${caCount} CA certificates), ${run.partners.length} partner certificate(s) and key(s)${ownKeys} in partners/, untrusted/, functions/`);
 }
 
 function describeCalls(run: LocalRun, io: LocalIo): void {
@@ -94,13 +122,14 @@ function describeCalls(run: LocalRun, io: LocalIo): void {
     io.out("");
     for (const partner of run.partners) {
         io.out(`Trusted partner ${partner.name} (expect 200):`);
-        io.out(curl(run, url, partner));
+        io.out(curl(run, url, files(partner)));
     }
+    run.csrPartners.flatMap((partner) => csrPartnerCall(run, url, partner)).forEach((line) => io.out(line));
     io.out(`Untrusted certificate (expect 403 {"message":"Forbidden"}):`);
-    io.out(curl(run, url, run.untrusted));
+    io.out(curl(run, url, files(run.untrusted)));
     io.out("No certificate (expect the TLS handshake to fail):");
     io.out(curl(run, url));
-    if (run.partners.length === 0) {
+    if (run.partners.length === 0 && run.csrPartners.length === 0) {
         io.out("This stack issues no partner certificates (its partners bring their own CA); sign one with such a CA to call it.");
     }
     io.out("");
@@ -109,7 +138,7 @@ function describeCalls(run: LocalRun, io: LocalIo): void {
 async function smoke(run: LocalRun, io: LocalIo): Promise<number> {
     const partner = run.partners[0];
     if (!partner) {
-        io.err(`local: stack ${run.stack} issues no partner certificate, so the smoke test has no partner to call with; add a generated partner to Pulumi.${run.stack}.yaml`);
+        io.err(`local: stack ${run.stack} issues no partner certificate with a key of its making, so the smoke test has no partner to call with (partners from a request keep their key); add a generated partner to Pulumi.${run.stack}.yaml`);
         return 2;
     }
     const url = sampleUrl(run);

@@ -1,9 +1,10 @@
 // Local mode end to end: the real program under mocks, the policy pack as a gate, then the
 // stack's mTLS domain served on 127.0.0.1 with the files a caller needs written to .local/<stack>.
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CapturedResource, ProgramFailure, RunOptions, runProgram } from "../mocks/program";
-import { projectDir } from "../mocks/stackconfig";
+import { loadStackConfig, projectDir, projectName } from "../mocks/stackconfig";
 import type { Violation } from "../policy/evaluate";
 import { issueServerCredentials, selfSignedClient } from "./certificates";
 import { ClientCertificates } from "./clientcerts";
@@ -32,6 +33,8 @@ export interface LocalOptions {
     readonly functionLog?: (functionName: string, line: string) => void;
     /** Timeouts and the connection cap of the gateway. Default: defaultLimits of local/limits.ts. */
     readonly limits?: Partial<ConnectionLimits>;
+    /** Where the keys of partners onboarded from a request are looked for, as `<name>.key`; none is copied. Default: partners/keys in the project. */
+    readonly partnerKeysDir?: string;
 }
 
 /** A certificate and key file pair; the key file is mode 0600. */
@@ -42,6 +45,24 @@ export interface CredentialFiles {
 
 export interface LocalPartner extends CredentialFiles {
     readonly name: string;
+}
+
+/** What was found where a partner's own key would be: its key, a file that is not, or nothing. */
+export type OwnKey =
+    | { readonly status: "matches"; readonly file: string }
+    /** A PEM private key, but not the certificate's. */
+    | { readonly status: "mismatch"; readonly file: string }
+    /** Not a private key Node reads without a passphrase, so it could not be checked. */
+    | { readonly status: "unreadable"; readonly file: string }
+    | { readonly status: "absent"; readonly file: string };
+
+/** A partner onboarded from a certificate request: the run has its certificate, the partner its key. */
+export interface CsrPartner {
+    readonly name: string;
+    readonly certFile: string;
+    /** The request, as partners[].csrFile names it (relative to the project). */
+    readonly csrFile: string;
+    readonly key: OwnKey;
 }
 
 export interface LocalRun {
@@ -55,6 +76,8 @@ export interface LocalRun {
     readonly truststoreFile: string;
     /** Partners the stack issued a certificate and key to. */
     readonly partners: readonly LocalPartner[];
+    /** Partners the stack issued a certificate to for their request; their keys stay theirs. */
+    readonly csrPartners: readonly CsrPartner[];
     /** A fresh self-signed certificate no truststore holds. */
     readonly untrusted: CredentialFiles;
     /** Advisory violations of the policy pack (mandatory ones stop the start). */
@@ -175,11 +198,34 @@ async function runStack(stack: string, config: RunOptions["config"]): Promise<{ 
     }
 }
 
-/** The partners' certificates and keys, from the program's stack outputs. */
-function partnerCredentials(outputs: Record<string, unknown>): [string, { cert: string; key: string }][] {
+/** The issued partners' certificates, with the key where the stack made it, from the program's stack outputs. */
+function partnerCredentials(outputs: Record<string, unknown>): [string, { cert: string; key?: string }][] {
     const certs = (outputs.partnerCertificates ?? {}) as Record<string, string>;
-    const keys = (outputs.partnerPrivateKeys ?? {}) as Record<string, string>;
-    return Object.keys(certs).filter((name) => typeof keys[name] === "string").sort().map((name) => [name, { cert: certs[name], key: keys[name] }]);
+    const keys = (outputs.partnerPrivateKeys ?? {}) as Partial<Record<string, string>>;
+    return Object.keys(certs).sort().map((name) => [name, { cert: certs[name], key: keys[name] }]);
+}
+
+/** Each partner's csrFile, by name, from the config the program ran with (it has checked it). */
+function csrFiles(stack: string, config: RunOptions["config"]): Map<string, string> {
+    const partners = JSON.parse(loadStackConfig(stack, config)[`${projectName}:partners`] ?? "[]") as { name?: unknown; csrFile?: unknown }[];
+    return new Map(partners.flatMap((p) => (typeof p.name === "string" && typeof p.csrFile === "string" ? [[p.name, p.csrFile] as const] : [])));
+}
+
+/** Whether `file` holds the private key of `certPem`; its content is never shown. */
+function ownKey(file: string, certPem: string): OwnKey {
+    let pem: string;
+    try {
+        pem = fs.readFileSync(file, "utf8");
+    } catch (error) {
+        return { status: (error as NodeJS.ErrnoException).code === "ENOENT" ? "absent" : "unreadable", file };
+    }
+    let key: ReturnType<typeof createPrivateKey>;
+    try {
+        key = createPrivateKey(pem);
+    } catch {
+        return { status: "unreadable", file };
+    }
+    return { status: new X509Certificate(certPem).checkPrivateKey(key) ? "matches" : "mismatch", file };
 }
 
 async function listen(options: Parameters<typeof startGateway>[0]): Promise<Gateway> {
@@ -198,26 +244,42 @@ interface Written {
     readonly serverCaFile: string;
     readonly truststoreFile: string;
     readonly partners: LocalPartner[];
+    readonly csrPartners: CsrPartner[];
     readonly untrusted: CredentialFiles;
 }
 
-function writeFiles(dir: string, truststorePem: string, serverCaPem: string, outputs: Record<string, unknown>, outsider: { certPem: string; keyPem: string }): Written {
+/** Where partners' own keys are, and which request each certificate was issued for. */
+interface OwnKeys {
+    readonly dir: string;
+    readonly csrFiles: ReadonlyMap<string, string>;
+}
+
+function writeFiles(dir: string, truststorePem: string, serverCaPem: string, outputs: Record<string, unknown>, ownKeys: OwnKeys, outsider: { certPem: string; keyPem: string }): Written {
     const serverCaFile = path.join(dir, "server-ca.pem");
     const truststoreFile = path.join(dir, "truststore.pem");
     fs.writeFileSync(serverCaFile, serverCaPem);
     fs.writeFileSync(truststoreFile, truststorePem);
     const partnersDir = freshDir(path.join(dir, "partners"));
-    const partners = partnerCredentials(outputs).map(([name, pair]) => {
-        const files = { name, certFile: path.join(partnersDir, `${name}.crt`), keyFile: path.join(partnersDir, `${name}.key`) };
-        fs.writeFileSync(files.certFile, pair.cert);
-        writeSecret(files.keyFile, pair.key);
-        return files;
-    });
+    const partners: LocalPartner[] = [];
+    const csrPartners: CsrPartner[] = [];
+    for (const [name, issued] of partnerCredentials(outputs)) {
+        const certFile = path.join(partnersDir, `${name}.crt`);
+        fs.writeFileSync(certFile, issued.cert);
+        const csrFile = ownKeys.csrFiles.get(name);
+        if (issued.key !== undefined) {
+            const keyFile = path.join(partnersDir, `${name}.key`);
+            writeSecret(keyFile, issued.key);
+            partners.push({ name, certFile, keyFile });
+        } else if (csrFile !== undefined) {
+            // The partner made its key and keeps it: point at it where it is, never copy it here.
+            csrPartners.push({ name, certFile, csrFile, key: ownKey(path.join(ownKeys.dir, `${name}.key`), issued.cert) });
+        }
+    }
     const untrustedDir = freshDir(path.join(dir, "untrusted"));
     const untrusted = { certFile: path.join(untrustedDir, "self-signed.crt"), keyFile: path.join(untrustedDir, "self-signed.key") };
     fs.writeFileSync(untrusted.certFile, outsider.certPem);
     writeSecret(untrusted.keyFile, outsider.keyPem);
-    return { serverCaFile, truststoreFile, partners, untrusted };
+    return { serverCaFile, truststoreFile, partners, csrPartners, untrusted };
 }
 
 /**
@@ -237,6 +299,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRun> 
     options.mutate?.(program.resources);
     const advisories = await policyGate(program.resources);
     const domain = buildModel(program.resources);
+    const ownKeys: OwnKeys = { dir: path.resolve(options.partnerKeysDir ?? path.join(projectDir, "partners", "keys")), csrFiles: csrFiles(stack, options.config) };
     const [clients, server, outsider] = await Promise.all([
         ClientCertificates.fromTruststore(domain.truststorePem),
         issueServerCredentials(domain.domainName, `apigw-mtls local server CA (${stack})`),
@@ -247,7 +310,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRun> 
     let release: (() => void) | undefined;
     try {
         release = claim(dir, gateway.port);
-        const written = writeFiles(dir, domain.truststorePem, server.caPem, program.outputs, outsider);
+        const written = writeFiles(dir, domain.truststorePem, server.caPem, program.outputs, ownKeys, outsider);
         const functionsDir = freshDir(path.join(dir, "functions"));
         const functions = new Map<string, LocalFunction>();
         for (const fn of domain.functions) {

@@ -8,7 +8,8 @@ import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { LocalRun } from "../local/start";
-import { daysFrom, Issued, keyPem, makeCa, makeLeaf, sharedKey } from "./certs";
+import { daysFrom, Issued, Key, keyPem, makeCa, makeKey, makeLeaf, sharedKey } from "./certs";
+import { makeRequest } from "./csrs";
 import { get } from "./localclient";
 import { x509 } from "../components/x509";
 
@@ -337,5 +338,125 @@ describe("npm run local -- --smoke, in process", function () {
             assert.equal(lines.length, 1, lines.join("\n"));
             assert.doesNotMatch(lines[0], /\n\s+at /);
         }
+    });
+});
+
+describe("local mode, a partner onboarded from a certificate request", function () {
+    this.timeout(60_000);
+    let tmp: string;
+    let csrFile: string;
+    let ownKey: string;
+
+    /** The partner's own key, PEM: what it made its request with and keeps. */
+    async function pemOf(key: Key): Promise<string> {
+        const pkcs8 = await (webcrypto.subtle as SubtleCrypto).exportKey("pkcs8", key.pair.privateKey);
+        return createPrivateKey({ key: Buffer.from(pkcs8), format: "der", type: "pkcs8" }).export({ type: "pkcs8", format: "pem" }).toString();
+    }
+
+    /** A generated partner, for the smoke checks, and hooli, from its request. */
+    const config = () => ({
+        partners: [
+            { name: "acme-bank", commonName: "acme-bank.partners.example.com", organization: "Acme Bank" },
+            { name: "hooli", csrFile },
+        ],
+    });
+
+    /** A folder of partners' own keys, in the temporary folder, holding `keys` by file name. */
+    function keysFolder(name: string, keys: Record<string, string>): string {
+        const folder = path.join(tmp, name);
+        fs.mkdirSync(folder, { mode: 0o700 });
+        for (const [file, pem] of Object.entries(keys)) {
+            fs.writeFileSync(path.join(folder, file), pem, { mode: 0o600 });
+        }
+        return folder;
+    }
+
+    /** `npm run local` in process, its files in a folder of `tmp`; `whileServing` runs before it stops, with what it printed so far. */
+    async function printed(partnerKeysDir: string, whileServing: (lines: readonly string[], dir: string) => Promise<void> = async () => undefined): Promise<{ lines: string[]; dir: string }> {
+        const { main } = await import("../local/main");
+        const dir = fs.mkdtempSync(path.join(tmp, "run-"));
+        const lines: string[] = [];
+        const code = await main(["--port", "0"], { out: (line) => lines.push(line), err: (line) => lines.push(`ERR ${line}`), untilInterrupted: () => whileServing(lines, dir) },
+            { dir, config: config(), partnerKeysDir });
+        assert.equal(code, 0, lines.join("\n"));
+        return { lines, dir };
+    }
+
+    /** The curl command printed for hooli, and the lines between it and the next heading. */
+    function hooliCall(lines: readonly string[], dir: string): { curl: string; notes: string[] } {
+        const certFile = path.join(dir, "partners", "hooli.crt");
+        const at = lines.findIndex((line) => line.startsWith("  curl ") && line.includes(` --cert ${certFile} `));
+        assert.ok(at >= 0, `a curl command with --cert ${certFile} among\n${lines.join("\n")}`);
+        const next = lines.findIndex((line, index) => index > at && !line.startsWith("  "));
+        return { curl: lines[at], notes: lines.slice(at + 1, next < 0 ? undefined : next) };
+    }
+
+    before(async () => {
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-e2e-csr-"));
+        const request = await makeRequest("CN=hooli.partners.example.com, O=Hooli");
+        csrFile = path.join(tmp, "hooli.csr");
+        fs.writeFileSync(csrFile, request.pem);
+        ownKey = await pemOf(request.key);
+    });
+
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    it("serves it: a request with the partner's own key and the certificate issued for its request gets 200", async () => {
+        const { startLocal } = await import("../local/start");
+        const dir = fs.mkdtempSync(path.join(tmp, "serve-"));
+        const local = await startLocal({ port: 0, dir, config: config(), partnerKeysDir: keysFolder("no-keys", {}) });
+        try {
+            const hooli = local.csrPartners.find((p) => p.name === "hooli");
+            assert.ok(hooli, `hooli among ${local.csrPartners.map((p) => p.name).join(", ")}`);
+            assert.equal(hooli.certFile, path.join(dir, "partners", "hooli.crt"));
+            assert.deepEqual(local.partners.map((p) => p.name), ["acme-bank"], "only generated partners have a key in the folder");
+            assert.equal(fs.existsSync(path.join(dir, "partners", "hooli.key")), false, "no key of the partner's is written");
+            const reply = await get(local, `/${local.domain.mappings[0].basePath.join("/")}/customer/42`, { cert: fs.readFileSync(hooli.certFile, "utf8"), key: ownKey });
+            assert.equal(reply.status, 200, reply.error?.message ?? reply.body);
+            assert.match(JSON.parse(reply.body ?? "").partner, /hooli/);
+        } finally {
+            await local.stop();
+        }
+    });
+
+    it("prints a curl command that names the partner's key file where it is, when that file is the certificate's key", async () => {
+        const keys = keysFolder("keys-present", { "hooli.key": ownKey });
+        const { lines, dir } = await printed(keys);
+        const { curl, notes } = hooliCall(lines, dir);
+        assert.ok(curl.includes(` --key ${path.join(keys, "hooli.key")} `), curl);
+        assert.deepEqual(notes, []);
+        assert.deepEqual(fs.readdirSync(path.join(dir, "partners")).sort(), ["acme-bank.crt", "acme-bank.key", "hooli.crt"], "the key is not copied");
+    });
+
+    (hasCurl ? it : it.skip)(`gets 200 with that printed curl command, pasted as it is${hasCurl ? "" : " [skipped: curl is not installed]"}`, async () => {
+        const keys = keysFolder("keys-for-curl", { "hooli.key": ownKey });
+        let answer: { code: number | null; out: string } | undefined;
+        await printed(keys, async (lines, dir) => {
+            answer = await run("sh", ["-c", hooliCall(lines, dir).curl.trim()]);
+        });
+        assert.equal(answer?.code, 0, answer?.out);
+        assert.match(String(answer?.out), /"partner":"[^"]*hooli[^"]*".* 200\n$/s);
+    });
+
+    it("prints the command with a placeholder for the key when no key file is there, and one line saying the key stays with the partner", async () => {
+        const { lines, dir } = await printed(keysFolder("keys-absent", {}));
+        const { curl, notes } = hooliCall(lines, dir);
+        assert.ok(curl.includes(` --key <the key you made ${csrFile} with> `), curl);
+        assert.equal(notes.length, 1, notes.join("\n"));
+        assert.match(notes[0], /hooli keeps its key/);
+    });
+
+    it("says in one line, naming both files, that a key file which is not the certificate's is not used, and prints no key", async () => {
+        const other = await pemOf(await makeKey("p256"));
+        const keys = keysFolder("keys-other", { "hooli.key": other });
+        const { lines, dir } = await printed(keys);
+        const { curl, notes } = hooliCall(lines, dir);
+        assert.ok(curl.includes(` --key <the key you made ${csrFile} with> `), curl);
+        assert.equal(notes.length, 1, notes.join("\n"));
+        assert.ok(notes[0].includes(path.join(keys, "hooli.key")) && notes[0].includes(path.join(dir, "partners", "hooli.crt")), notes[0]);
+        assert.match(notes[0], /is not the key of/);
+        const output = lines.join("\n");
+        assert.doesNotMatch(output, /PRIVATE KEY/);
+        assert.ok(!output.includes(other.split("\n")[1]), "no line of the key file is printed");
     });
 });

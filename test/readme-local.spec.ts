@@ -41,7 +41,7 @@ describe("README on local mode and the smoke test", function () {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-readme-"));
         const { main } = await import("../local/main");
         printed = [];
-        const code = await main(["--port", "0"], { out: (line) => printed.push(line), err: (line) => printed.push(line), untilInterrupted: async () => undefined }, { dir });
+        const code = await main(["--port", "0"], { out: (line) => printed.push(line), err: (line) => printed.push(line), untilInterrupted: async () => undefined }, { dir, partnerKeysDir: path.join(dir, "no-partner-keys") });
         assert.equal(code, 0, printed.join("\n"));
         partners = fs.readdirSync(path.join(dir, "partners")).filter((file) => file.endsWith(".crt")).length;
         assert.ok(partners > 0, "the dev stack issues partner certificates");
@@ -76,7 +76,8 @@ describe("README on local mode and the smoke test", function () {
         const keys = entries.filter((file) => file.endsWith(".key"));
         assert.ok(folders.some((folder) => path.dirname(folder) === path.join(dir, "functions")), "each function has a folder");
         assert.deepEqual(folders.filter((folder) => (fs.statSync(folder).mode & 0o777) !== 0o700).map((folder) => path.relative(dir, folder)), []);
-        assert.equal(keys.length, partners + 1);
+        const keepTheirKey = printed.filter((line) => /^Trusted partner .*, with its own key/.test(line)).length;
+        assert.equal(keys.length, partners - keepTheirKey + 1);
         assert.deepEqual(keys.filter((file) => (fs.statSync(file).mode & 0o777) !== 0o600).map((file) => path.relative(dir, file)), []);
     });
 
