@@ -1,11 +1,11 @@
 import { X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { normaliseSerial } from "./handlers/revocation";
+import { normaliseSerial } from "./core/revocation";
 import { BasePathMapping } from "./components/basepathmapping";
-import { parseConfig, readRawConfig } from "./components/config";
+import { parseConfig, readRawConfig } from "./core/config";
 import { CustomerApi } from "./components/customerapi";
 import { DnsAlias } from "./components/dnsalias";
-import { expiryOf, partnerExpiryWarnings } from "./components/expiry";
+import { expiryOf, partnerExpiryWarnings } from "./core/expiry";
 import { GatewayAccount } from "./components/gatewayaccount";
 import { MtlsDomain } from "./components/mtlsdomain";
 import { PartnerAuthorizer, partnerNames, revocationList } from "./components/partnerauthorizer";

@@ -110,7 +110,7 @@ function steps(version: string, goVersion: string): Step[] {
             title: "bundle the stand-in aws and tls providers",
             // The bundles import the project's own modules too (the shared certificate code).
             inputs: [...providerSources, ...sourcesIn(join(projectRoot, "mocks"), ".ts"),
-                ...sourcesIn(join(projectRoot, "components"), ".ts"), join(projectRoot, "package-lock.json")],
+                ...sourcesIn(join(projectRoot, "core"), ".ts"), join(projectRoot, "package-lock.json")],
             salt: "",
             outputs: standInProviders.flatMap((name) => [join(engineBin, `pulumi-resource-${name}`), join(engineLib, `${name}.js`)]),
             run: bundleProviders,

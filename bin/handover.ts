@@ -6,7 +6,7 @@ import { createPrivateKey, randomBytes, X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { certificateBlocks } from "../components/bundle";
+import { certificateBlocks } from "../core/bundle";
 import { UsageError } from "../local/args";
 import { mergeProjectConfig, projectDir, projectName, readProjectConfig, readStackFile } from "../mocks/stackconfig";
 
@@ -63,7 +63,7 @@ export interface HandoverIo {
     err(line: string): void;
 }
 
-// The config's rule for partner names (components/config.ts); here it also keeps file names in --out.
+// The config's rule for partner names (core/config.ts); here it also keeps file names in --out.
 const partnerName = /^[a-z0-9-]{1,48}$/;
 // Local stacks name a Pulumi.<stack>.yaml and a folder; deployed ones may be org/project/stack.
 const localStackName = /^[A-Za-z0-9_.-]+$/;

@@ -2,7 +2,7 @@
 // client certificate would be accepted with it. Run it with `npm run --silent truststore -- ...`.
 import { FileHandle, open } from "node:fs/promises";
 import { resolve } from "node:path";
-import { acceptsClient, bundleTooLarge, checkTruststore, formatFinding, hasErrors, MAX_BUNDLE_BYTES, oneLine } from "../components/truststorerules";
+import { acceptsClient, bundleTooLarge, checkTruststore, formatFinding, hasErrors, MAX_BUNDLE_BYTES, oneLine } from "../core/truststorerules";
 
 /** Where the CLI reads and writes; each write is one line or more, without the final newline. */
 export interface CliIo {

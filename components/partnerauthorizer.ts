@@ -2,12 +2,12 @@ import * as aws from "@pulumi/aws";
 import { X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { AuthorizerEnvironment } from "../handlers/authorizer";
-import { AuthorizerLists, authorizerListsFile, certificateKey, issuerId, normaliseSerial, PartnerNames, RevocationList } from "../handlers/revocation";
-import { RevokedSerial } from "./config";
-import { CrlRevocation } from "./crl";
+import { AuthorizerLists, authorizerListsFile, certificateKey, issuerId, normaliseSerial, PartnerNames, RevocationList } from "../core/revocation";
+import { RevokedSerial } from "../core/config";
+import { CrlRevocation } from "../core/crl";
 import { lambdaRuntime } from "./customerapi";
 import { handlerArchive } from "./lambdacode";
-import { certificateBlocks } from "./bundle";
+import { certificateBlocks } from "../core/bundle";
 
 export interface PartnerAuthorizerArgs {
     /** The certificates to deny: from stack config and from verified CRLs. */

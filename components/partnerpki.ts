@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { issuingCaValidityDays, IssuedPartner, KeyAlgorithm } from "./config";
+import { issuingCaValidityDays, IssuedPartner, KeyAlgorithm } from "../core/config";
 
 export interface PartnerPkiArgs {
     /** Organization (O) in the CA subjects. */

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { buildBundle } from "./bundle";
-import { CrlFile } from "./config";
-import { CrlRevocation, staleCrlWarning, verifyCrls } from "./crl";
-import { checkTruststore, Finding, formatFinding, hasErrors } from "./truststorerules";
+import { buildBundle } from "../core/bundle";
+import { CrlFile } from "../core/config";
+import { CrlRevocation, staleCrlWarning, verifyCrls } from "../core/crl";
+import { checkTruststore, Finding, formatFinding, hasErrors } from "../core/truststorerules";
 
 export interface TruststoreArgs {
     /** PEM certificates of every CA whose clients may call the API (chains up to their roots). */

@@ -1,7 +1,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AuthorizerLists, authorizerListsFile, Decision, decide, normaliseSerial, parseAuthorizerLists } from "./revocation";
+import { AuthorizerLists, authorizerListsFile, Decision, decide, normaliseSerial, parseAuthorizerLists } from "../core/revocation";
 
 /** The function's environment, as components/partnerauthorizer.ts sets it. */
 export interface AuthorizerEnvironment {

@@ -2,7 +2,7 @@
 // the emulated domain (from a throwaway CA that clients are given) and fresh self-signed client
 // certificates that no truststore can contain.
 import { KeyObject, randomBytes, webcrypto } from "node:crypto";
-import { x509 } from "../components/x509";
+import { x509 } from "../core/x509";
 
 const ecdsa = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
 const HOUR = 3_600_000;

@@ -2,7 +2,7 @@
 // truststore rules, cached per certificate fingerprint so that a connection costs a map lookup),
 // and `requestContext.identity.clientCert` filled the way API Gateway fills it.
 import { X509Certificate } from "node:crypto";
-import { checkTruststore, ClientVerifier, createClientVerifier } from "../components/truststorerules";
+import { checkTruststore, ClientVerifier, createClientVerifier } from "../core/truststorerules";
 
 /** `requestContext.identity.clientCert` of a proxy or REQUEST authorizer event. */
 export interface ClientCertIdentity {

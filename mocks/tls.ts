@@ -7,7 +7,7 @@ import {
     id_ce_extKeyUsage, id_ce_keyUsage, id_ce_subjectKeyIdentifier,
 } from "@peculiar/asn1-x509";
 import { CertificationRequest, CertificationRequestInfo } from "@peculiar/asn1-csr";
-import { x509 } from "../components/x509";
+import { x509 } from "../core/x509";
 import { openSshForms } from "./openssh";
 
 /**

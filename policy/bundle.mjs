@@ -1,5 +1,5 @@
 // Builds policy/dist: the pack as one JavaScript file for `pulumi policy publish`, which packs
-// only the folder it runs in. The rules' imports from ../components (and the X.509 libraries
+// only the folder it runs in. The rules' imports from ../core (and the X.509 libraries
 // they use) are bundled in; the Pulumi SDKs stay dependencies, installed where the pack runs.
 // Usage: node policy/bundle.mjs [out-dir] (default policy/dist; esbuild comes from the project's
 // own dependencies).

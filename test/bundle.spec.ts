@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { certificateBlocks } from "../components/bundle";
+import { certificateBlocks } from "../core/bundle";
 
 describe("certificateBlocks", () => {
     const cert = (body: string) => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----`;

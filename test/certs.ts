@@ -1,7 +1,7 @@
 // Real X.509 certificates for tests, made in memory with @peculiar/x509 and WebCrypto: no key
 // ever touches the disk or the repository.
 import { createPrivateKey, webcrypto } from "node:crypto";
-import { x509 } from "../components/x509";
+import { x509 } from "../core/x509";
 
 /** Key algorithms the tests need, including the ones API Gateway refuses. */
 export type KeyKind = "p256" | "p384" | "p521" | "rsa1024" | "rsa2048" | "ed25519";

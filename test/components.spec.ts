@@ -11,14 +11,14 @@ import { partnerNames, revocationList } from "../components/partnerauthorizer";
 import { caCommonName, generationName } from "../components/partnerpki";
 import type { PartnerPki as PartnerPkiType } from "../components/partnerpki";
 import type { Truststore as TruststoreType, TruststoreError as TruststoreErrorType } from "../components/truststore";
-import type { CrlError as CrlErrorType } from "../components/crl";
-import { x509 } from "../components/x509";
-import { certificateKey, issuerId, normaliseSerial } from "../handlers/revocation";
+import type { CrlError as CrlErrorType } from "../core/crl";
+import { x509 } from "../core/x509";
+import { certificateKey, issuerId, normaliseSerial } from "../core/revocation";
 import { daysFrom, makeCa, makeLeaf } from "./certs";
 import { makeCrl } from "./crls";
 import { makeRequest } from "./csrs";
 import { allOf, archiveFile, captureResources, only, valueOf } from "./helpers";
-import { certificateBlocks } from "../components/bundle";
+import { certificateBlocks } from "../core/bundle";
 
 // Components are imported after the mocks exist (a static import would run first).
 let PartnerPki: typeof PartnerPkiType;
@@ -43,7 +43,7 @@ describe("components", () => {
         ({ GatewayAccount } = await import("../components/gatewayaccount"));
         ({ CustomerApi } = await import("../components/customerapi"));
         ({ PartnerAuthorizer } = await import("../components/partnerauthorizer"));
-        ({ CrlError } = await import("../components/crl"));
+        ({ CrlError } = await import("../core/crl"));
     });
 
     describe("PartnerPki", () => {

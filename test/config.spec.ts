@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigEnvironment, ConfigError, parseConfig, RawConfig, readRawConfig } from "../components/config";
+import { ConfigEnvironment, ConfigError, parseConfig, RawConfig, readRawConfig } from "../core/config";
 import { makeCa, sharedKey } from "./certs";
 import { makeCrl } from "./crls";
 import { makeRequest } from "./csrs";

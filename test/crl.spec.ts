@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
-import { CrlError, staleCrlWarning, verifyCrls } from "../components/crl";
-import { x509 } from "../components/x509";
-import { issuerId, normaliseSerial } from "../handlers/revocation";
+import { CrlError, staleCrlWarning, verifyCrls } from "../core/crl";
+import { x509 } from "../core/x509";
+import { issuerId, normaliseSerial } from "../core/revocation";
 import { daysFrom, Issued, makeCa, makeCert, makeLeaf, toBundle } from "./certs";
 import { makeCrl } from "./crls";
 import { makeCrlWithSerials, makeLeafWithSerial } from "./rawserials";

@@ -1,5 +1,5 @@
 // Real CRLs for tests, signed in memory by the CAs of test/certs.ts.
-import { x509 } from "../components/x509";
+import { x509 } from "../core/x509";
 import { daysFrom, Issued } from "./certs";
 
 /** One revoked certificate: its serial (hex) and, optionally, a reason code. */

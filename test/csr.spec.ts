@@ -4,9 +4,9 @@ import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CsrError, csrFix, CsrProblem, readCertificateRequest, requestCommand } from "../components/csr";
-import { describeKey, keyRefusal, shapeOf } from "../components/keyrules";
-import { x509 } from "../components/x509";
+import { CsrError, csrFix, CsrProblem, readCertificateRequest, requestCommand } from "../core/csr";
+import { describeKey, keyRefusal, shapeOf } from "../core/keyrules";
+import { x509 } from "../core/x509";
 import { makeKey, sharedKey } from "./certs";
 import { makeRequest, withBrokenSignature } from "./csrs";
 
@@ -22,7 +22,7 @@ function refuses(text: string, problem: CsrProblem, message: RegExp): void {
     });
 }
 
-describe("partner certificate requests (components/csr.ts)", () => {
+describe("partner certificate requests (core/csr.ts)", () => {
     it("accepts a P-256 request and returns its one PEM block", async () => {
         const { pem } = await makeRequest(subject);
         assert.equal(readCertificateRequest(pem), pem);
@@ -107,7 +107,7 @@ describe("partner certificate requests (components/csr.ts)", () => {
     });
 });
 
-describe("keys API Gateway accepts (components/keyrules.ts)", () => {
+describe("keys API Gateway accepts (core/keyrules.ts)", () => {
     it("accepts RSA of 2048 bits and more, and ECDSA on P-256 and P-384", () => {
         for (const shape of [{ type: "rsa", bits: 2048 }, { type: "rsa", bits: 8192 }, { type: "ec", curve: "P-256" }, { type: "ec", curve: "P-384" }] as const) {
             assert.equal(keyRefusal(shape), undefined, JSON.stringify(shape));

@@ -1,6 +1,6 @@
 // Real PKCS #10 certificate requests for tests, made in memory with @peculiar/x509: what a
 // partner sends, good and bad. The keys stay in memory.
-import { x509 } from "../components/x509";
+import { x509 } from "../core/x509";
 import { Key, makeKey } from "./certs";
 
 export interface RequestOptions {

@@ -11,7 +11,7 @@ import type { LocalRun } from "../local/start";
 import { daysFrom, Issued, Key, keyPem, makeCa, makeKey, makeLeaf, sharedKey } from "./certs";
 import { makeRequest } from "./csrs";
 import { get } from "./localclient";
-import { x509 } from "../components/x509";
+import { x509 } from "../core/x509";
 
 function partnerFiles(run: LocalRun, name: string): { cert: string; key: string } {
     const partner = run.partners.find((p) => p.name === name);

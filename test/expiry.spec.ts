@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { expiryOf, partnerExpiryWarnings } from "../components/expiry";
+import { expiryOf, partnerExpiryWarnings } from "../core/expiry";
 import { daysFrom, makeCa, makeLeaf, toBundle } from "./certs";
 
 describe("certificate expiry", () => {

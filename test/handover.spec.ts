@@ -9,7 +9,7 @@ import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
 import { HandoverIo, issuingChain, main, parseHandoverArgs, PulumiResult, PulumiRunner } from "../bin/handover";
-import { certificateBlocks } from "../components/bundle";
+import { certificateBlocks } from "../core/bundle";
 import type { LocalRun } from "../local/start";
 import { projectDir } from "../mocks/stackconfig";
 

@@ -4,14 +4,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { AuthorizerLists, authorizerListsFile, certificateKey, issuerId, normaliseSerial } from "../handlers/revocation";
+import { AuthorizerLists, authorizerListsFile, certificateKey, issuerId, normaliseSerial } from "../core/revocation";
 import { ProgramFailure, ProgramRun, RunOptions, runProgram } from "../mocks/program";
-import { acceptsClient } from "../components/truststorerules";
-import { x509 } from "../components/x509";
+import { acceptsClient } from "../core/truststorerules";
+import { x509 } from "../core/x509";
 import { daysFrom, makeCa, sharedKey } from "./certs";
 import { makeRequest, Request, withBrokenSignature } from "./csrs";
 import { allOf, archiveFile, only } from "./helpers";
-import { certificateBlocks } from "../components/bundle";
+import { certificateBlocks } from "../core/bundle";
 
 
 describe("the program", () => {

@@ -4,7 +4,7 @@
 import { KeyObject, sign } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Certificate, CertificateList } from "@peculiar/asn1-x509";
-import { x509 } from "../components/x509";
+import { x509 } from "../core/x509";
 import { Issued, makeLeaf } from "./certs";
 import { makeCrl } from "./crls";
 

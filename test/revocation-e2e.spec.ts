@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { LocalRun } from "../local/start";
-import { x509 } from "../components/x509";
+import { x509 } from "../core/x509";
 import { Issued, keyPem, makeCa, makeLeaf } from "./certs";
 import { makeCrl } from "./crls";
 import { get } from "./localclient";

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
-import { certificateKey, decide, issuerId, normaliseSerial, parseAuthorizerLists, RevocationList, serialFromDer } from "../handlers/revocation";
+import { certificateKey, decide, issuerId, normaliseSerial, parseAuthorizerLists, RevocationList, serialFromDer } from "../core/revocation";
 import { colonHex } from "../local/clientcerts";
 import { daysFrom, Issued, makeCa, makeLeaf } from "./certs";
 import { makeLeafWithSerial } from "./rawserials";

@@ -5,12 +5,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { CapturedResource, ProgramRun, RunOptions, runProgram } from "../mocks/program";
-import { x509 } from "../components/x509";
-import { AuthorizerLists, authorizerListsFile, issuerId, normaliseSerial } from "../handlers/revocation";
+import { x509 } from "../core/x509";
+import { AuthorizerLists, authorizerListsFile, issuerId, normaliseSerial } from "../core/revocation";
 import { Issued, makeCa, makeLeaf } from "./certs";
 import { makeCrl } from "./crls";
 import { allOf, archiveFile, only } from "./helpers";
-import { certificateBlocks } from "../components/bundle";
+import { certificateBlocks } from "../core/bundle";
 
 const bundleOf = (run: ProgramRun) => only(run.resources, "aws:s3/bucketObjectv2:BucketObjectv2", "dev-truststore-bundle").inputs.content as string;
 const commonNameOf = (dn: string) => dn.split("\n").find((rdn) => rdn.startsWith("CN="));

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { generateKeyPairSync, sign } from "node:crypto";
-import { SignatureCheck, SignatureWorker } from "../components/signatureworker";
+import { SignatureCheck, SignatureWorker } from "../core/signatureworker";
 
 describe("SignatureWorker", () => {
     const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-384" });

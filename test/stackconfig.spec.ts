@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
-import { ConfigEnvironment, configKeys, parseConfig, RawConfig } from "../components/config";
+import { ConfigEnvironment, configKeys, parseConfig, RawConfig } from "../core/config";
 import {
     ConfigDeclaration, loadStackConfig, mergeProjectConfig, parseProjectConfig, ProjectConfig, projectDir, readProjectConfig, readStackFile, StackConfigError,
 } from "../mocks/stackconfig";

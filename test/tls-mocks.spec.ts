@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
-import { x509 } from "../components/x509";
+import { x509 } from "../core/x509";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Certificate } from "@peculiar/asn1-x509";
 import { certRequest, locallySignedCert, privateKey, selfSignedCert, unsignedInteger } from "../mocks/tls";

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CliIo, main } from "../bin/truststore";
-import { Finding } from "../components/truststorerules";
+import { Finding } from "../core/truststorerules";
 import { daysFrom, keyPem, makeCa, makeCert, makeLeaf, toBundle } from "./certs";
 
 const repo = join(__dirname, "..");

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { checkTruststore } from "../components/truststorerules";
-import { x509 } from "../components/x509";
+import { checkTruststore } from "../core/truststorerules";
+import { x509 } from "../core/x509";
 import { Issued, Key, makeCa, makeCert, makeKey, sharedKey, toBundle } from "./certs";
 
 /** The fastest of three checks of each bundle, taken in turns after one untimed check of each. */

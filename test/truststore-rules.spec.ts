@@ -7,8 +7,8 @@ import {
     Finding,
     formatFinding,
     hasErrors,
-} from "../components/truststorerules";
-import { x509 } from "../components/x509";
+} from "../core/truststorerules";
+import { x509 } from "../core/x509";
 import { daysFrom, Issued, keyPem, makeCa, makeCaChain, makeCert, makeKey, makeLeaf, sharedKey, toBundle } from "./certs";
 
 const now = new Date();

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as yaml from "js-yaml";
-import { x509 } from "../../components/x509";
+import { x509 } from "../../core/x509";
 import { EngineWorkspace, missingEngine } from "../../engine/workspace";
 
 interface StateResource {

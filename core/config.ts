@@ -2,7 +2,7 @@ import { X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { normaliseSerial } from "../handlers/revocation";
+import { normaliseSerial } from "./revocation";
 import { x509 } from "./x509";
 import { certificateBlocks } from "./bundle";
 import { CsrError, csrFix, readCertificateRequest, requestCommand } from "./csr";

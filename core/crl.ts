@@ -2,7 +2,7 @@ import { X509Certificate as NativeCertificate } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { RevokedCertificate } from "@peculiar/asn1-x509";
 import * as pulumi from "@pulumi/pulumi";
-import { issuerId, serialFromDer } from "../handlers/revocation";
+import { issuerId, serialFromDer } from "./revocation";
 import { x509 } from "./x509";
 import { certificateBlocks } from "./bundle";
 
