@@ -1,6 +1,7 @@
 // The truststore rules over one bundle, in a process of its own: half roots, half intermediates
 // they issued, so that every certificate has a chain and a signature to check.
-import { checkTruststore, hasErrors } from "../core/truststorerules";
+import { hasErrors } from "../core/findings";
+import { checkTruststore } from "../core/truststorecheck";
 import { certRequest, locallySignedCert, privateKey, selfSignedCert } from "../mocks/tls";
 import { argument, serve, timed } from "./harness";
 

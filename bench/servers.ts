@@ -8,10 +8,10 @@ import * as fs from "node:fs";
 import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
-import { customers } from "../handlers/customers";
-import { issueServerCredentials } from "../local/certificates";
-import { sampleUrl } from "../local/main";
+import { customers } from "../core/customers";
+import { sampleUrl } from "../local/calls";
 import { startLocal } from "../local/start";
+import { issueServerCredentials } from "../smoke/certificates";
 import { argument, reply } from "./harness";
 
 export interface ServersCase {

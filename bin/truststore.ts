@@ -2,7 +2,12 @@
 // client certificate would be accepted with it. Run it with `npm run --silent truststore -- ...`.
 import { FileHandle, open } from "node:fs/promises";
 import { resolve } from "node:path";
-import { acceptsClient, bundleTooLarge, checkTruststore, formatFinding, hasErrors, MAX_BUNDLE_BYTES, oneLine } from "../core/truststorerules";
+import { MissingValue, parseCommandLine, UsageError } from "../cli/args";
+import { bundleTooLarge } from "../core/bundleshape";
+import { acceptsClient } from "../core/clientverifier";
+import { formatFinding, hasErrors, oneLine } from "../core/findings";
+import { checkTruststore } from "../core/truststorecheck";
+import { MAX_BUNDLE_BYTES } from "../core/truststorelimits";
 
 /** Where the CLI reads and writes; each write is one line or more, without the final newline. */
 export interface CliIo {
@@ -31,8 +36,6 @@ const processIo: CliIo = {
     out: (line) => process.stdout.write(line + "\n"),
     err: (line) => process.stderr.write(line + "\n"),
 };
-
-class UsageError extends Error {}
 
 function unreadable(path: string, cause: unknown): UsageError {
     const code = (cause as NodeJS.ErrnoException).code;
@@ -82,30 +85,27 @@ interface CheckArgs {
     warnDays?: number;
 }
 
+const CHECK_OPTIONS = {
+    json: { type: "boolean" },
+    "warn-days": { type: "string" },
+} as const;
+
 function parseCheckArgs(args: readonly string[]): CheckArgs {
-    const files: string[] = [];
-    let json = false;
-    let warnDays: number | undefined;
-    for (let i = 0; i < args.length; i++) {
-        const arg = args[i];
-        if (arg === "--json") {
-            json = true;
-        } else if (arg === "--warn-days" || arg.startsWith("--warn-days=")) {
-            const value = arg === "--warn-days" ? args[++i] : arg.slice("--warn-days=".length);
-            if (value === undefined || !/^\d+$/.test(value)) {
-                throw new UsageError(`--warn-days needs a whole number of days, got ${value === undefined ? "nothing" : JSON.stringify(value)}`);
-            }
-            warnDays = Number(value);
-        } else if (arg.startsWith("-")) {
-            throw new UsageError(`unknown option ${arg}`);
-        } else {
-            files.push(arg);
-        }
+    let parsed;
+    try {
+        parsed = parseCommandLine(args, CHECK_OPTIONS, true);
+    } catch (cause) {
+        throw cause instanceof MissingValue && cause.option === "--warn-days" ? new UsageError("--warn-days needs a whole number of days, got nothing") : cause;
     }
-    if (files.length !== 1) {
-        throw new UsageError(`check takes one bundle file, got ${files.length}`);
+    const { values, positionals } = parsed;
+    const warnDays = values["warn-days"];
+    if (warnDays !== undefined && !/^\d+$/.test(warnDays)) {
+        throw new UsageError(`--warn-days needs a whole number of days, got ${JSON.stringify(warnDays)}`);
     }
-    return { bundle: files[0], json, warnDays };
+    if (positionals.length !== 1) {
+        throw new UsageError(`check takes one bundle file, got ${positionals.length}`);
+    }
+    return { bundle: positionals[0], json: values.json ?? false, warnDays: warnDays === undefined ? undefined : Number(warnDays) };
 }
 
 async function check(args: readonly string[], io: CliIo): Promise<number> {
@@ -124,15 +124,12 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
 }
 
 async function client(args: readonly string[], io: CliIo): Promise<number> {
-    const unknown = args.find((arg) => arg.startsWith("-"));
-    if (unknown) {
-        throw new UsageError(`unknown option ${unknown}`);
+    const files = parseCommandLine(args, {}, true).positionals;
+    if (files.length !== 2) {
+        throw new UsageError(`client takes a bundle file and a client certificate file, got ${files.length} file(s)`);
     }
-    if (args.length !== 2) {
-        throw new UsageError(`client takes a bundle file and a client certificate file, got ${args.length} file(s)`);
-    }
-    const [bundleFile, clientFile] = args;
-    const [bundle, clientCert] = await Promise.all(args.map((file) => readLimited(io.cwd, file)));
+    const [bundleFile, clientFile] = files;
+    const [bundle, clientCert] = await Promise.all(files.map((file) => readLimited(io.cwd, file)));
     if (!("bytes" in bundle)) {
         const size = bundle.tooLarge === undefined ? `more than ${MAX_BUNDLE_BYTES}` : `${bundle.tooLarge}`;
         io.out(`refused: the truststore ${bundleFile} is ${size} bytes; API Gateway accepts at most ${MAX_BUNDLE_BYTES} (1 MiB) and takes no truststore over it: remove CAs no partner uses, or split partners across custom domains`);
@@ -175,7 +172,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => {
+    void main(process.argv.slice(2)).then((code) => {
         process.exitCode = code;
     });
 }

@@ -5,9 +5,10 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import * as net from "node:net";
 import { resolve } from "node:path";
-import { parseOptions, UsageError } from "../local/args";
-import { CheckResult, formatTable, probe, runChecks, Unreachable } from "../local/checks";
-import { checkDomain, DomainReader, DomainReadError } from "../local/domaincheck";
+import { parseCommandLine, UsageError } from "../cli/args";
+import { blockName, scanPem } from "../core/pem";
+import { CheckResult, probe, resultTable, runChecks, Unreachable } from "../smoke/checks";
+import { checkDomain, DomainReader, DomainReadError } from "../smoke/domaincheck";
 
 export const USAGE = `usage: npm run verify -- --url <https URL> --cert <partner.crt> --key <partner.key>
                       [--ca <server-ca.pem>] [--domain <domain name>] [--resolve <address>]
@@ -25,7 +26,14 @@ Exit codes: 0 every check passed; 1 a check failed; 2 bad arguments, unreadable 
 unreachable host or an unreadable domain.`;
 
 /** The options of the command line. Exported for testing. */
-export const OPTIONS = { values: ["url", "cert", "key", "ca", "domain", "resolve"], flags: [] } as const;
+export const OPTIONS = {
+    url: { type: "string" },
+    cert: { type: "string" },
+    key: { type: "string" },
+    ca: { type: "string" },
+    domain: { type: "string" },
+    resolve: { type: "string" },
+} as const;
 
 /** Where the CLI reads and writes, and how it reaches AWS; tests pass their own. */
 export interface VerifyIo {
@@ -75,13 +83,25 @@ function parseUrl(text: string | undefined): URL {
     return url;
 }
 
+/** Why --cert is no certificate: what PEM it holds instead, when it holds any. */
+function notACertificate(certPem: string, certFile: string): InputError {
+    const other = scanPem(certPem).blocks.find((block) => block.label !== "CERTIFICATE");
+    if (other === undefined) {
+        return new InputError(`--cert ${certFile} is not a PEM certificate`);
+    }
+    const name = blockName(other.label);
+    return /PRIVATE KEY/.test(other.label)
+        ? new InputError(`--cert ${certFile} holds a private key (${name}), not a certificate: pass the partner's certificate as --cert and its key as --key`)
+        : new InputError(`--cert ${certFile} holds ${name}, not a certificate: pass the partner's certificate`);
+}
+
 /** The partner's certificate and key, checked to be PEM and to belong together. */
 function checkCredentials(certPem: string, keyPem: string, certFile: string, keyFile: string): void {
     let cert: X509Certificate;
     try {
         cert = new X509Certificate(certPem);
     } catch {
-        throw new InputError(`--cert ${certFile} is not a PEM certificate`);
+        throw notACertificate(certPem, certFile);
     }
     let matches: boolean;
     try {
@@ -101,12 +121,10 @@ export async function main(argv: readonly string[], io: VerifyIo = processIo): P
             io.out(USAGE);
             return 0;
         }
-        const { values } = parseOptions(argv, OPTIONS);
+        const { values } = parseCommandLine(argv, OPTIONS);
         const url = parseUrl(values.url);
-        for (const required of ["cert", "key"]) {
-            if (values[required] === undefined) {
-                throw new UsageError(`--${required} is required`);
-            }
+        if (values.cert === undefined || values.key === undefined) {
+            throw new UsageError(`--${values.cert === undefined ? "cert" : "key"} is required`);
         }
         if (values.resolve !== undefined && net.isIP(values.resolve) === 0) {
             throw new UsageError(`--resolve ${JSON.stringify(values.resolve)} is not an IP address`);
@@ -123,7 +141,7 @@ export async function main(argv: readonly string[], io: VerifyIo = processIo): P
         if (values.domain !== undefined) {
             results.push(...await checkDomain(values.domain, await io.domainReader()));
         }
-        io.out(formatTable(results));
+        io.out(resultTable(results));
         const failed = results.filter((r) => !r.passed).length;
         io.out(failed === 0 ? `verify: all ${results.length} checks passed` : `verify: ${failed} of ${results.length} checks FAILED`);
         return failed === 0 ? 0 : 1;
@@ -136,7 +154,7 @@ export async function main(argv: readonly string[], io: VerifyIo = processIo): P
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => {
+    void main(process.argv.slice(2)).then((code) => {
         process.exitCode = code;
     });
 }

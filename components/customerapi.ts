@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { handlerArchive } from "./lambdacode";
+import { NodeFunction } from "./nodefunction";
 
 export interface CustomerApiArgs {
     /** Name of the stage mapped onto the custom domain, such as v1. */
@@ -13,9 +13,6 @@ export interface CustomerApiArgs {
     /** The REQUEST Lambda authorizer every method uses: it denies revoked client certificates. */
     readonly authorizerFunction: aws.lambda.Function;
 }
-
-/** Lambda runtime of the handlers: the newest Node.js LTS that Lambda runs. */
-export const lambdaRuntime = aws.lambda.Runtime.NodeJS24dX;
 
 /**
  * What each access-log line records: the request, and the client certificate API Gateway
@@ -37,7 +34,7 @@ export const accessLogFormat = JSON.stringify({
 });
 
 /** A short, stable digest of values: a new digest makes a new deployment. */
-export function redeploymentHash(values: readonly unknown[]): string {
+export function redeploymentHash(values: unknown): string {
     return crypto.createHash("sha256").update(JSON.stringify(values)).digest("hex").slice(0, 16);
 }
 
@@ -52,14 +49,16 @@ export class CustomerApi extends pulumi.ComponentResource {
     public readonly function: aws.lambda.Function;
     /** The REQUEST authorizer of every method. */
     public readonly authorizer: aws.apigateway.Authorizer;
-    /** Where the stage writes its access log. */
-    public readonly accessLogGroup: aws.cloudwatch.LogGroup;
 
     constructor(name: string, args: CustomerApiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("apigw-mtls:api:CustomerApi", name, {}, opts);
         const child = { parent: this };
 
-        this.function = this.createFunction(name, args.logRetentionDays);
+        this.function = new NodeFunction(`${name}-handler`, {
+            entry: require.resolve("../handlers/customer"),
+            timeout: 10,
+            logRetentionDays: args.logRetentionDays,
+        }, child).function;
 
         this.api = new aws.apigateway.RestApi(`${name}-api`, {
             description: "Customer data for B2B partners, over mutual TLS only",
@@ -81,25 +80,27 @@ export class CustomerApi extends pulumi.ComponentResource {
         // caches per serial. Off, the identity source only gates the call; the provider cannot leave
         // it empty (it would default to the Authorization header, which partners do not send), and
         // every HTTP/1.1 request carries Host.
-        this.authorizer = new aws.apigateway.Authorizer(`${name}-authorizer`, {
+        const authorizerArgs: aws.apigateway.AuthorizerArgs = {
             restApi: this.api.id,
             type: "REQUEST",
             authorizerUri: args.authorizerFunction.invokeArn,
             authorizerResultTtlInSeconds: 0,
             identitySource: "method.request.header.Host",
-        }, child);
+        };
+        this.authorizer = new aws.apigateway.Authorizer(`${name}-authorizer`, authorizerArgs, child);
         new aws.lambda.Permission(`${name}-authorize`, {
             action: "lambda:InvokeFunction",
             function: args.authorizerFunction.name,
             principal: "apigateway.amazonaws.com",
             sourceArn: pulumi.interpolate`${this.api.executionArn}/authorizers/${this.authorizer.id}`,
         }, child);
-        const validator = new aws.apigateway.RequestValidator(`${name}-validator`, {
+        const validatorArgs: aws.apigateway.RequestValidatorArgs = {
             restApi: this.api.id,
             validateRequestParameters: true,
             validateRequestBody: false,
-        }, child);
-        const getCustomer = new aws.apigateway.Method(`${name}-get-customer`, {
+        };
+        const validator = new aws.apigateway.RequestValidator(`${name}-validator`, validatorArgs, child);
+        const methodArgs: aws.apigateway.MethodArgs = {
             restApi: this.api.id,
             resourceId: customerById.id,
             httpMethod: "GET",
@@ -108,15 +109,17 @@ export class CustomerApi extends pulumi.ComponentResource {
             authorizerId: this.authorizer.id,
             requestValidatorId: validator.id,
             requestParameters: { "method.request.path.customer-id": true },
-        }, child);
-        const integration = new aws.apigateway.Integration(`${name}-get-customer`, {
+        };
+        const getCustomer = new aws.apigateway.Method(`${name}-get-customer`, methodArgs, child);
+        const integrationArgs: aws.apigateway.IntegrationArgs = {
             restApi: this.api.id,
             resourceId: customerById.id,
             httpMethod: getCustomer.httpMethod,
             type: "AWS_PROXY",
             integrationHttpMethod: "POST",
             uri: this.function.invokeArn,
-        }, child);
+        };
+        const integration = new aws.apigateway.Integration(`${name}-get-customer`, integrationArgs, child);
         new aws.lambda.Permission(`${name}-invoke`, {
             action: "lambda:InvokeFunction",
             function: this.function.name,
@@ -124,22 +127,28 @@ export class CustomerApi extends pulumi.ComponentResource {
             sourceArn: pulumi.interpolate`${this.api.executionArn}/*/GET/customer/*`,
         }, child);
 
+        // A stage serves the deployment it points at, not the API as it is now: any change of a
+        // resource (a new id) or of a definition updated in place (same id) needs a new deployment.
+        const definition = {
+            ids: [customer.id, customerById.id, validator.id, this.authorizer.id, getCustomer.id, integration.id],
+            validator: validatorArgs,
+            authorizer: authorizerArgs,
+            method: methodArgs,
+            integration: integrationArgs,
+        };
         const deployment = new aws.apigateway.Deployment(`${name}-deployment`, {
             restApi: this.api.id,
-            triggers: {
-                redeployment: pulumi.all([customer.id, customerById.id, getCustomer.id, integration.id, validator.id, integration.uri, this.authorizer.id])
-                    .apply(redeploymentHash),
-            },
+            triggers: { redeployment: pulumi.output(definition).apply(redeploymentHash) },
         }, { ...child, dependsOn: [getCustomer, integration] });
 
-        this.accessLogGroup = new aws.cloudwatch.LogGroup(`${name}-access-log`, {
+        const accessLog = new aws.cloudwatch.LogGroup(`${name}-access-log`, {
             retentionInDays: args.logRetentionDays,
         }, child);
         this.stage = new aws.apigateway.Stage(`${name}-stage`, {
             restApi: this.api.id,
             deployment: deployment.id,
             stageName: args.stageName,
-            accessLogSettings: { destinationArn: this.accessLogGroup.arn, format: accessLogFormat },
+            accessLogSettings: { destinationArn: accessLog.arn, format: accessLogFormat },
         }, { ...child, dependsOn: args.gatewayAccount });
         new aws.apigateway.MethodSettings(`${name}-execution-logs`, {
             restApi: this.api.id,
@@ -149,30 +158,5 @@ export class CustomerApi extends pulumi.ComponentResource {
         }, child);
 
         this.registerOutputs({ api: this.api, stage: this.stage, function: this.function, authorizer: this.authorizer });
-    }
-
-    private createFunction(name: string, logRetentionDays: pulumi.Input<number>): aws.lambda.Function {
-        const child = { parent: this };
-        const role = new aws.iam.Role(`${name}-handler-role`, {
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
-        }, child);
-        const logging = new aws.iam.RolePolicyAttachment(`${name}-handler-logs`, {
-            role: role.name,
-            policyArn: aws.iam.ManagedPolicy.AWSLambdaBasicExecutionRole,
-        }, child);
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-handler-log`, { retentionInDays: logRetentionDays }, child);
-        return new aws.lambda.Function(`${name}-handler`, {
-            runtime: lambdaRuntime,
-            architectures: ["arm64"],
-            handler: "index.handler",
-            code: handlerArchive(require.resolve("../handlers/customer")),
-            role: role.arn,
-            memorySize: 256,
-            timeout: 10,
-            loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-        }, { ...child, dependsOn: [logging] });
     }
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { issuingCaValidityDays, IssuedPartner, KeyAlgorithm } from "../core/config";
+import { partnerExpiry, partnerExpiryWarnings } from "../core/expiry";
 
 export interface PartnerPkiArgs {
     /** Organization (O) in the CA subjects. */
@@ -19,6 +20,8 @@ export interface PartnerPkiArgs {
     readonly caGenerations?: readonly number[];
     /** The CA generation that issues partner certificates. Default: the highest of `caGenerations`. */
     readonly activeCaGeneration?: number;
+    /** Warn about partner certificates that expire within this many days. Default: 30. */
+    readonly expiryWarningDays?: number;
 }
 
 /** A partner's client credentials; the key is a secret. */
@@ -70,8 +73,6 @@ const hours = (days: number) => days * 24;
  * partner's own request. Keys live in Pulumi state (encrypted as secrets), never in files.
  */
 export class PartnerPki extends pulumi.ComponentResource {
-    /** The self-signed root CA certificate of the active generation. */
-    public readonly rootCertificate: tls.SelfSignedCert;
     /** The intermediate CA of the active generation, which signs partner certificates, when there is one. */
     public readonly intermediateCertificate?: tls.LocallySignedCert;
     /** Every CA certificate of every generation, each generation issuing CA first, root last: what the truststore holds. */
@@ -82,6 +83,10 @@ export class PartnerPki extends pulumi.ComponentResource {
     public readonly caGenerations: Readonly<Record<number, CaGeneration>>;
     /** Each partner's certificate and, when generated, its (secret) private key, by partner name. */
     public readonly partners: Readonly<Record<string, PartnerCredentials>>;
+    /** Each partner's certificate (PEM), by partner name; partners that are near their end are warned about. */
+    public readonly certificatePems: pulumi.Output<Record<string, string>>;
+    /** The private keys this PKI generated (PEM), by partner name, as one secret; none for partners that sent a request. */
+    public readonly privateKeyPems: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: PartnerPkiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("apigw-mtls:pki:PartnerPki", name, {}, opts);
@@ -97,7 +102,6 @@ export class PartnerPki extends pulumi.ComponentResource {
             cas[generation] = this.createCa(name, key, args, generation);
         }
         this.caGenerations = cas;
-        this.rootCertificate = cas[active].rootCertificate;
         this.intermediateCertificate = cas[active].intermediateCertificate;
         this.activeChainPems = cas[active].chainPems;
         this.caCertificatePems = pulumi.all(generations.map((g) => cas[g].chainPems)).apply((chains) => chains.flat());
@@ -107,11 +111,22 @@ export class PartnerPki extends pulumi.ComponentResource {
             partners[partner.name] = this.issue(`${name}-${partner.name}`, partner, key, cas[active], args.partnerValidityDays);
         }
         this.partners = partners;
+        const issued = pulumi.all(Object.fromEntries(Object.entries(partners).map(([partner, { certificatePem }]) => [partner, certificatePem])));
+        this.certificatePems = issued.apply(async (pems) => {
+            for (const warning of partnerExpiryWarnings(partnerExpiry(pems), args.expiryWarningDays ?? 30, new Date())) {
+                await pulumi.log.warn(warning, this);
+            }
+            return pems;
+        });
+        this.privateKeyPems = pulumi.secret(Object.fromEntries(Object.entries(partners)
+            .flatMap(([partner, { privateKeyPem }]) => (privateKeyPem ? [[partner, privateKeyPem] as const] : []))));
 
         this.registerOutputs({
             caCertificatePems: this.caCertificatePems,
             activeChainPems: this.activeChainPems,
             partners: this.partners,
+            certificatePems: this.certificatePems,
+            privateKeyPems: this.privateKeyPems,
         });
     }
 

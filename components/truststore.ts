@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { buildBundle } from "../core/bundle";
 import { CrlFile } from "../core/config";
 import { CrlRevocation, staleCrlWarning, verifyCrls } from "../core/crl";
-import { checkTruststore, Finding, formatFinding, hasErrors } from "../core/truststorerules";
+import { Finding, formatFinding, hasErrors } from "../core/findings";
+import { checkTruststore } from "../core/truststorecheck";
 
 export interface TruststoreArgs {
     /** PEM certificates of every CA whose clients may call the API (chains up to their roots). */
@@ -73,8 +74,6 @@ export class Truststore extends pulumi.ComponentResource {
     public readonly uri: pulumi.Output<string>;
     /** The object's version id, for the domain's `truststoreVersion`. */
     public readonly version: pulumi.Output<string>;
-    /** The verified CRLs as uploaded, when there are any. */
-    public readonly crlObject?: aws.s3.BucketObjectv2;
     /** Every certificate the verified CRLs revoke; empty without CRLs. */
     public readonly crlRevocations: pulumi.Output<CrlRevocation[]>;
 
@@ -132,7 +131,7 @@ export class Truststore extends pulumi.ComponentResource {
             return crls;
         }) : pulumi.output([]);
         if (crl) {
-            this.crlObject = new aws.s3.BucketObjectv2(`${name}-crl`, {
+            new aws.s3.BucketObjectv2(`${name}-crl`, {
                 bucket: this.bucket.id,
                 key: "revocations.crl.pem",
                 content: verified.apply(() => crl.pems.join("")),

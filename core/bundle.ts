@@ -1,25 +1,20 @@
 import { X509Certificate } from "node:crypto";
-
-const BEGIN = "-----BEGIN CERTIFICATE-----";
-const END = "-----END CERTIFICATE-----";
+import { isComplete, scanPem } from "./pem";
 
 /**
- * The certificate blocks of a PEM text, in order; other blocks and text are left out. Each
- * block runs from a BEGIN line to the first END line after it. A search, not a lazy regex:
- * the regex tried every BEGIN against the rest of the text, which took seconds on a file of
- * BEGIN lines without END lines.
+ * The certificate blocks of a PEM text, in order, as scanPem reads them (the truststore rules
+ * read the same blocks); other blocks and text are left out. A CERTIFICATE block without its own
+ * END line is kept without one, so that a caller that parses every block refuses the file
+ * instead of dropping a certificate unseen.
  */
 export function certificateBlocks(pem: string): string[] {
-    const blocks: string[] = [];
-    for (let from = 0; ;) {
-        const begin = pem.indexOf(BEGIN, from);
-        const end = begin < 0 ? -1 : pem.indexOf(END, begin + BEGIN.length + 1);
-        if (end < 0) {
-            return blocks;
-        }
-        blocks.push(pem.slice(begin, end + END.length));
-        from = end + END.length;
-    }
+    return scanPem(pem).blocks
+        .filter((block) => block.label === "CERTIFICATE")
+        .map((block) => {
+            const body = block.body.filter((line) => line !== "").join("\n");
+            const end = isComplete(block) ? "\n-----END CERTIFICATE-----" : "";
+            return `-----BEGIN CERTIFICATE-----\n${body}${end}`;
+        });
 }
 
 /**

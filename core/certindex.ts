@@ -3,10 +3,11 @@
 // key at most, so issuers are looked up per key, not per certificate: a thousand certificates
 // that share a subject cost a thousand checks, not a million. Pure: no AWS, no Pulumi.
 import { createHash, KeyObject, X509Certificate as NativeCertificate } from "node:crypto";
+import { BoundedCache } from "./cache";
 import { SignatureWorker } from "./signatureworker";
 import { x509 } from "./x509";
 
-// Bounds the per-verifier caches: a local gateway runs for hours and meets many clients.
+// Bounds the signature checks a verifier keeps: a local gateway runs for hours and meets many clients.
 const CACHE_LIMIT = 50_000;
 // How many keys of an issuer name are tried on one signature. A signature verifies with one key
 // at most, and API Gateway takes one issuer per name, so more only serves bundles that already
@@ -138,19 +139,13 @@ export class Cert {
 
 /** Signature checks per (certificate, signing key), each run once; on `worker` where it can. */
 export class Signatures {
-    readonly #checks = new Map<string, Promise<boolean>>();
+    readonly #checks = new BoundedCache<string, Promise<boolean>>(CACHE_LIMIT);
 
     constructor(readonly worker?: SignatureWorker) {}
 
     /** Whether `signer`'s key verifies `child`'s signature, as OpenSSL's X509_verify answers. */
     verifies(child: Cert, signer: Cert): Promise<boolean> {
-        const pair = `${child.fingerprint}>${signer.keyId}`;
-        let check = this.#checks.get(pair);
-        if (check === undefined) {
-            check = this.#check(child, signer);
-            remember(this.#checks, pair, check);
-        }
-        return check;
+        return this.#checks.getOrSet(`${child.fingerprint}>${signer.keyId}`, () => this.#check(child, signer));
     }
 
     #check(child: Cert, signer: Cert): Promise<boolean> {
@@ -289,11 +284,4 @@ export function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
     } else {
         map.set(key, [value]);
     }
-}
-
-export function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
-    if (cache.size >= CACHE_LIMIT) {
-        cache.delete(cache.keys().next().value as K);
-    }
-    cache.set(key, value);
 }

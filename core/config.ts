@@ -7,6 +7,8 @@ import { x509 } from "./x509";
 import { certificateBlocks } from "./bundle";
 import { CsrError, csrFix, readCertificateRequest, requestCommand } from "./csr";
 import { keyRefusal, KeyShape } from "./keyrules";
+import { scanPem } from "./pem";
+import { readDeclaredConfig } from "./projectconfig";
 
 /** Key algorithms API Gateway accepts in a truststore, as our config spells them. */
 export const keyAlgorithms = ["ECDSA-P256", "ECDSA-P384", "RSA-2048", "RSA-3072", "RSA-4096"] as const;
@@ -96,13 +98,16 @@ export interface StackConfig {
 /** Config keys as strings, the way Pulumi stores them (objects and arrays as JSON). */
 export type RawConfig = Readonly<Record<string, string | undefined>>;
 
-/** The project's config keys, without the `apigw-mtls:` namespace. */
-export const configKeys = [
-    "domainName", "hostedZoneId", "certificateArn", "ownershipVerificationCertificateArn", "dualStack",
-    "basePath", "stageName", "organization", "keyAlgorithm", "intermediateCa", "caValidityDays",
-    "partnerValidityDays", "partners", "retainTruststoreOnDelete", "cloudwatchRoleArn", "logRetentionDays",
-    "revokedSerials", "crlFile", "authorizerCacheSeconds", "expiryWarningDays", "caGenerations", "activeCaGeneration",
-] as const;
+const declared = readDeclaredConfig();
+
+/**
+ * The project's config keys, without the `apigw-mtls:` namespace: every key Pulumi.yaml declares,
+ * and activeCaGeneration, whose default (the highest generation) is no value that file can hold.
+ */
+export const configKeys: readonly string[] = [...Object.keys(declared.defaults), "activeCaGeneration"];
+
+/** Each key's default, from Pulumi.yaml, as the CLI hands it over for a stack that does not set it. */
+export const configDefaults: RawConfig = declared.defaults;
 
 /** A config value that cannot work; the message names the key, the value and the fix. */
 export class ConfigError extends pulumi.RunError {
@@ -122,6 +127,7 @@ const reservedPartnerNames = ["root", "intermediate"];
 // RFC 5280: a serial is at most 20 octets.
 const maxSerialDigits = 40;
 const maxReasonLength = 100;
+const crlLabels = ["X509 CRL", "CRL"];
 
 /** Where a relative `caCertFile` is read from, and how; tests substitute their own. */
 export interface ConfigEnvironment {
@@ -138,7 +144,8 @@ const fileSystem: ConfigEnvironment = {
  * Validates raw stack config and returns it typed, with defaults applied. Throws a
  * `ConfigError` on the first bad value, before any resource is declared.
  */
-export function parseConfig(raw: RawConfig, region: string | undefined, env: ConfigEnvironment = fileSystem): StackConfig {
+export function parseConfig(given: RawConfig, region: string | undefined, env: ConfigEnvironment = fileSystem): StackConfig {
+    const raw: RawConfig = Object.fromEntries(configKeys.map((key) => [key, given[key] ?? configDefaults[key]]));
     if (!region) {
         throw new ConfigError("aws:region is not set; run `pulumi config set aws:region eu-west-1` (or your region)");
     }
@@ -169,19 +176,19 @@ export function parseConfig(raw: RawConfig, region: string | undefined, env: Con
         throw new ConfigError(`cloudwatchRoleArn "${cloudwatchRoleArn}" is not an IAM role ARN; set it to arn:aws:iam::<account>:role/<name>, or remove it to have the stack create the role`);
     }
 
-    const basePath = optionalString(raw, "basePath") ?? "c360";
+    const basePath = stringSetting(raw, "basePath");
     if (!/^[A-Za-z0-9._-]{1,128}$/.test(basePath)) {
         throw new ConfigError(`basePath "${basePath}" must be one path segment of letters, digits, '.', '_' or '-', such as c360`);
     }
-    const stageName = optionalString(raw, "stageName") ?? "v1";
+    const stageName = stringSetting(raw, "stageName");
     if (!/^[A-Za-z0-9_-]{1,128}$/.test(stageName)) {
         throw new ConfigError(`stageName "${stageName}" must be letters, digits, '_' or '-', such as v1`);
     }
 
-    const keyAlgorithm = parseKeyAlgorithm(raw.keyAlgorithm);
-    const intermediateCa = optionalBoolean(raw, "intermediateCa") ?? true;
-    const caValidityDays = optionalPositiveInteger(raw, "caValidityDays") ?? 1825;
-    const partnerValidityDays = optionalPositiveInteger(raw, "partnerValidityDays") ?? 365;
+    const keyAlgorithm = parseKeyAlgorithm(setting(raw, "keyAlgorithm"));
+    const intermediateCa = booleanSetting(raw, "intermediateCa");
+    const caValidityDays = positiveInteger(raw, "caValidityDays");
+    const partnerValidityDays = positiveInteger(raw, "partnerValidityDays");
     const issuingCaDays = issuingCaValidityDays(caValidityDays, intermediateCa);
     if (issuingCaDays < 1) {
         throw new ConfigError(`caValidityDays ${caValidityDays} leaves no room for the intermediate CA, which ends a day before the root; set it to 2 or more`);
@@ -190,13 +197,13 @@ export function parseConfig(raw: RawConfig, region: string | undefined, env: Con
         throw new ConfigError(`partnerValidityDays ${partnerValidityDays} must end before the CA that issues it, which lives ${issuingCaDays} days; set it below ${issuingCaDays} or raise caValidityDays`);
     }
 
-    const retention = optionalPositiveInteger(raw, "logRetentionDays") ?? 30;
+    const retention = positiveInteger(raw, "logRetentionDays");
     if (!logRetentionDays.includes(retention)) {
         throw new ConfigError(`logRetentionDays ${retention} is not a CloudWatch Logs retention; use one of ${logRetentionDays.join(", ")}`);
     }
 
     const { caGenerations, activeCaGeneration } = parseCaGenerations(raw);
-    const authorizerCacheSeconds = optionalWholeNumber(raw, "authorizerCacheSeconds") ?? 60;
+    const authorizerCacheSeconds = wholeNumber(raw, "authorizerCacheSeconds");
     if (authorizerCacheSeconds > 3600) {
         throw new ConfigError(`authorizerCacheSeconds ${authorizerCacheSeconds} is too long for a revocation to wait; set it between 0 (no cache) and 3600`);
     }
@@ -209,22 +216,22 @@ export function parseConfig(raw: RawConfig, region: string | undefined, env: Con
         hostedZoneId: zone,
         certificateArn,
         ownershipVerificationCertificateArn: ownershipArn,
-        dualStack: optionalBoolean(raw, "dualStack") ?? false,
+        dualStack: booleanSetting(raw, "dualStack"),
         basePath,
         stageName,
-        organization: optionalString(raw, "organization") ?? "apigw-mtls",
+        organization: stringSetting(raw, "organization"),
         keyAlgorithm,
         intermediateCa,
         caValidityDays,
         partnerValidityDays,
-        partners: parsePartners(raw.partners, env),
-        retainTruststoreOnDelete: optionalBoolean(raw, "retainTruststoreOnDelete") ?? false,
+        partners: parsePartners(setting(raw, "partners"), env),
+        retainTruststoreOnDelete: booleanSetting(raw, "retainTruststoreOnDelete"),
         cloudwatchRoleArn,
         logRetentionDays: retention,
-        revokedSerials: parseRevokedSerials(raw.revokedSerials),
+        revokedSerials: parseRevokedSerials(setting(raw, "revokedSerials")),
         crl: crlFile === undefined ? undefined : readCrlFile(crlFile, env),
         authorizerCacheSeconds,
-        expiryWarningDays: optionalPositiveInteger(raw, "expiryWarningDays") ?? 30,
+        expiryWarningDays: positiveInteger(raw, "expiryWarningDays"),
         caGenerations,
         activeCaGeneration,
     };
@@ -235,10 +242,7 @@ export function issuingCaValidityDays(caValidityDays: number, intermediateCa: bo
     return intermediateCa ? caValidityDays - 1 : caValidityDays;
 }
 
-function parseKeyAlgorithm(value: string | undefined): KeyAlgorithm {
-    if (value === undefined) {
-        return "ECDSA-P256";
-    }
+function parseKeyAlgorithm(value: string): KeyAlgorithm {
     const known = keyAlgorithms.find((k) => k === value.toUpperCase());
     if (known) {
         return known;
@@ -269,13 +273,10 @@ interface RawPartner {
 }
 
 /**
- * A structured config value that must be a list (Pulumi hands it over as JSON); unset is empty.
+ * A structured config value that must be a list (Pulumi hands it over as JSON).
  * Entries are as written: `T` has only `unknown` fields, for the caller to check.
  */
-function parseList<T>(key: string, value: string | undefined, shape: string): T[] {
-    if (value === undefined) {
-        return [];
-    }
+function parseList<T>(key: string, value: string, shape: string): T[] {
     let list: unknown;
     try {
         list = JSON.parse(value);
@@ -288,7 +289,7 @@ function parseList<T>(key: string, value: string | undefined, shape: string): T[
     return list as T[];
 }
 
-function parsePartners(value: string | undefined, env: ConfigEnvironment): Partner[] {
+function parsePartners(value: string, env: ConfigEnvironment): Partner[] {
     const list = parseList<RawPartner>("partners", value, "{name, commonName?, organization?, generation?}, {name, csrFile, generation?} or {name, caCertFile}");
     const seen = new Set<string>();
     return list.map((entry: RawPartner, index): Partner => {
@@ -383,7 +384,7 @@ interface RawRevokedSerial {
     readonly reason?: unknown;
 }
 
-function parseRevokedSerials(value: string | undefined): RevokedSerial[] {
+function parseRevokedSerials(value: string): RevokedSerial[] {
     const list = parseList<RawRevokedSerial>("revokedSerials", value, "{serial, reason}");
     const seen = new Map<string, number>();
     return list.map((entry: RawRevokedSerial, index): RevokedSerial => {
@@ -421,7 +422,9 @@ function readCrlFile(file: string, env: ConfigEnvironment): CrlFile {
         throw new ConfigError(`crlFile "${file}" cannot be read; put the CRL (PEM) at that path, relative to the project directory, or remove crlFile`);
     }
     // OpenSSL labels CRLs "X509 CRL", some tools just "CRL".
-    const pems = text.match(/-----BEGIN (?:X509 )?CRL-----[\s\S]+?-----END (?:X509 )?CRL-----/g) ?? [];
+    const pems = scanPem(text).blocks
+        .filter((block) => crlLabels.includes(block.label) && block.endLabel === block.label)
+        .map((block) => `-----BEGIN ${block.label}-----\n${block.body.join("\n")}\n-----END ${block.label}-----\n`);
     if (pems.length === 0) {
         throw new ConfigError(`crlFile "${file}" holds no PEM CRL; it must contain "-----BEGIN X509 CRL-----" blocks (convert DER with \`openssl crl -inform der -in ca.crl -out ca.crl.pem\`)`);
     }
@@ -432,29 +435,29 @@ function readCrlFile(file: string, env: ConfigEnvironment): CrlFile {
             throw new ConfigError(`crlFile "${file}" holds a CRL (block ${index + 1}) that does not parse; fetch it again from its CA`);
         }
     });
-    return { file, pems: pems.map((pem) => pem + "\n") };
+    return { file, pems };
 }
 
 function parseCaGenerations(raw: RawConfig): { caGenerations: number[]; activeCaGeneration: number } {
-    let caGenerations = [1];
-    if (raw.caGenerations !== undefined) {
-        let list: unknown;
-        try {
-            list = JSON.parse(raw.caGenerations);
-        } catch {
-            list = raw.caGenerations;
-        }
-        const valid = Array.isArray(list) && list.length > 0 && list.every((g) => Number.isInteger(g) && g >= 1);
-        if (!valid) {
-            throw new ConfigError(`caGenerations ${JSON.stringify(list)} must be a non-empty list of whole numbers from 1, such as [1, 2] while two CAs overlap`);
-        }
-        caGenerations = list as number[];
-        const twice = caGenerations.find((g, i) => caGenerations.indexOf(g) !== i);
-        if (twice !== undefined) {
-            throw new ConfigError(`caGenerations lists generation ${twice} twice; list each CA generation once`);
-        }
+    const value = setting(raw, "caGenerations");
+    let list: unknown;
+    try {
+        list = JSON.parse(value);
+    } catch {
+        list = value;
     }
-    const activeCaGeneration = optionalPositiveInteger(raw, "activeCaGeneration", "naming one of caGenerations") ?? Math.max(...caGenerations);
+    const valid = Array.isArray(list) && list.length > 0 && list.every((g) => Number.isInteger(g) && g >= 1);
+    if (!valid) {
+        throw new ConfigError(`caGenerations ${JSON.stringify(list)} must be a non-empty list of whole numbers from 1, such as [1, 2] while two CAs overlap`);
+    }
+    const caGenerations = list as number[];
+    const twice = caGenerations.find((g, i) => caGenerations.indexOf(g) !== i);
+    if (twice !== undefined) {
+        throw new ConfigError(`caGenerations lists generation ${twice} twice; list each CA generation once`);
+    }
+    // Not declared in Pulumi.yaml: its default, the highest generation, depends on caGenerations.
+    const active = raw.activeCaGeneration;
+    const activeCaGeneration = active === undefined ? Math.max(...caGenerations) : positiveNumber("activeCaGeneration", active, "naming one of caGenerations");
     if (!caGenerations.includes(activeCaGeneration)) {
         throw new ConfigError(`activeCaGeneration ${activeCaGeneration} is not one of caGenerations [${caGenerations.join(", ")}]; set it to one of them, or add it to caGenerations`);
     }
@@ -470,44 +473,46 @@ function requireString(raw: RawConfig, key: string, example: string): string {
     return value.trim();
 }
 
-/** A key without a default of its own: Pulumi.yaml declares it with "", which means unset. */
+/** A key's value, the stack's or Pulumi.yaml's default; only a key declared without a default can be missing. */
+function setting(raw: RawConfig, key: string): string {
+    const value = raw[key];
+    if (value === undefined) {
+        throw new ConfigError(`${key} is not set and Pulumi.yaml gives it no default; set it in Pulumi.<stack>.yaml, or declare a default for it`);
+    }
+    return value;
+}
+
+/** A key whose default is "" in Pulumi.yaml, which means unset. */
 function optionalSetting(raw: RawConfig, key: string): string | undefined {
     const value = raw[key];
     return value === "" ? undefined : value;
 }
 
-function optionalString(raw: RawConfig, key: string): string | undefined {
-    const value = raw[key];
-    return value === undefined ? undefined : value.trim();
+function stringSetting(raw: RawConfig, key: string): string {
+    return setting(raw, key).trim();
 }
 
-function optionalBoolean(raw: RawConfig, key: string): boolean | undefined {
-    const value = raw[key];
-    if (value === undefined) {
-        return undefined;
-    }
+function booleanSetting(raw: RawConfig, key: string): boolean {
+    const value = setting(raw, key);
     if (value !== "true" && value !== "false") {
         throw new ConfigError(`${key} "${value}" is not a boolean; set it to true or false`);
     }
     return value === "true";
 }
 
-function optionalPositiveInteger(raw: RawConfig, key: string, what = "of days"): number | undefined {
-    const value = raw[key];
-    if (value === undefined) {
-        return undefined;
-    }
+function positiveNumber(key: string, value: string, what: string): number {
     if (!/^\d+$/.test(value.trim()) || Number(value) <= 0) {
         throw new ConfigError(`${key} "${value}" must be a positive whole number ${what}`);
     }
     return Number(value);
 }
 
-function optionalWholeNumber(raw: RawConfig, key: string): number | undefined {
-    const value = raw[key];
-    if (value === undefined) {
-        return undefined;
-    }
+function positiveInteger(raw: RawConfig, key: string): number {
+    return positiveNumber(key, setting(raw, key), "of days");
+}
+
+function wholeNumber(raw: RawConfig, key: string): number {
+    const value = setting(raw, key);
     if (!/^\d+$/.test(value.trim())) {
         throw new ConfigError(`${key} "${value}" must be a whole number of seconds, 0 or more`);
     }
@@ -540,12 +545,11 @@ function closestKey(key: string): string {
  */
 export function readRawConfig(config: pulumi.Config): RawConfig {
     const prefix = `${config.name}:`;
-    const known: readonly string[] = configKeys;
     const unknown = Object.keys(pulumi.runtime.allConfig())
         .filter((key) => key.startsWith(prefix))
         .map((key) => key.slice(prefix.length))
         .sort()
-        .find((key) => !known.includes(key));
+        .find((key) => !configKeys.includes(key));
     if (unknown !== undefined) {
         throw new ConfigError(`${prefix}${unknown} is not a key this program reads (the closest is ${closestKey(unknown)}); rename it in Pulumi.${pulumi.getStack()}.yaml, or remove it with \`pulumi config rm ${unknown}\``);
     }

@@ -13,16 +13,23 @@ export interface CertificateExpiry {
     readonly notAfter: string;
 }
 
+const notAfter = (certificate: X509Certificate) => new Date(certificate.validTo).toISOString();
+const soonestFirst = (a: CertificateExpiry, b: CertificateExpiry) => a.notAfter.localeCompare(b.notAfter) || a.name.localeCompare(b.name);
+
+/** Every issued partner certificate (by partner name), soonest to expire first. */
+export function partnerExpiry(partnerCertificates: Readonly<Record<string, string>>): CertificateExpiry[] {
+    return Object.entries(partnerCertificates)
+        .map(([name, pem]): CertificateExpiry => ({ kind: "partner", name, notAfter: notAfter(new X509Certificate(pem)) }))
+        .sort(soonestFirst);
+}
+
 /** Every CA of the truststore bundle and every issued partner certificate, soonest to expire first. */
 export function expiryOf(truststorePem: string, partnerCertificates: Readonly<Record<string, string>>): CertificateExpiry[] {
-    const notAfter = (certificate: X509Certificate) => new Date(certificate.validTo).toISOString();
     const cas = certificateBlocks(truststorePem).map((pem): CertificateExpiry => {
         const certificate = new X509Certificate(pem);
         return { kind: "truststore", name: certificate.subject.split("\n").join(", "), notAfter: notAfter(certificate) };
     });
-    const partners = Object.entries(partnerCertificates)
-        .map(([name, pem]): CertificateExpiry => ({ kind: "partner", name, notAfter: notAfter(new X509Certificate(pem)) }));
-    return [...cas, ...partners].sort((a, b) => a.notAfter.localeCompare(b.notAfter) || a.name.localeCompare(b.name));
+    return [...cas, ...partnerExpiry(partnerCertificates)].sort(soonestFirst);
 }
 
 /**

@@ -33,8 +33,15 @@ export function keyRefusal(key: KeyShape): string | undefined {
 
 /** The shape of a Node.js public (or private) key. */
 export function shapeOf(key: KeyObject): KeyShape {
-    const type = key.asymmetricKeyType ?? "unknown";
-    const details = key.asymmetricKeyDetails ?? {};
+    return shapeFromDetails(key.asymmetricKeyType, key.asymmetricKeyDetails ?? {});
+}
+
+/**
+ * The shape of a key from Node's `asymmetricKeyType` and `asymmetricKeyDetails`, for callers
+ * that read them once and keep them (each read is a native call).
+ */
+export function shapeFromDetails(keyType: string | undefined, details: { readonly modulusLength?: number; readonly namedCurve?: string }): KeyShape {
+    const type = keyType ?? "unknown";
     if (type === "rsa" || type === "rsa-pss") {
         return { type: "rsa", bits: details.modulusLength ?? 0 };
     }

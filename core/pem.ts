@@ -95,8 +95,19 @@ function isStrictBase64(text: string): boolean {
     return true;
 }
 
+/** Why a CERTIFICATE block yields no DER, by the finding code the truststore rules give it. */
+export interface BlockProblem {
+    readonly code: "malformed-block" | "corrupt-base64";
+    readonly message: string;
+}
+
+/** Whether a block runs from its BEGIN line to an END line of the same label. */
+export function isComplete(block: PemBlock): boolean {
+    return block.endLabel === block.label;
+}
+
 /** The DER of a complete CERTIFICATE block with valid base64, else why not. */
-export function certificateDer(block: PemBlock): { der: Buffer<ArrayBuffer> } | { code: string; message: string } {
+export function certificateDer(block: PemBlock): { der: Buffer<ArrayBuffer> } | BlockProblem {
     const where = `block #${block.number} (line ${block.line})`;
     if (block.endLabel === undefined) {
         return {

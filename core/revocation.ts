@@ -1,7 +1,17 @@
 // The authorizer's decision, as a pure function, and the lists it decides with. The program
 // writes the lists (components/partnerauthorizer.ts) and the Lambda reads them (handlers/authorizer.ts):
-// both take their shape, file name, serial format and issuer ids from here.
+// both take their shape, file name, environment, serial format and issuer ids from here.
 import { createHash, X509Certificate } from "node:crypto";
+import { certificateBlocks } from "./bundle";
+// Types only: the Lambda bundles this module, and config and crl carry the Pulumi SDK.
+import type { RevokedSerial } from "./config";
+import type { CrlRevocation } from "./crl";
+
+/** The authorizer function's environment, as components/partnerauthorizer.ts sets it. */
+export interface AuthorizerEnvironment {
+    /** Seconds a decision is reused for the same certificate. Default: 60. */
+    readonly DECISION_CACHE_SECONDS?: string;
+}
 
 /** Why each serial is revoked, by normalised serial. */
 export type RevokedSerials = Readonly<Record<string, string>>;
@@ -61,6 +71,16 @@ export function serialFromDer(octets: Uint8Array): string {
     return value < 0n ? `-${(-value).toString(16).toUpperCase()}` : value.toString(16).toUpperCase();
 }
 
+/** A certificate's serial, normalised. */
+export function certificateSerial(certificate: X509Certificate): string {
+    return normaliseSerial(certificate.serialNumber) ?? certificate.serialNumber;
+}
+
+/** Each certificate's normalised serial, by the same key: what `revokedSerials` takes. */
+export function certificateSerials(certificates: Readonly<Record<string, string>>): Record<string, string> {
+    return Object.fromEntries(Object.entries(certificates).map(([name, pem]) => [name, certificateSerial(new X509Certificate(pem))]));
+}
+
 /**
  * A short id of an issuer's distinguished name as Node.js prints it (`X509Certificate.issuer` of
  * a client certificate, `.subject` of its CA): both sides print the same DER the same way.
@@ -72,6 +92,33 @@ export function issuerId(distinguishedName: string): string {
 /** The key of one certificate in `PartnerNames`. */
 export function certificateKey(issuer: string, serial: string): string {
     return `${issuer}/${serial}`;
+}
+
+/** The revocation list from config entries (any issuer) and verified CRL entries (their issuer only). */
+export function revocationList(configured: readonly RevokedSerial[], crl: readonly CrlRevocation[]): RevocationList {
+    const byIssuer: Record<string, Record<string, string>> = {};
+    for (const entry of crl) {
+        (byIssuer[entry.issuerId] ??= {})[entry.serial] = entry.reason;
+    }
+    return { anyIssuer: Object.fromEntries(configured.map((e) => [e.serial, e.reason])), byIssuer };
+}
+
+/**
+ * Partner names: each certificate we issued by issuer and serial, and every certificate of a
+ * partner's own CA by that CA (each CA of its file, so an intermediate counts too).
+ */
+export function partnerNames(issued: Readonly<Record<string, string>>, ownCas: readonly { name: string; caCertPem: string }[]): PartnerNames {
+    const names: Record<string, string> = {};
+    for (const { name, caCertPem } of ownCas) {
+        for (const pem of certificateBlocks(caCertPem)) {
+            names[issuerId(new X509Certificate(pem).subject)] = name;
+        }
+    }
+    for (const [name, pem] of Object.entries(issued)) {
+        const certificate = new X509Certificate(pem);
+        names[certificateKey(issuerId(certificate.issuer), certificateSerial(certificate))] = name;
+    }
+    return names;
 }
 
 function commonNameOf(distinguishedName: string): string | undefined {
@@ -93,7 +140,7 @@ export function decide(clientCertPem: string | null | undefined, list: Revocatio
     } catch {
         return { effect: "Deny", reason: "the client certificate does not parse" };
     }
-    const serial = normaliseSerial(certificate.serialNumber) ?? certificate.serialNumber;
+    const serial = certificateSerial(certificate);
     const issuer = issuerId(certificate.issuer);
     const partner = names[certificateKey(issuer, serial)] ?? names[issuer] ?? commonNameOf(certificate.subject) ?? "unknown";
     const known = { partner, serial };

@@ -1,13 +1,8 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AuthorizerLists, authorizerListsFile, Decision, decide, normaliseSerial, parseAuthorizerLists } from "../core/revocation";
-
-/** The function's environment, as components/partnerauthorizer.ts sets it. */
-export interface AuthorizerEnvironment {
-    /** Seconds a decision is reused for the same certificate. Default: 60. */
-    readonly DECISION_CACHE_SECONDS?: string;
-}
+import { BoundedCache } from "../core/cache";
+import { AuthorizerEnvironment, AuthorizerLists, authorizerListsFile, Decision, decide, normaliseSerial, parseAuthorizerLists } from "../core/revocation";
 
 export interface AuthorizerOptions {
     readonly env: AuthorizerEnvironment;
@@ -67,7 +62,7 @@ export function createAuthorizer(options: AuthorizerOptions): (event: APIGateway
     };
     const ttlSeconds = Number(options.env.DECISION_CACHE_SECONDS ?? "60");
     const cacheMs = Number.isFinite(ttlSeconds) && ttlSeconds > 0 ? ttlSeconds * 1000 : 0;
-    const cache = new Map<string, CachedDecision>();
+    const cache = new BoundedCache<string, CachedDecision>(CACHE_LIMIT);
 
     return async (event) => {
         // A request without a certificate cannot pass mutual TLS; still, no certificate is a Deny.
@@ -83,9 +78,6 @@ export function createAuthorizer(options: AuthorizerOptions): (event: APIGateway
         lists ??= read();
         const decision = decide(pem, lists.revocations, lists.partnerNames ?? {}, time);
         if (key !== undefined && pem !== undefined && cacheMs > 0) {
-            if (cache.size >= CACHE_LIMIT) {
-                cache.clear();
-            }
             cache.set(key, { pem, decision, expires: time.getTime() + cacheMs });
         }
         log(JSON.stringify({ message: "authorizer decision", ...decision }));

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { customers } from "./customers";
+import { customers } from "../core/customers";
 
 const customerId = /^[0-9]{1,10}$/;
 

@@ -1,8 +1,9 @@
 // Client certificates as the local gateway sees them: API Gateway's verdict on each one (from the
-// truststore rules, cached per certificate fingerprint so that a connection costs a map lookup),
+// client verifier, cached per certificate fingerprint so that a connection costs a map lookup),
 // and `requestContext.identity.clientCert` filled the way API Gateway fills it.
 import { X509Certificate } from "node:crypto";
-import { checkTruststore, ClientVerifier, createClientVerifier } from "../core/truststorerules";
+import { BoundedCache } from "../core/cache";
+import { ClientVerifier, createClientVerifier } from "../core/clientverifier";
 
 /** `requestContext.identity.clientCert` of a proxy or REQUEST authorizer event. */
 export interface ClientCertIdentity {
@@ -58,17 +59,6 @@ export function clientCertIdentity(cert: X509Certificate): ClientCertIdentity {
     };
 }
 
-// API Gateway also refuses a client certificate whose own algorithms it does not support. The
-// verifier judges the chain only, so the truststore rules' algorithm findings, run on the
-// client certificate alone, complete the verdict.
-const ALGORITHM_FINDINGS = new Set(["weak-signature-hash", "unsupported-signature", "weak-key", "unsupported-key"]);
-
-/** Why API Gateway refuses the certificate's signature or key ("has an RSA key of 1024 bits; ..."), or undefined. */
-async function algorithmProblem(cert: X509Certificate): Promise<string | undefined> {
-    const findings = await checkTruststore(cert.toString());
-    return findings.find((finding) => ALGORITHM_FINDINGS.has(finding.code))?.message;
-}
-
 /** A verdict holds this long at most, so that time (expiry, not-yet-valid) is seen again. */
 const VERDICT_TTL_MS = 60_000;
 // Bounds the cache: a gateway meets few partners but may be probed with many certificates.
@@ -85,7 +75,7 @@ interface Cached {
  * the cache synchronously when it can, so the per-request cost is a lookup.
  */
 export class ClientCertificates {
-    readonly #cache = new Map<string, Cached>();
+    readonly #cache = new BoundedCache<string, Cached>(CACHE_LIMIT);
 
     private constructor(private readonly verifier: ClientVerifier) {}
 
@@ -102,17 +92,12 @@ export class ClientCertificates {
         // A valid certificate's verdict ends with it; an expired one's stays refused.
         const expiry = Date.parse(cert.validTo) + 1000;
         const until = now < expiry ? Math.min(now + VERDICT_TTL_MS, expiry) : now + VERDICT_TTL_MS;
-        const pending = this.verifier.verify(cert.raw, new Date(now)).then(async (verdict) => {
-            const problem = verdict.accepted ? await algorithmProblem(cert) : undefined;
-            const reason = problem === undefined ? verdict.reason : `certificate ${problem}`;
-            const value = { accepted: verdict.accepted && problem === undefined, reason, identity: clientCertIdentity(cert) };
+        const pending = this.verifier.verify(cert.raw, new Date(now)).then((verdict) => {
+            const value = { accepted: verdict.accepted, reason: verdict.reason, identity: clientCertIdentity(cert) };
             entry.value = value;
             return value;
         });
         const entry: Cached = { until, pending };
-        if (this.#cache.size >= CACHE_LIMIT) {
-            this.#cache.delete(this.#cache.keys().next().value as string);
-        }
         this.#cache.set(key, entry);
         return pending;
     }

@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { Writable } from "node:stream";
 import * as vm from "node:vm";
-import type { FunctionModel } from "./model";
+import type { FunctionModel } from "./domainmodel";
 
 /** A loaded function: call it as Lambda would, with an event. */
 export interface LocalFunction {
@@ -125,6 +125,14 @@ export async function loadFunction(model: FunctionModel, into: string, log: (lin
     };
 }
 
+/** What a handler failed with, as an Error: handlers may pass any value, such as an authorizer's "Unauthorized", to their callback. */
+function asError(reason: unknown): Error {
+    if (reason instanceof Error) {
+        return reason;
+    }
+    return new Error(typeof reason === "string" ? reason : JSON.stringify(reason));
+}
+
 function invoke(model: FunctionModel, handler: Handler, event: unknown, timeoutMs: number): Promise<unknown> {
     const deadline = Date.now() + timeoutMs;
     const context = {
@@ -144,7 +152,7 @@ function invoke(model: FunctionModel, handler: Handler, event: unknown, timeoutM
         const settle = (error: unknown, result?: unknown) => {
             clearTimeout(timer);
             if (error) {
-                reject(error);
+                reject(asError(error));
             } else {
                 resolve(result);
             }

@@ -1,7 +1,10 @@
-// What API Gateway would serve for a stack, read from the resources the program declared: the
-// mTLS custom domain, its truststore object, base-path mappings, stages, the deployed REST API's
-// resources and methods, their integrations and authorizers, and the Lambda functions behind them.
+// What API Gateway would serve for a stack (local/domainmodel.ts), read from the resources the
+// program declared: the mTLS custom domain, its truststore object, base-path mappings, stages, the
+// deployed REST API's resources and methods, their integrations and authorizers, and the Lambda
+// functions behind them; ModelError for what local mode cannot serve faithfully.
+import { resourceTypes } from "../core/resourcetypes";
 import type { CapturedResource } from "../mocks/program";
+import type { AuthorizerModel, DomainModel, FunctionModel, MappingModel, ResourceNode, StageModel } from "./domainmodel";
 
 /** The stack declares something local mode cannot serve faithfully; the message says what. */
 export class ModelError extends Error {
@@ -11,103 +14,20 @@ export class ModelError extends Error {
     }
 }
 
-/** A Lambda function as deployed: the code archive is the resource's `code` input. */
-export interface FunctionModel {
-    /** Logical name in the program, e.g. dev-customer-handler. */
-    readonly resourceName: string;
-    readonly functionName: string;
-    readonly arn: string;
-    readonly region: string;
-    /** "<file>.<export>", e.g. index.handler. */
-    readonly handler: string;
-    readonly runtime: string;
-    readonly timeoutSeconds: number;
-    readonly memorySize: number;
-    readonly environment: Readonly<Record<string, string>>;
-    /** A Pulumi AssetArchive. */
-    readonly code: unknown;
-}
-
-export interface AuthorizerModel {
-    readonly id: string;
-    readonly name: string;
-    readonly function: FunctionModel;
-    /** Mapping expressions such as method.request.header.Host or context.identity.sourceIp. */
-    readonly identitySources: readonly string[];
-    readonly ttlSeconds: number;
-    /** Why API Gateway could not invoke the function, when it could not. */
-    readonly invokeProblem?: string;
-}
-
-export interface IntegrationModel {
-    readonly function: FunctionModel;
-    readonly invokeProblem?: string;
-}
-
-export interface MethodModel {
-    readonly httpMethod: string;
-    /** Template path, e.g. /customer/{customer-id}. */
-    readonly resourcePath: string;
-    readonly resourceId: string;
-    readonly authorizer?: AuthorizerModel;
-    /** Required query-string and header parameters, checked when the method has a validator. */
-    readonly requiredParameters: readonly { readonly in: "querystring" | "header"; readonly name: string }[];
-    readonly integration: IntegrationModel;
-}
-
-export interface ResourceNode {
-    readonly id: string;
-    readonly path: string;
-    readonly statics: Map<string, ResourceNode>;
-    param?: { readonly name: string; readonly node: ResourceNode };
-    greedy?: { readonly name: string; readonly node: ResourceNode };
-    readonly methods: Map<string, MethodModel>;
-}
-
-export interface StageModel {
-    readonly apiId: string;
-    readonly stageName: string;
-    readonly accountId: string;
-    readonly region: string;
-    readonly variables: Readonly<Record<string, string>> | null;
-    readonly accessLogFormat?: string;
-    readonly root: ResourceNode;
-}
-
-export interface MappingModel {
-    /** Path segments of the base path; empty for the root mapping. */
-    readonly basePath: readonly string[];
-    /** The mapped stage; absent when callers name the stage after the base path. */
-    readonly stage?: StageModel;
-    readonly stages: ReadonlyMap<string, StageModel>;
-}
-
-export interface DomainModel {
-    readonly domainName: string;
-    readonly securityPolicy: string;
-    /** Exactly the content of the truststore object the domain points to. */
-    readonly truststorePem: string;
-    readonly truststoreUri: string;
-    readonly truststoreVersion?: string;
-    /** Longest base path first, so the first match is the one API Gateway picks. */
-    readonly mappings: readonly MappingModel[];
-    readonly functions: readonly FunctionModel[];
-}
-
 const type = {
-    domain: "aws:apigateway/domainName:DomainName",
-    mapping: "aws:apigateway/basePathMapping:BasePathMapping",
-    object: "aws:s3/bucketObjectv2:BucketObjectv2",
-    stage: "aws:apigateway/stage:Stage",
-    deployment: "aws:apigateway/deployment:Deployment",
-    api: "aws:apigateway/restApi:RestApi",
-    resource: "aws:apigateway/resource:Resource",
-    method: "aws:apigateway/method:Method",
-    integration: "aws:apigateway/integration:Integration",
-    authorizer: "aws:apigateway/authorizer:Authorizer",
-    validator: "aws:apigateway/requestValidator:RequestValidator",
-    function: "aws:lambda/function:Function",
-    permission: "aws:lambda/permission:Permission",
+    domain: resourceTypes.apigatewayDomainName,
+    mapping: resourceTypes.apigatewayBasePathMapping,
+    object: resourceTypes.s3BucketObjectv2,
+    stage: resourceTypes.apigatewayStage,
+    deployment: resourceTypes.apigatewayDeployment,
+    api: resourceTypes.apigatewayRestApi,
+    resource: resourceTypes.apigatewayResource,
+    method: resourceTypes.apigatewayMethod,
+    integration: resourceTypes.apigatewayIntegration,
+    authorizer: resourceTypes.apigatewayAuthorizer,
+    validator: resourceTypes.apigatewayRequestValidator,
+    function: resourceTypes.lambdaFunction,
+    permission: resourceTypes.lambdaPermission,
 };
 
 /** An ARN pattern with * and ? wildcards, as Lambda permissions and IAM policies use them. */
@@ -169,10 +89,10 @@ export function buildModel(resources: readonly CapturedResource[]): DomainModel 
 
     const functions = new Map<string, FunctionModel>();
     const functionOf = (uri: unknown, what: string): FunctionModel => {
-        const arn = functionArnOfUri(String(uri ?? ""));
+        const arn = typeof uri === "string" ? functionArnOfUri(uri) : undefined;
         const found = stack.all(type.function).find((f) => arn !== undefined && (f.outputs.arn === arn || arn.startsWith(`${f.outputs.arn}:`)));
         if (!found) {
-            throw new ModelError(`${what} invokes ${uri}, which is no Lambda function of this stack`);
+            throw new ModelError(`${what} invokes ${typeof uri === "string" ? uri : String(JSON.stringify(uri))}, which is no Lambda function of this stack`);
         }
         if (!functions.has(found.name)) {
             functions.set(found.name, readFunction(found));
@@ -360,81 +280,5 @@ function readAuthorizer(
         identitySources: String(r.inputs.identitySource ?? "").split(",").map((s) => s.trim()).filter((s) => s !== ""),
         ttlSeconds: r.inputs.authorizerResultTtlInSeconds === undefined ? 300 : Number(r.inputs.authorizerResultTtlInSeconds),
         invokeProblem: invokeProblem(fn, `${executionArn}/authorizers/${id}`, r.inputs.authorizerCredentials),
-    };
-}
-
-/** Where a request lands: refused at the domain, no such method, or a method with its parameters. */
-export type Route =
-    | { readonly kind: "no-mapping" }
-    | { readonly kind: "no-method" }
-    | {
-        readonly kind: "method";
-        readonly stage: StageModel;
-        readonly method: MethodModel;
-        /** The path below the stage, as the proxy event's `path`. */
-        readonly path: string;
-        readonly pathParameters: Record<string, string> | null;
-    };
-
-function decode(segment: string): string {
-    try {
-        return decodeURIComponent(segment);
-    } catch {
-        return segment;
-    }
-}
-
-function findResource(node: ResourceNode, segments: readonly string[], at: number, params: Record<string, string>): ResourceNode | undefined {
-    if (at === segments.length) {
-        return node;
-    }
-    const segment = segments[at];
-    const literal = node.statics.get(segment);
-    const found = literal && findResource(literal, segments, at + 1, params);
-    if (found) {
-        return found;
-    }
-    if (node.param) {
-        const below = findResource(node.param.node, segments, at + 1, params);
-        if (below) {
-            params[node.param.name] = decode(segment);
-            return below;
-        }
-    }
-    if (node.greedy) {
-        params[node.greedy.name] = segments.slice(at).map(decode).join("/");
-        return node.greedy.node;
-    }
-    return undefined;
-}
-
-/** Routes a request path (without query) as API Gateway routes it on a custom domain. */
-export function route(domain: DomainModel, pathname: string, httpMethod: string): Route {
-    const segments = pathname.split("/").filter((s) => s !== "");
-    const mapping = domain.mappings.find((m) => m.basePath.every((part, i) => segments[i] === part));
-    if (!mapping) {
-        return { kind: "no-mapping" };
-    }
-    let rest = segments.slice(mapping.basePath.length);
-    let stage = mapping.stage;
-    if (!stage) {
-        stage = mapping.stages.get(rest[0] ?? "");
-        rest = rest.slice(1);
-        if (!stage) {
-            return { kind: "no-mapping" };
-        }
-    }
-    const params: Record<string, string> = {};
-    const node = findResource(stage.root, rest, 0, params);
-    const method = node && (node.methods.get(httpMethod) ?? node.methods.get("ANY"));
-    if (!method) {
-        return { kind: "no-method" };
-    }
-    return {
-        kind: "method",
-        stage,
-        method,
-        path: `/${rest.join("/")}`,
-        pathParameters: Object.keys(params).length > 0 ? params : null,
     };
 }

@@ -6,12 +6,13 @@ import * as path from "node:path";
 import { CapturedResource, ProgramFailure, RunOptions, runProgram } from "../mocks/program";
 import { loadStackConfig, projectDir, projectName } from "../mocks/stackconfig";
 import type { Violation } from "../policy/evaluate";
-import { issueServerCredentials, selfSignedClient } from "./certificates";
+import { issueServerCredentials, selfSignedClient } from "../smoke/certificates";
 import { ClientCertificates } from "./clientcerts";
+import type { DomainModel } from "./domainmodel";
 import { Gateway, startGateway } from "./gateway";
 import { loadFunction, LocalFunction } from "./lambda";
 import type { ConnectionLimits } from "./limits";
-import { buildModel, DomainModel } from "./model";
+import { buildModel } from "./model";
 import { policyGate } from "./policygate";
 
 export interface LocalOptions {

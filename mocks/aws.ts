@@ -1,4 +1,5 @@
 import * as crypto from "node:crypto";
+import { resourceTypes as types } from "../core/resourcetypes";
 
 /**
  * AWS resources under mocks: each echoes its inputs plus the outputs AWS would add (ids,
@@ -6,7 +7,31 @@ import * as crypto from "node:crypto";
  * stand-in aws provider for the real engine (engine/providers/aws.ts) computes them here too.
  */
 
-type Inputs = Record<string, any>;
+/** A resource's properties as the engine passes them (plain JSON), with those the mocks read. */
+export interface Props {
+    [property: string]: unknown;
+    bucket?: string;
+    key?: string;
+    content?: string;
+    contentBase64?: string;
+    /** An asset: the SDK serializes it with its hash. */
+    source?: { hash?: string };
+    versionId?: string;
+    name?: string;
+    region?: string;
+    restApi?: string;
+    stageName?: string;
+    domainName?: string;
+    basePath?: string;
+    resourceId?: string;
+    httpMethod?: string;
+    methodPath?: string;
+    role?: string;
+    statementId?: string;
+    zoneId?: string;
+    type?: string;
+    triggers?: Record<string, string>;
+}
 
 export const mockAccountId = "123456789012";
 
@@ -37,11 +62,11 @@ function autoName(name: string): string {
 export interface AwsMockContext {
     readonly region: string;
     /** The resource's outputs before this update; absent when it is created. */
-    readonly previous?: Inputs;
+    readonly previous?: Props;
 }
 
 /** What S3 stores as an object's body: its content, inline or from an asset (then by the asset's hash). */
-function objectBody(inputs: Inputs): string {
+function objectBody(inputs: Props): string {
     return inputs.content ?? inputs.contentBase64 ?? inputs.source?.hash ?? "";
 }
 
@@ -49,26 +74,31 @@ function objectBody(inputs: Inputs): string {
  * An object's version id, as S3 with versioning on: the same while the body stays, a new one for
  * every new body, even a body the object had before (the previous version counts in).
  */
-function objectVersionId(inputs: Inputs, previous: Inputs | undefined): string {
+function objectVersionId(inputs: Props, previous: Props | undefined): string {
     const body = objectBody(inputs);
-    if (previous && objectBody(previous) === body) {
+    if (previous?.versionId !== undefined && objectBody(previous) === body) {
         return previous.versionId;
     }
     return Buffer.from(digest("version", inputs.bucket, inputs.key, body, previous?.versionId ?? null), "hex").toString("base64url").slice(0, 32);
 }
 
-/** The outputs of one AWS resource, and its id, from its type, name and inputs (and its outputs before, on an update). */
-export function awsResource(type: string, name: string, inputs: Inputs, ctx: AwsMockContext): { id: string; state: Inputs } {
+/**
+ * The outputs of one AWS resource, and its id, from its type, name and inputs (and its outputs
+ * before, on an update). Components and providers are no cloud resources: they keep their
+ * inputs. A cloud resource type these mocks do not model is an error, so that no test passes
+ * on outputs nobody modelled.
+ */
+export function awsResource(type: string, name: string, inputs: Props, ctx: AwsMockContext): { id: string; state: Props } {
     const { region } = ctx;
     const arn = (service: string, resource: string) => `arn:aws:${service}:${region}:${mockAccountId}:${resource}`;
     switch (type) {
-        case "aws:s3/bucket:Bucket": {
+        case types.s3Bucket: {
             const bucket = inputs.bucket ?? autoName(name);
             return { id: bucket, state: { ...inputs, bucket, arn: `arn:aws:s3:::${bucket}`, region, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com` } };
         }
-        case "aws:s3/bucketObjectv2:BucketObjectv2":
+        case types.s3BucketObjectv2:
             return {
-                id: inputs.key,
+                id: String(inputs.key),
                 state: {
                     ...inputs,
                     versionId: objectVersionId(inputs, ctx.previous),
@@ -76,30 +106,30 @@ export function awsResource(type: string, name: string, inputs: Inputs, ctx: Aws
                     arn: `arn:aws:s3:::${inputs.bucket}/${inputs.key}`,
                 },
             };
-        case "aws:apigateway/restApi:RestApi": {
+        case types.apigatewayRestApi: {
             const id = shortId(10, "api", name);
             return {
                 id,
                 state: { ...inputs, rootResourceId: shortId(10, "root", name), executionArn: arn("execute-api", id), arn: `arn:aws:apigateway:${region}::/restapis/${id}`, createdDate: "2026-01-01T00:00:00Z" },
             };
         }
-        case "aws:apigateway/resource:Resource":
+        case types.apigatewayResource:
             return { id: shortId(6, "resource", name), state: { ...inputs } };
-        case "aws:apigateway/deployment:Deployment":
+        case types.apigatewayDeployment:
             return { id: shortId(6, "deployment", name, inputs.triggers), state: { ...inputs } };
-        case "aws:apigateway/stage:Stage":
+        case types.apigatewayStage:
             return {
                 id: `ags-${inputs.restApi}-${inputs.stageName}`,
                 state: { ...inputs, executionArn: arn("execute-api", `${inputs.restApi}/${inputs.stageName}`), invokeUrl: `https://${inputs.restApi}.execute-api.${region}.amazonaws.com/${inputs.stageName}` },
             };
-        case "aws:apigateway/domainName:DomainName": {
+        case types.apigatewayDomainName: {
             const regionalDomainName = `d-${shortId(10, "domain", inputs.domainName)}.execute-api.${region}.amazonaws.com`;
             return {
-                id: inputs.domainName,
+                id: String(inputs.domainName),
                 state: { ...inputs, regionalDomainName, regionalZoneId: regionalZoneIds[region] ?? "Z1UJRXOUMOOFQ8", arn: `arn:aws:apigateway:${region}::/domainnames/${inputs.domainName}` },
             };
         }
-        case "aws:lambda/function:Function": {
+        case types.lambdaFunction: {
             const functionName = inputs.name ?? autoName(name);
             const functionArn = arn("lambda", `function:${functionName}`);
             return {
@@ -107,15 +137,15 @@ export function awsResource(type: string, name: string, inputs: Inputs, ctx: Aws
                 state: { ...inputs, name: functionName, arn: functionArn, qualifiedArn: `${functionArn}:$LATEST`, version: "$LATEST", invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}/invocations` },
             };
         }
-        case "aws:iam/role:Role": {
+        case types.iamRole: {
             const roleName = inputs.name ?? autoName(name);
             return { id: roleName, state: { ...inputs, name: roleName, arn: `arn:aws:iam::${mockAccountId}:role/${roleName}` } };
         }
-        case "aws:cloudwatch/logGroup:LogGroup": {
+        case types.cloudwatchLogGroup: {
             const groupName = inputs.name ?? autoName(name);
             return { id: groupName, state: { ...inputs, name: groupName, arn: arn("logs", `log-group:${groupName}`) } };
         }
-        case "aws:acm/certificate:Certificate":
+        case types.acmCertificate:
             return {
                 id: arn("acm", `certificate/${digest("cert", name).slice(0, 36)}`),
                 state: {
@@ -129,15 +159,52 @@ export function awsResource(type: string, name: string, inputs: Inputs, ctx: Aws
                     }],
                 },
             };
-        case "aws:route53/record:Record":
+        case types.acmCertificateValidation:
+            // The provider's id is the time ACM issued the certificate.
+            return { id: "2026-01-01 00:00:00 +0000 UTC", state: { ...inputs } };
+        case types.route53Record:
             return { id: `${inputs.zoneId}_${inputs.name}_${inputs.type}`, state: { ...inputs, fqdn: String(inputs.name).replace(/\.$/, "") } };
+        // The bucket's settings are named by the bucket.
+        case types.s3BucketVersioning:
+        case types.s3BucketServerSideEncryptionConfiguration:
+        case types.s3BucketPublicAccessBlock:
+        case types.s3BucketOwnershipControls:
+        case types.s3BucketPolicy:
+            return { id: String(inputs.bucket), state: { ...inputs } };
+        case types.apigatewayAccount:
+            return { id: "api-gateway-account", state: { ...inputs, throttleSettings: [{ burstLimit: 5000, rateLimit: 10000 }] } };
+        case types.apigatewayAuthorizer: {
+            const id = shortId(6, "authorizer", name);
+            return { id, state: { ...inputs, arn: `arn:aws:apigateway:${region}::/restapis/${inputs.restApi}/authorizers/${id}` } };
+        }
+        case types.apigatewayRequestValidator:
+            return { id: shortId(6, "validator", name), state: { ...inputs } };
+        case types.apigatewayMethod:
+            return { id: `agm-${inputs.restApi}-${inputs.resourceId}-${inputs.httpMethod}`, state: { ...inputs } };
+        case types.apigatewayIntegration:
+            return { id: `agi-${inputs.restApi}-${inputs.resourceId}-${inputs.httpMethod}`, state: { ...inputs } };
+        case types.apigatewayMethodSettings:
+            return { id: `${inputs.restApi}-${inputs.stageName}-${inputs.methodPath}`, state: { ...inputs } };
+        case types.apigatewayBasePathMapping:
+            return { id: `${inputs.domainName}/${inputs.basePath ?? ""}`, state: { ...inputs } };
+        case types.iamRolePolicyAttachment:
+            // The provider's id: the role's name, a dash and a unique suffix.
+            return { id: `${inputs.role}-${digest("attachment", name).slice(0, 26)}`, state: { ...inputs } };
+        case types.lambdaPermission: {
+            // The provider's default statement id: "terraform-" and a unique suffix.
+            const statementId = inputs.statementId ?? `terraform-${digest("statement", name).slice(0, 26)}`;
+            return { id: statementId, state: { ...inputs, statementId } };
+        }
         default:
+            if (/^(aws|tls):/.test(type)) {
+                throw new Error(`the aws mocks do not model the resource type ${type}; model it in awsResource (mocks/aws.ts)${type.startsWith("tls:") ? " or tlsResources (mocks/tls.ts)" : ""} and add it to core/resourcetypes.ts`);
+            }
             return { id: `${name}-id`, state: { ...inputs } };
     }
 }
 
 /** The AWS functions (invokes) modelled here, by token: what each returns for its arguments. */
-export const awsFunctions: Record<string, (args: Inputs, ctx: AwsMockContext) => Inputs> = {
+export const awsFunctions: Record<string, (args: Props, ctx: AwsMockContext) => Props> = {
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({
         accountId: mockAccountId,
         arn: `arn:aws:iam::${mockAccountId}:user/stand-in`,

@@ -1,9 +1,14 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import * as sdkSettings from "@pulumi/pulumi/runtime/settings";
+import * as sdkState from "@pulumi/pulumi/runtime/state";
 import { awsFunctions, awsResource } from "./aws";
 import { unwrapSecrets } from "./propertyvalues";
 import { loadStackConfig, projectName } from "./stackconfig";
 import { tlsResources } from "./tls";
+
+/** A property bag as Pulumi's mocks carry it: plain JSON values, which the SDK types `any`. */
+type PropertyBag = pulumi.runtime.MockResourceResult["state"];
 
 /** One resource the program declared, as a policy pack or a local gateway sees it. */
 export interface CapturedResource {
@@ -14,13 +19,13 @@ export interface CapturedResource {
     readonly id: string;
     /** Custom resources are real cloud resources; components are not. */
     readonly custom: boolean;
-    readonly inputs: Record<string, any>;
-    readonly outputs: Record<string, any>;
+    readonly inputs: PropertyBag;
+    readonly outputs: PropertyBag;
 }
 
 export interface ProgramRun {
     /** Stack outputs as plain values (secrets unwrapped). */
-    readonly outputs: Record<string, any>;
+    readonly outputs: PropertyBag;
     /** The program module's exports, as Outputs: secretness can be checked on them. */
     readonly exports: Record<string, unknown>;
     readonly resources: CapturedResource[];
@@ -45,7 +50,7 @@ export function capturingMocks(stack: string, region: string, resources: Capture
             const inputs = unwrapSecrets(args.inputs);
             const tls = tlsResources[args.type];
             let id: string;
-            let state: Record<string, any>;
+            let state: PropertyBag;
             if (tls) {
                 state = await tls(inputs);
                 id = `${args.name}-id`;
@@ -113,7 +118,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
     try {
         return await failOnUnhandledRejection(async () => {
             const outputs = await pulumi.runtime.runInPulumiStack(async () => {
-                exports = require(programPath);
+                exports = await import(programPath);
                 return exports;
             });
             // Resources registered after the last output resolved are in flight until the RPC queue drains.
@@ -133,13 +138,13 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
  */
 function forgetAbandonedWork(): void {
     // Internal state, as `waitForRegistrations` below: the SDK has no public reset.
-    const state: { getStore?: () => { leakCandidates?: Set<unknown> } } = require("@pulumi/pulumi/runtime/state");
+    const state = sdkState as typeof sdkState & { getStore?: () => { leakCandidates?: Set<unknown> } };
     state.getStore?.().leakCandidates?.clear();
 }
 
 /** Waits until every resource registration the program started has been answered. */
 export async function waitForRegistrations(): Promise<void> {
     // Not part of the public SDK surface, but what `pulumi up` itself waits on before exiting.
-    const settings: { waitForRPCs?: () => Promise<void> } = require("@pulumi/pulumi/runtime/settings");
+    const settings = sdkSettings as typeof sdkSettings & { waitForRPCs?: () => Promise<void> };
     await settings.waitForRPCs?.();
 }

@@ -20,17 +20,24 @@ export function secret(value: unknown): Wire {
     return { [specialSigKey]: specialSecretSig, value };
 }
 
-/** The values inside every secret, at any depth; resources compute with the values. */
-export function unwrapSecrets(value: any): any {
+/**
+ * The values inside every secret, at any depth; resources compute with the values. The wire
+ * types do not mark secrets, so the shape is the same before and after.
+ */
+export function unwrapSecrets<T>(value: T): T {
+    return unwrap(value) as T;
+}
+
+function unwrap(value: unknown): unknown {
     if (Array.isArray(value)) {
-        return value.map(unwrapSecrets);
+        return value.map(unwrap);
     }
     // Assets, archives and resources keep their own shape.
     if (isPlainObject(value)) {
         if (isSecret(value)) {
-            return unwrapSecrets(value.value);
+            return unwrap(value.value);
         }
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrap(v)]));
     }
     return value;
 }

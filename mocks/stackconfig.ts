@@ -1,24 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
+import { projectDir, readDeclaredConfig } from "../core/projectconfig";
 
-export const projectName = "apigw-mtls";
+export { projectDir };
 
-/** The nearest folder at or above `from` that holds Pulumi.yaml. */
-function findProjectDir(from: string): string {
-    for (let dir = from; ; dir = path.dirname(dir)) {
-        if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) {
-            return dir;
-        }
-        if (dir === path.dirname(dir)) {
-            throw new Error(`no Pulumi.yaml in ${from} or any folder above it`);
-        }
-    }
-}
-
-// Found by Pulumi.yaml rather than by position, so that mocks compiled to another folder
-// (the benchmark runs tsc output) still read the project's stack files.
-export const projectDir = findProjectDir(__dirname);
+/** The project's name, as Pulumi.yaml gives it. */
+export const projectName = readDeclaredConfig().name;
 
 /** The `type` of a Pulumi.yaml config key, or of an array's items. */
 export type ConfigTypeName = "string" | "integer" | "boolean" | "array" | "object";

@@ -7,6 +7,7 @@ import {
     id_ce_extKeyUsage, id_ce_keyUsage, id_ce_subjectKeyIdentifier,
 } from "@peculiar/asn1-x509";
 import { CertificationRequest, CertificationRequestInfo } from "@peculiar/asn1-csr";
+import { resourceTypes } from "../core/resourcetypes";
 import { x509 } from "../core/x509";
 import { openSshForms } from "./openssh";
 
@@ -18,10 +19,8 @@ import { openSshForms } from "./openssh";
  * both make their resources here.
  */
 
-type Inputs = Record<string, any>;
-
 /** The subject block of tls.CertRequest / tls.SelfSignedCert inputs. */
-interface TlsSubject {
+export interface TlsSubject {
     commonName?: string;
     organization?: string;
     organizationalUnit?: string;
@@ -31,6 +30,55 @@ interface TlsSubject {
     postalCode?: string;
     serialNumber?: string;
     streetAddresses?: string[];
+}
+
+/** The inputs of the tls resources (plain JSON), with those the mocks read. */
+export interface TlsProps {
+    [property: string]: unknown;
+    algorithm?: string;
+    rsaBits?: number;
+    ecdsaCurve?: string;
+    privateKeyPem?: string;
+    subject?: TlsSubject;
+    validityPeriodHours?: number;
+    isCaCertificate?: boolean;
+    allowedUses?: string[];
+    certRequestPem?: string;
+    caCertPem?: string;
+    caPrivateKeyPem?: string;
+}
+
+/** tls.PrivateKey's outputs. */
+export interface PrivateKeyState extends TlsProps {
+    privateKeyPem: string;
+    privateKeyPemPkcs8: string;
+    privateKeyOpenssh: string;
+    publicKeyPem: string;
+    publicKeyOpenssh: string;
+    publicKeyFingerprintMd5: string;
+    publicKeyFingerprintSha256: string;
+}
+
+/** tls.CertRequest's outputs. */
+export interface CertRequestState extends TlsProps {
+    certRequestPem: string;
+}
+
+/** The outputs of tls.SelfSignedCert and tls.LocallySignedCert. */
+export interface CertState extends TlsProps {
+    certPem: string;
+    validityStartTime: string;
+    validityEndTime: string;
+    readyForRenewal: boolean;
+}
+
+/** An input the resource cannot do without. */
+function required<K extends keyof TlsProps>(inputs: TlsProps, property: K, type: string): NonNullable<TlsProps[K]> {
+    const value = inputs[property];
+    if (value === undefined || value === null) {
+        throw new Error(`${type} needs ${String(property)}`);
+    }
+    return value;
 }
 
 // Named bits of KeyUsage (RFC 5280 4.2.1.3), by the provider's names.
@@ -149,15 +197,15 @@ function fromPem(label: string, pem: string): Buffer {
 }
 
 /** tls.PrivateKey: a key pair of the requested algorithm, in the provider's PEM encodings. */
-export function privateKey(inputs: Inputs): Inputs {
-    const algorithm = inputs.algorithm as string;
+export function privateKey(inputs: TlsProps): PrivateKeyState {
+    const algorithm = inputs.algorithm;
     let pair: crypto.KeyPairKeyObjectResult;
     let privateKeyPem: string;
     if (algorithm === "RSA") {
         pair = crypto.generateKeyPairSync("rsa", { modulusLength: inputs.rsaBits ?? 2048 });
         privateKeyPem = pair.privateKey.export({ type: "pkcs1", format: "pem" }) as string;
     } else if (algorithm === "ECDSA") {
-        const curve = (inputs.ecdsaCurve as string | undefined) ?? "P224";
+        const curve = inputs.ecdsaCurve ?? "P224";
         pair = crypto.generateKeyPairSync("ec", { namedCurve: curve.replace("P", "P-") });
         privateKeyPem = pair.privateKey.export({ type: "sec1", format: "pem" }) as string;
     } else if (algorithm === "ED25519") {
@@ -173,9 +221,9 @@ export function privateKey(inputs: Inputs): Inputs {
     return {
         ...inputs,
         privateKeyPem,
-        privateKeyPemPkcs8: pair.privateKey.export({ type: "pkcs8", format: "pem" }),
+        privateKeyPemPkcs8: pair.privateKey.export({ type: "pkcs8", format: "pem" }) as string,
         privateKeyOpenssh: ssh ? toPem("OPENSSH PRIVATE KEY", toArrayBuffer(ssh.privateKey)) : "",
-        publicKeyPem: pair.publicKey.export({ type: "spki", format: "pem" }),
+        publicKeyPem: pair.publicKey.export({ type: "spki", format: "pem" }) as string,
         publicKeyOpenssh: ssh?.authorizedKey ?? "",
         publicKeyFingerprintMd5: ssh?.fingerprintMd5 ?? "",
         publicKeyFingerprintSha256: ssh?.fingerprintSha256 ?? "",
@@ -265,7 +313,7 @@ function time(date: Date): Time {
     return year >= 1950 && year < 2050 ? new Time({ utcTime: date }) : new Time({ generalTime: date });
 }
 
-function validity(inputs: Inputs, from: Date) {
+function validity(inputs: TlsProps, from: Date) {
     // Certificates hold whole seconds.
     const notBefore = new Date(Math.floor(from.getTime() / 1000) * 1000);
     const notAfter = new Date(notBefore.getTime() + Number(inputs.validityPeriodHours) * 3600_000);
@@ -300,8 +348,8 @@ async function certificate(fields: { issuer: Name; subject: Name; subjectKey: Su
 }
 
 /** tls.CertRequest: a PKCS#10 request for the subject, signed with the given key. */
-export async function certRequest(inputs: Inputs): Promise<Inputs> {
-    const key = signingKey(inputs.privateKeyPem);
+export async function certRequest(inputs: TlsProps): Promise<CertRequestState> {
+    const key = signingKey(required(inputs, "privateKeyPem", "tls.CertRequest"));
     // Version 0 and no attributes are the schema's defaults.
     const certificationRequestInfo = new CertificationRequestInfo({ subject: toName(subjectName(inputs.subject)), subjectPKInfo: key.spki });
     const signature = await sign(certificationRequestInfo, key);
@@ -310,8 +358,8 @@ export async function certRequest(inputs: Inputs): Promise<Inputs> {
 }
 
 /** tls.SelfSignedCert: a certificate signed by its own key. `now` is the creation time. */
-export async function selfSignedCert(inputs: Inputs, now = new Date()): Promise<Inputs> {
-    const key = signingKey(inputs.privateKeyPem);
+export async function selfSignedCert(inputs: TlsProps, now = new Date()): Promise<CertState> {
+    const key = signingKey(required(inputs, "privateKeyPem", "tls.SelfSignedCert"));
     const isCa = inputs.isCaCertificate === true;
     const window = validity(inputs, now);
     const extensions = usageExtensions(inputs.allowedUses, isCa);
@@ -352,10 +400,11 @@ function readCa(caCertPem: string): CaCert {
 }
 
 /** tls.LocallySignedCert: the request's subject and key, signed by the given CA. */
-export async function locallySignedCert(inputs: Inputs, now = new Date()): Promise<Inputs> {
-    const { subject, subjectPKInfo } = AsnConvert.parse(fromPem("CERTIFICATE REQUEST", inputs.certRequestPem), CertificationRequest).certificationRequestInfo;
-    const ca = readCa(inputs.caCertPem);
-    const key = signingKey(inputs.caPrivateKeyPem);
+export async function locallySignedCert(inputs: TlsProps, now = new Date()): Promise<CertState> {
+    const type = "tls.LocallySignedCert";
+    const { subject, subjectPKInfo } = AsnConvert.parse(fromPem("CERTIFICATE REQUEST", required(inputs, "certRequestPem", type)), CertificationRequest).certificationRequestInfo;
+    const ca = readCa(required(inputs, "caCertPem", type));
+    const key = signingKey(required(inputs, "caPrivateKeyPem", type));
     const isCa = inputs.isCaCertificate === true;
     const window = validity(inputs, now);
     const extensions = usageExtensions(inputs.allowedUses, isCa);
@@ -370,9 +419,21 @@ export async function locallySignedCert(inputs: Inputs, now = new Date()): Promi
 }
 
 /** The tls resource types these mocks generate, by Pulumi type token. */
-export const tlsResources: Record<string, (inputs: Inputs) => Inputs | Promise<Inputs>> = {
-    "tls:index/privateKey:PrivateKey": privateKey,
-    "tls:index/certRequest:CertRequest": certRequest,
-    "tls:index/selfSignedCert:SelfSignedCert": (inputs) => selfSignedCert(inputs),
-    "tls:index/locallySignedCert:LocallySignedCert": (inputs) => locallySignedCert(inputs),
+export const tlsResources: Record<string, (inputs: TlsProps) => TlsProps | Promise<TlsProps>> = {
+    [resourceTypes.tlsPrivateKey]: privateKey,
+    [resourceTypes.tlsCertRequest]: certRequest,
+    [resourceTypes.tlsSelfSignedCert]: (inputs) => selfSignedCert(inputs),
+    [resourceTypes.tlsLocallySignedCert]: (inputs) => locallySignedCert(inputs),
 };
+
+/**
+ * The outputs of one tls resource. A tls type these mocks do not model is an error, so that no
+ * test passes on outputs nobody modelled.
+ */
+export function tlsResource(type: string, inputs: TlsProps): TlsProps | Promise<TlsProps> {
+    const make = tlsResources[type];
+    if (!make) {
+        throw new Error(`the tls mocks do not model the resource type ${type}; they make ${Object.keys(tlsResources).join(", ")} (add it to tlsResources in mocks/tls.ts and to core/resourcetypes.ts)`);
+    }
+    return make(inputs);
+}

@@ -77,7 +77,7 @@ export async function runPolicies(policies: Policies, resources: readonly PackRe
 
 /** The args a resource rule gets for `resource`. */
 export function resourceArgs(resource: PackResource, getConfig: () => object): ResourceValidationArgs {
-    const props = unknownCheckingProxy(resource.inputs) as Record<string, any>;
+    const props = unknownCheckingProxy(resource.inputs) as ResourceValidationArgs["props"];
     return {
         type: resource.type,
         props,
@@ -100,7 +100,7 @@ export function stackArgs(resources: readonly PackResource[], getConfig: () => o
         if (resource.id !== undefined && !("id" in outputs)) {
             outputs.id = resource.id;
         }
-        const props = unknownCheckingProxy(outputs) as Record<string, any>;
+        const props = unknownCheckingProxy(outputs) as PolicyResource["props"];
         byUrn.set(resource.urn, {
             type: resource.type,
             props,

@@ -4,7 +4,7 @@ import { unreadable } from "./documents";
 import { show, unknown } from "./values";
 
 /**
- * Severity: critical. Enforcement: mandatory (one of the three rules the user asked for).
+ * Severity: critical. Enforcement: mandatory: the execute-api endpoint does not enforce mTLS, so it is a way in without a client certificate.
  *
  * Every REST API and HTTP/WebSocket API sets `disableExecuteApiEndpoint: true`, whatever declares
  * it: `aws.apigateway.RestApi`, `aws.apigatewayv2.Api`, their aws-native twins, or an

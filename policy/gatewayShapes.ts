@@ -14,7 +14,7 @@ interface Carried {
     /** The resource as messages name it. */
     readonly subject: string;
     /** A property path (camelCase, as the aws provider spells it) as this carrier spells it. */
-    spell(path: string): string;
+    readonly spell: (path: string) => string;
 }
 
 /** Where a REST API or domain sets its endpoint type. */

@@ -3,7 +3,7 @@ import { DomainShape, EndpointSetting, gatewayValidations, HttpDomainShape, Rest
 import { isSet, show, unknown } from "./values";
 
 /**
- * Severity: high. Enforcement: mandatory (one of the three rules the user asked for).
+ * Severity: high. Enforcement: mandatory: mTLS works only on REGIONAL domains, and an EDGE endpoint does not enforce it.
  *
  * No EDGE endpoints. A REST domain (`aws.apigateway.DomainName`, its aws-native twin, or
  * `AWS::ApiGateway::DomainName` in an `aws.cloudformation.Stack` template) has

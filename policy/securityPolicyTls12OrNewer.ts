@@ -21,7 +21,7 @@ const configSchema: PolicyConfigSchema = {
 };
 
 /**
- * Severity: high. Enforcement: mandatory (one of the three rules the user asked for).
+ * Severity: high. Enforcement: mandatory: TLS below 1.2 would let partners negotiate a protocol with known weaknesses.
  *
  * TLS 1.2 at least, whatever declares the resource (the aws classes, their aws-native twins, or
  * an `aws.cloudformation.Stack` template's `SecurityPolicy`). A REST domain sets `securityPolicy`

@@ -3,11 +3,10 @@
 // id, a certificate's ARN); during preview, property dependencies link them instead.
 import * as aws from "@pulumi/aws";
 import { PolicyResource } from "@pulumi/policy";
-import { Resource } from "@pulumi/pulumi";
 import { known, unknown, Unknown } from "./values";
 
 /** A resource class as `isType` takes it. */
-export type ResourceClass = new (...rest: any[]) => Resource;
+export type ResourceClass = Parameters<PolicyResource["isType"]>[0];
 
 const domainClasses = [aws.apigateway.DomainName, aws.apigatewayv2.DomainName];
 const bucketClasses = [aws.s3.Bucket, aws.s3.BucketV2];

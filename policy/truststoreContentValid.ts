@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { checkTruststore, formatFinding, hasErrors } from "../core/truststorerules";
+import { formatFinding, hasErrors } from "../core/findings";
+import { checkTruststore } from "../core/truststorecheck";
 import { mtlsDomains, truststoreLocation, truststoreObjects, unique } from "./stackLinks";
 import { known, settings, subject, unknown, Unknown } from "./values";
 
@@ -26,7 +27,7 @@ const configSchema: PolicyConfigSchema = {
  *
  * Stack rule. The object behind each domain's truststore URI, when it is in the stack
  * (`aws.s3.BucketObjectv2` or `aws.s3.BucketObject`, with `content`, `contentBase64` or a
- * string or file `source`), passes the truststore rules of `core/truststorerules.ts`:
+ * string or file `source`), passes the truststore rules of `core/truststorecheck.ts`:
  * PEM only, whole chains up to their roots, at most four CA levels, SHA-256 or stronger,
  * RSA >= 2048 or ECDSA P-256/P-384 keys, in validity. The violation lists every finding.
  *

@@ -80,7 +80,15 @@ export function show(value: unknown): string {
     if (Array.isArray(value)) {
         return `[${value.map(show).join(", ")}]`;
     }
-    return typeof value === "object" ? JSON.stringify(value) : String(value);
+    switch (typeof value) {
+        case "string":
+        case "number":
+        case "boolean":
+        case "bigint":
+            return String(value);
+        default:
+            return JSON.stringify(value);
+    }
 }
 
 /** Whether a property is set: present and, for a string, not empty. */

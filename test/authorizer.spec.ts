@@ -8,8 +8,8 @@ import { AuthorizerOptions, createAuthorizer } from "../handlers/authorizer";
 import { AuthorizerLists, authorizerListsFile, certificateKey, issuerId, normaliseSerial } from "../core/revocation";
 import { parseConfig } from "../core/config";
 import { verifyCrls } from "../core/crl";
-import { bundleHandler } from "../components/lambdacode";
-import { partnerNames, revocationList } from "../components/partnerauthorizer";
+import { bundleHandler } from "../components/nodefunction";
+import { partnerNames, revocationList } from "../core/revocation";
 import { colonHex } from "../local/clientcerts";
 import { decide as gatewayDecision } from "../local/authorizer";
 import { Issued, makeCa, makeLeaf } from "./certs";
@@ -165,7 +165,7 @@ describe("revocation authorizer", () => {
         const log = console.log;
         console.log = () => undefined;
         try {
-            const { handler } = require(file) as { handler: ReturnType<typeof createAuthorizer> };
+            const { handler } = (await import(file)) as { handler: ReturnType<typeof createAuthorizer> };
             assert.equal(effectOf(await handler(event(acme))), "Allow");
             assert.equal(effectOf(await handler(event(initech))), "Deny");
         } finally {

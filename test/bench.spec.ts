@@ -42,7 +42,7 @@ describe("npm run bench -- --quick", function () {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-bench-"));
         const out = path.join(dir, "results.json");
         try {
-            const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "bench/main.ts", "--quick", "--out", out], { cwd: projectDir, encoding: "utf8" });
+            const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "bin/bench.ts", "--quick", "--out", out], { cwd: projectDir, encoding: "utf8" });
             assert.equal(run.status, 0, run.stderr);
             stdout = run.stdout;
             results = JSON.parse(fs.readFileSync(out, "utf8")) as QuickResults;
@@ -97,7 +97,7 @@ describe("npm run bench -- --quick", function () {
 
 describe("npm run bench -- --only", () => {
     it("takes engine among its sections and refuses a section it does not know, naming them all", () => {
-        const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "bench/main.ts", "--only", "engine,nope"], { cwd: projectDir, encoding: "utf8" });
+        const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "bin/bench.ts", "--only", "engine,nope"], { cwd: projectDir, encoding: "utf8" });
         assert.equal(run.status, 2);
         assert.match(run.stderr, /--only nope: not one of program, rules, local, engine, tests/);
     });

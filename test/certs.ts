@@ -104,7 +104,7 @@ function signingAlgorithm(key: Key, hash: Hash): Algorithm | EcdsaParams {
     if (key.kind === "ed25519") {
         return { name: "Ed25519" };
     }
-    return key.kind.startsWith("rsa") ? { name: "RSASSA-PKCS1-v1_5", hash } as Algorithm : { name: "ECDSA", hash };
+    return key.kind.startsWith("rsa") ? { name: "RSASSA-PKCS1-v1_5", hash } : { name: "ECDSA", hash };
 }
 
 /** Makes a certificate: self-signed unless `issuer` is given. */

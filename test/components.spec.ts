@@ -6,17 +6,18 @@ import type { CustomerApi as CustomerApiType } from "../components/customerapi";
 import type { DnsAlias as DnsAliasType } from "../components/dnsalias";
 import type { GatewayAccount as GatewayAccountType } from "../components/gatewayaccount";
 import type { MtlsDomain as MtlsDomainType } from "../components/mtlsdomain";
+import type { NodeFunction as NodeFunctionType } from "../components/nodefunction";
 import type { PartnerAuthorizer as PartnerAuthorizerType } from "../components/partnerauthorizer";
-import { partnerNames, revocationList } from "../components/partnerauthorizer";
 import { caCommonName, generationName } from "../components/partnerpki";
 import type { PartnerPki as PartnerPkiType } from "../components/partnerpki";
 import type { Truststore as TruststoreType, TruststoreError as TruststoreErrorType } from "../components/truststore";
 import type { CrlError as CrlErrorType } from "../core/crl";
 import { x509 } from "../core/x509";
-import { certificateKey, issuerId, normaliseSerial } from "../core/revocation";
+import { certificateKey, issuerId, normaliseSerial, partnerNames, revocationList } from "../core/revocation";
 import { daysFrom, makeCa, makeLeaf } from "./certs";
 import { makeCrl } from "./crls";
 import { makeRequest } from "./csrs";
+import { CapturedResource, capturingMocks } from "../mocks/program";
 import { allOf, archiveFile, captureResources, only, valueOf } from "./helpers";
 import { certificateBlocks } from "../core/bundle";
 
@@ -30,6 +31,7 @@ let DnsAlias: typeof DnsAliasType;
 let GatewayAccount: typeof GatewayAccountType;
 let CustomerApi: typeof CustomerApiType;
 let PartnerAuthorizer: typeof PartnerAuthorizerType;
+let NodeFunction: typeof NodeFunctionType;
 let CrlError: typeof CrlErrorType;
 
 describe("components", () => {
@@ -43,6 +45,7 @@ describe("components", () => {
         ({ GatewayAccount } = await import("../components/gatewayaccount"));
         ({ CustomerApi } = await import("../components/customerapi"));
         ({ PartnerAuthorizer } = await import("../components/partnerauthorizer"));
+        ({ NodeFunction } = await import("../components/nodefunction"));
         ({ CrlError } = await import("../core/crl"));
     });
 
@@ -213,7 +216,7 @@ describe("components", () => {
             await captureResources();
             const store = new Truststore("store", { caCertificatePems: [weak.pem, expired.pem] });
             const failure = await valueOf(store.bundlePem).then(() => undefined, (error: unknown) => error);
-            assert.ok(failure instanceof TruststoreError, `expected a TruststoreError, got ${failure}`);
+            assert.ok(failure instanceof TruststoreError, `expected a TruststoreError, got ${String(failure)}`);
             assert.deepEqual(failure.findings.map((f) => f.code).sort(), ["expired", "weak-signature-hash"]);
             assert.match(failure.message, /error weak-signature-hash CN=Weak Partner CA/);
             assert.match(failure.message, /error expired CN=Old Partner CA/);
@@ -258,7 +261,7 @@ describe("components", () => {
             const capture = await captureResources();
             const store = new Truststore("store", { caCertificatePems: [ca.pem], crl: { file: "partners/globex.crl.pem", pems: [crl] } });
             const failure = await valueOf(store.crlRevocations).then(() => undefined, (error: unknown) => error);
-            assert.ok(failure instanceof CrlError, `expected a CrlError, got ${failure}`);
+            assert.ok(failure instanceof CrlError, `expected a CrlError, got ${String(failure)}`);
             assert.match(failure.message, /issued by "CN=Stranger CA"\) comes from a CA that is not in the truststore/);
             const resources = await capture.settled();
             assert.equal(allOf(resources, "aws:s3/bucketObjectv2:BucketObjectv2").filter((o) => o.inputs.key === "revocations.crl.pem").length, 0);
@@ -372,15 +375,45 @@ describe("components", () => {
         });
     });
 
+    describe("NodeFunction", () => {
+        it("runs the bundled handler on arm64 and the newest Node.js runtime, with a role that may only write its own log group", async () => {
+            const capture = await captureResources();
+            const fn = new NodeFunction("f", { entry: require.resolve("../handlers/customer"), logRetentionDays: 14 });
+            await valueOf(fn.function.arn);
+            const resources = await capture.settled();
+            assert.deepEqual(resources.filter((r) => r.custom).map((r) => r.name).sort(), ["f", "f-log", "f-logs", "f-role"]);
+            const role = only(resources, "aws:iam/role:Role", "f-role");
+            assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement, [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+            const attachment = only(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "f-logs").inputs;
+            assert.equal(attachment.role, role.outputs.name);
+            assert.match(attachment.policyArn, /\/AWSLambdaBasicExecutionRole$/);
+            const log = only(resources, "aws:cloudwatch/logGroup:LogGroup", "f-log");
+            assert.equal(log.inputs.retentionInDays, 14);
+            const inputs = only(resources, "aws:lambda/function:Function", "f").inputs;
+            assert.deepEqual([inputs.runtime, inputs.architectures, inputs.handler, inputs.memorySize, inputs.timeout], ["nodejs24.x", ["arm64"], "index.handler", 256, 10]);
+            assert.equal(inputs.role, role.outputs.arn);
+            assert.deepEqual(inputs.loggingConfig, { logFormat: "JSON", logGroup: log.outputs.name });
+            assert.equal(inputs.environment, undefined);
+            assert.match(await archiveFile(inputs.code, "index.js"), /exports/, "the bundled handler");
+        });
+
+        it("packages the given files beside the code and sets the given environment and timeout", async () => {
+            const capture = await captureResources();
+            new NodeFunction("f", { entry: require.resolve("../handlers/customer"), files: { "data.json": "{}" }, environment: { MODE: "test" }, timeout: 3, logRetentionDays: 14 });
+            const inputs = only(await capture.settled(), "aws:lambda/function:Function").inputs;
+            assert.equal(await archiveFile(inputs.code, "data.json"), "{}");
+            assert.deepEqual(inputs.environment, { variables: { MODE: "test" } });
+            assert.equal(inputs.timeout, 3);
+        });
+    });
+
     describe("PartnerAuthorizer", () => {
+        const revokedSerials = [{ serial: "A1B2", reason: "key leaked, SEC-1" }];
+        const crlRevocations = [{ issuerId: "0123456789abcdef", serial: "FF", reason: "keyCompromise (CRL)" }];
         const list = { anyIssuer: { A1B2: "key leaked, SEC-1" }, byIssuer: { "0123456789abcdef": { FF: "keyCompromise (CRL)" } } };
-        const names = { "0123456789abcdef": "globex" };
 
         it("builds the list from config entries for any issuer and CRL entries for their issuer", () => {
-            assert.deepEqual(
-                revocationList([{ serial: "A1B2", reason: "key leaked, SEC-1" }], [{ issuerId: "0123456789abcdef", serial: "FF", reason: "keyCompromise (CRL)" }]),
-                list,
-            );
+            assert.deepEqual(revocationList(revokedSerials, crlRevocations), list);
         });
 
         it("names issued certificates by issuer and serial, and a partner's own CAs by issuer", async () => {
@@ -394,29 +427,34 @@ describe("components", () => {
             });
         });
 
-        it("runs the authorizer handler with the list and partner names in its package, allowed only to log", async () => {
+        it("runs the authorizer handler with the revocations and partner names in its package, allowed only to log", async () => {
+            const ours = await makeCa("CN=Example partner issuing CA");
+            const acme = await makeLeaf("CN=acme", ours);
+            const globexCa = await makeCa("CN=Globex Partner CA");
+            const issuedCertificates = { "acme-bank": acme.pem };
+            const ownCaPartners = [{ name: "globex", caCertPem: globexCa.pem }];
             const capture = await captureResources();
-            const authorizer = new PartnerAuthorizer("a", { revocations: list, partnerNames: names, cacheSeconds: 30, logRetentionDays: 30 });
+            const authorizer = new PartnerAuthorizer("a", { revokedSerials, crlRevocations, issuedCertificates, ownCaPartners, cacheSeconds: 30, logRetentionDays: 30 });
             await valueOf(authorizer.function.arn);
             const resources = await capture.settled();
-            const fn = only(resources, "aws:lambda/function:Function").inputs;
-            assert.deepEqual(JSON.parse(await archiveFile(fn.code, "lists.json")), { revocations: list, partnerNames: names });
+            const fn = only(resources, "aws:lambda/function:Function", "a-function").inputs;
+            assert.deepEqual(JSON.parse(await archiveFile(fn.code, "lists.json")), { revocations: list, partnerNames: partnerNames(issuedCertificates, ownCaPartners) });
             assert.deepEqual(fn.environment.variables, { DECISION_CACHE_SECONDS: "30" });
-            assert.equal(fn.runtime, "nodejs24.x");
+            assert.equal(fn.timeout, 5);
             assert.match(await archiveFile(fn.code, "index.js"), /the authorizer's lists cannot be read/, "the bundled handler");
             assert.deepEqual(allOf(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.inputs.policyArn.split("/").pop()), ["AWSLambdaBasicExecutionRole"]);
             assert.equal(allOf(resources, "aws:iam/rolePolicy:RolePolicy").length, 0, "no inline policy: it reads nothing");
         });
 
-        it("carries lists far beyond Lambda's 4 KB environment limit, for stacks with many partners", async () => {
-            const many = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`issuer-${i}/${i.toString(16).toUpperCase()}`, `partner-${i}`]));
+        it("carries lists far beyond Lambda's 4 KB environment limit, for stacks with many revocations", async () => {
+            const many = Array.from({ length: 2000 }, (_, i) => ({ serial: (i + 1).toString(16).toUpperCase(), reason: `laptop lost, ticket SEC-${i}` }));
             const capture = await captureResources();
-            const authorizer = new PartnerAuthorizer("a", { revocations: list, partnerNames: many, logRetentionDays: 30 });
+            const authorizer = new PartnerAuthorizer("a", { revokedSerials: many, issuedCertificates: {}, logRetentionDays: 30 });
             await valueOf(authorizer.function.arn);
             const fn = only(await capture.settled(), "aws:lambda/function:Function").inputs;
             const carried = await archiveFile(fn.code, "lists.json");
             assert.ok(carried.length > 50_000, `the lists file is ${carried.length} bytes`);
-            assert.equal(Object.keys(JSON.parse(carried).partnerNames).length, 2000);
+            assert.equal(Object.keys(JSON.parse(carried).revocations.anyIssuer).length, 2000);
         });
     });
 
@@ -426,7 +464,7 @@ describe("components", () => {
         before(async () => {
             const capture = await captureResources();
             const account = new GatewayAccount("g", {});
-            const authorizer = new PartnerAuthorizer("a", { revocations: { anyIssuer: {}, byIssuer: {} }, partnerNames: {}, logRetentionDays: 30 });
+            const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30 });
             const api = new CustomerApi("c", { stageName: "v1", logRetentionDays: 30, gatewayAccount: account.account, authorizerFunction: authorizer.function });
             await valueOf(api.stage.invokeUrl);
             resources = await capture.settled();
@@ -477,7 +515,7 @@ describe("components", () => {
             assert.equal(fn.handler, "index.handler");
         });
 
-        it("logs each access with the caller's certificate subject and serial, after the account logging role is set", () => {
+        it("logs each access with the caller's certificate subject and serial, and executions at INFO", () => {
             const stage = only(resources, "aws:apigateway/stage:Stage").inputs;
             const format = JSON.parse(stage.accessLogSettings.format);
             assert.equal(format.clientCertSubject, "$context.identity.clientCert.subjectDN");
@@ -487,10 +525,59 @@ describe("components", () => {
             assert.equal(settings.settings.loggingLevel, "INFO");
         });
 
-        it("redeploys when the API definition changes", () => {
-            const deployment = only(resources, "aws:apigateway/deployment:Deployment").inputs;
-            assert.match(deployment.triggers.redeployment, /^[0-9a-f]{16}$/);
+        it("points the stage at the deployment", () => {
             assert.equal(only(resources, "aws:apigateway/stage:Stage").inputs.deployment, only(resources, "aws:apigateway/deployment:Deployment").id);
+        });
+    });
+
+    describe("CustomerApi stage", () => {
+        it("is created only once the account-level logging role is set, which its access logs need", async () => {
+            const resources: CapturedResource[] = [];
+            let openGate: () => void = () => undefined;
+            const gate = new Promise<void>((resolve) => (openGate = resolve));
+            const mocks = capturingMocks("test", "eu-west-1", resources);
+            await pulumi.runtime.setMocks({
+                ...mocks,
+                newResource: async (args) => {
+                    if (args.type === "aws:apigateway/account:Account") {
+                        await gate;
+                    }
+                    return mocks.newResource(args);
+                },
+            }, "apigw-mtls", "test", false);
+            const account = new GatewayAccount("g", {});
+            const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30 });
+            const api = new CustomerApi("c", { stageName: "v1", logRetentionDays: 30, gatewayAccount: account.account, authorizerFunction: authorizer.function });
+            const registered = (type: string) => resources.some((r) => r.type === type);
+            for (let waited = 0; !registered("aws:apigateway/deployment:Deployment") && waited < 5_000; waited += 10) {
+                await new Promise((resolve) => setTimeout(resolve, 10));
+            }
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            assert.ok(registered("aws:apigateway/deployment:Deployment"), "the deployment is there");
+            assert.equal(registered("aws:apigateway/stage:Stage"), false, "no stage before the account");
+            openGate();
+            await valueOf(api.stage.id);
+            assert.ok(registered("aws:apigateway/stage:Stage"));
+        });
+    });
+
+    describe("CustomerApi deployment", () => {
+        /** The deployment trigger of a CustomerApi whose authorizer runs the function of `authorizerName`. */
+        async function trigger(authorizerName: string): Promise<string> {
+            const capture = await captureResources();
+            const account = new GatewayAccount("g", {});
+            const authorizer = new PartnerAuthorizer(authorizerName, { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30 });
+            const api = new CustomerApi("c", { stageName: "v1", logRetentionDays: 30, gatewayAccount: account.account, authorizerFunction: authorizer.function });
+            await valueOf(api.stage.invokeUrl);
+            return only(await capture.settled(), "aws:apigateway/deployment:Deployment").inputs.triggers.redeployment;
+        }
+
+        it("redeploys when the API definition changes, and not otherwise", async () => {
+            const first = await trigger("a");
+            assert.match(first, /^[0-9a-f]{16}$/);
+            assert.equal(await trigger("a"), first, "the same API keeps its deployment");
+            // Another function behind the authorizer updates the authorizer in place (same id): only its definition tells.
+            assert.notEqual(await trigger("b"), first, "an authorizer on another function is a new deployment");
         });
     });
 });

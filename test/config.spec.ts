@@ -28,7 +28,7 @@ function parse(changes: RawConfig) {
 /** Asserts that the config is refused with a message matching every pattern. */
 function refuses(changes: RawConfig, ...patterns: RegExp[]) {
     assert.throws(() => parse(changes), (error: unknown) => {
-        assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
+        assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
         for (const pattern of patterns) {
             assert.match(error.message, pattern);
         }
@@ -275,7 +275,7 @@ describe("stack config", () => {
 
         it("refuses a key the program does not read, in one line naming it and the closest key it reads", () => {
             assert.throws(() => read({ "apigw-mtls:domainName": "api.dev.example.com", "apigw-mtls:partnerValidityDay": "90" }), (error: unknown) => {
-                assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
+                assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
                 assert.match(error.message, /^apigw-mtls:partnerValidityDay is not a key this program reads \(the closest is partnerValidityDays\); rename it in Pulumi\.[^ ]+\.yaml, or remove it with `pulumi config rm partnerValidityDay`$/);
                 return true;
             });

@@ -26,7 +26,7 @@ export async function makeCrl(issuer: Issued, entries: readonly CrlEntry[], opti
         thisUpdate,
         nextUpdate: options.nextUpdate ?? daysFrom(thisUpdate, 7),
         signingKey: signer.key.pair.privateKey,
-        signingAlgorithm: signer.key.kind.startsWith("rsa") ? { name: "RSASSA-PKCS1-v1_5" } : { name: "ECDSA", hash: "SHA-256" } as EcdsaParams,
+        signingAlgorithm: signer.key.kind.startsWith("rsa") ? { name: "RSASSA-PKCS1-v1_5" } : { name: "ECDSA", hash: "SHA-256" },
         entries: entries.map((e) => ({ serialNumber: e.serial, revocationDate: thisUpdate, reason: e.reason })),
     });
     return crl.toString("pem").replace(/-----(BEGIN|END) CRL-----/g, "-----$1 X509 CRL-----") + "\n";

@@ -15,7 +15,7 @@ const subject = "CN=hooli.partners.example.com, O=Hooli";
 /** Asserts that the text is refused with `problem` and a message matching `message`. */
 function refuses(text: string, problem: CsrProblem, message: RegExp): void {
     assert.throws(() => readCertificateRequest(text), (error: unknown) => {
-        assert.ok(error instanceof CsrError, `expected a CsrError, got ${error}`);
+        assert.ok(error instanceof CsrError, `expected a CsrError, got ${String(error)}`);
         assert.equal(error.problem, problem);
         assert.match(error.message, message);
         return true;

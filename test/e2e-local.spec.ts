@@ -293,7 +293,7 @@ describe("npm run local -- --smoke, in process", function () {
     this.timeout(30_000);
 
     it("starts, passes the four checks with a partner of the stack, stops, and exits 0, its files in a temporary folder it removes, not in .local/", async () => {
-        const { main } = await import("../local/main");
+        const { main } = await import("../bin/local");
         const { projectDir } = await import("../mocks/stackconfig");
         const lines: string[] = [];
         const code = await main(["--smoke", "--port", "0"], {
@@ -312,7 +312,7 @@ describe("npm run local -- --smoke, in process", function () {
     });
 
     it("exits 2 with one line naming the fix for a stack that issues no partner certificate", async () => {
-        const { main } = await import("../local/main");
+        const { main } = await import("../bin/local");
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-smoke-own-ca-"));
         try {
             const ca = await makeCa("CN=Own CA Partner Root, O=Own");
@@ -330,7 +330,7 @@ describe("npm run local -- --smoke, in process", function () {
     });
 
     it("exits 2 with one line for an unknown option or stack", async () => {
-        const { main } = await import("../local/main");
+        const { main } = await import("../bin/local");
         for (const argv of [["--colour"], ["--stack", "no-such-stack", "--smoke"], ["--port", "99999"]]) {
             const lines: string[] = [];
             const code = await main(argv, { out: (line) => lines.push(line), err: (line) => lines.push(line), untilInterrupted: async () => undefined });
@@ -373,7 +373,7 @@ describe("local mode, a partner onboarded from a certificate request", function 
 
     /** `npm run local` in process, its files in a folder of `tmp`; `whileServing` runs before it stops, with what it printed so far. */
     async function printed(partnerKeysDir: string, whileServing: (lines: readonly string[], dir: string) => Promise<void> = async () => undefined): Promise<{ lines: string[]; dir: string }> {
-        const { main } = await import("../local/main");
+        const { main } = await import("../bin/local");
         const dir = fs.mkdtempSync(path.join(tmp, "run-"));
         const lines: string[] = [];
         const code = await main(["--port", "0"], { out: (line) => lines.push(line), err: (line) => lines.push(`ERR ${line}`), untilInterrupted: () => whileServing(lines, dir) },

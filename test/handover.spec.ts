@@ -8,8 +8,9 @@ import * as fs from "node:fs";
 import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
-import { HandoverIo, issuingChain, main, parseHandoverArgs, PulumiResult, PulumiRunner } from "../bin/handover";
+import { HandoverIo, main, parseHandoverArgs } from "../bin/handover";
 import { certificateBlocks } from "../core/bundle";
+import { issuingChain, PulumiResult, PulumiRunner } from "../handover/material";
 import type { LocalRun } from "../local/start";
 import { projectDir } from "../mocks/stackconfig";
 

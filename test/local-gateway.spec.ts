@@ -9,6 +9,7 @@ import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import type { APIGatewayProxyEvent } from "aws-lambda";
 import type { CapturedResource } from "../mocks/program";
 import type { LocalRun } from "../local/start";
 
@@ -81,8 +82,20 @@ function extend(resources: CapturedResource[]): void {
 interface Reply {
     readonly status?: number;
     readonly headers: Record<string, unknown>;
-    readonly json?: any;
+    readonly json?: unknown;
     readonly error?: Error;
+}
+
+/** What the echo function answers with: the event it was given and its environment (JSON, so strings only). */
+interface EchoBody {
+    readonly event: APIGatewayProxyEvent;
+    readonly env: Readonly<Record<string, string>>;
+}
+
+/** The echo function's answer in a reply; fails the test if the reply has no body. */
+function echoOf(reply: Reply): EchoBody {
+    assert.ok(reply.json !== undefined, `no body: ${reply.error?.message ?? `status ${reply.status}`}`);
+    return reply.json as EchoBody;
 }
 
 function call(local: LocalRun, partner: string, urlPath: string, headers: Record<string, string> = {}): Promise<Reply> {
@@ -131,7 +144,7 @@ describe("the local gateway's events and authorizers", function () {
         const reply = await call(local, "acme-bank", `${base}/customer/42?a=1&b=2&b=3`);
         assert.equal(reply.status, 200, JSON.stringify(reply.json ?? reply.error?.message));
         assert.equal(reply.headers["x-echo"], "yes");
-        const { event } = reply.json;
+        const { event } = echoOf(reply);
         assert.equal(event.resource, "/customer/{customer-id}");
         assert.equal(event.path, "/customer/42");
         assert.equal(event.httpMethod, "GET");
@@ -144,10 +157,11 @@ describe("the local gateway's events and authorizers", function () {
         assert.equal(event.requestContext.stage, "v1");
         assert.equal(event.requestContext.domainName, "api.dev.example.com");
         assert.equal(event.requestContext.resourcePath, "/customer/{customer-id}");
-        assert.match(event.requestContext.requestTime, /^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
+        assert.match(event.requestContext.requestTime ?? "", /^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
 
         const sent = new X509Certificate(fs.readFileSync(String(local.partners.find((p) => p.name === "acme-bank")?.certFile)));
         const clientCert = event.requestContext.identity.clientCert;
+        assert.ok(clientCert, "the event carries the client certificate");
         assert.equal(clientCert.clientCertPem.trim(), sent.toString().trim());
         assert.equal(clientCert.subjectDN, "CN=acme-bank.partners.example.com,O=Acme Bank");
         assert.equal(clientCert.issuerDN, "CN=Example Corp partner issuing CA,O=Example Corp");
@@ -160,7 +174,7 @@ describe("the local gateway's events and authorizers", function () {
 
     it("runs the function with its own environment, not the host's, and collects what it prints", async () => {
         const reply = await call(local, "acme-bank", `${base}/customer/7`);
-        const { env } = reply.json;
+        const { env } = echoOf(reply);
         assert.equal(env.GREETING, "hello");
         assert.match(env.AWS_LAMBDA_FUNCTION_NAME, /customer-handler/);
         assert.equal(env.AWS_REGION, "eu-west-1");
@@ -170,13 +184,15 @@ describe("the local gateway's events and authorizers", function () {
 
     it("passes the authorizer a REQUEST event with the method ARN, and its context to the integration", async () => {
         const reply = await call(local, "acme-bank", `${base}/customer/42`);
-        const context = reply.json.event.requestContext.authorizer;
+        const { event } = echoOf(reply);
+        const context = event.requestContext.authorizer;
+        assert.ok(context, "the integration's event carries the authorizer's context");
         assert.equal(context.partner, "acme-bank.partners.example.com");
         assert.equal(context.principalId, "CN=acme-bank.partners.example.com,O=Acme Bank");
         assert.equal(context.tier, 1);
         assert.equal(context.type, "REQUEST");
         assert.match(context.methodArn, /^arn:aws:execute-api:eu-west-1:123456789012:[a-z0-9]+\/v1\/GET\/customer\/42$/);
-        assert.equal(context.serial, reply.json.event.requestContext.identity.clientCert.serialNumber);
+        assert.equal(context.serial, event.requestContext.identity.clientCert?.serialNumber);
     });
 
     it("answers an explicit Deny with 403 and API Gateway's message", async () => {

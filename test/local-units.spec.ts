@@ -2,12 +2,15 @@
 // routing, authorizer policies, TLS settings and command-line options.
 import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
-import { parseOptions, parsePort, UsageError } from "../local/args";
+import { parseCommandLine, parsePort, UsageError } from "../cli/args";
+import { formatTable } from "../cli/table";
 import { decide } from "../local/authorizer";
-import { formatTable } from "../local/checks";
 import { ClientCertificates, colonHex, rfc2253 } from "../local/clientcerts";
+import type { DomainModel, MethodModel, ResourceNode, StageModel } from "../local/domainmodel";
 import { tlsSettings } from "../local/gateway";
-import { arnPattern, DomainModel, functionArnOfUri, MethodModel, ModelError, ResourceNode, route, StageModel } from "../local/model";
+import { arnPattern, functionArnOfUri, ModelError } from "../local/model";
+import { route } from "../local/routing";
+import { resultTable } from "../smoke/checks";
 import { daysFrom, Issued, makeCa, makeLeaf, sharedKey, toBundle } from "./certs";
 
 function node(path: string): ResourceNode {
@@ -191,27 +194,47 @@ describe("local mode, pure parts", () => {
     });
 
     describe("options and tables", () => {
-        it("parses values, inline values and flags, and refuses the rest with one line", () => {
-            const parsed = parseOptions(["--stack", "prod", "--port=9443", "--smoke"], { values: ["stack", "port"], flags: ["smoke"] });
-            assert.deepEqual(parsed.values, { stack: "prod", port: "9443" });
-            assert.ok(parsed.flags.has("smoke"));
-            for (const argv of [["--nope"], ["stray"], ["--stack"], ["--stack", "--smoke"], ["--stack", "a", "--stack", "b"]]) {
-                assert.throws(() => parseOptions(argv, { values: ["stack"], flags: ["smoke"] }), UsageError, argv.join(" "));
+        it("parses values, inline values and flags, and refuses the rest with one line naming the option", () => {
+            const options = { stack: { type: "string" }, port: { type: "string" }, smoke: { type: "boolean" } } as const;
+            const parsed = parseCommandLine(["--stack", "prod", "--port=9443", "--smoke"], options);
+            assert.deepEqual({ ...parsed.values }, { stack: "prod", port: "9443", smoke: true });
+            const refusals: [string[], string][] = [
+                [["--nope"], "unknown option --nope"],
+                [["stray"], 'unexpected argument "stray"'],
+                [["--stack"], "--stack needs a value"],
+                [["--stack", "--smoke"], "--stack needs a value"],
+                [["--stack="], "--stack needs a value"],
+                [["--stack", "a", "--stack", "b"], "--stack is given twice"],
+                [["--smoke=yes"], "--smoke takes no value"],
+            ];
+            for (const [argv, message] of refusals) {
+                assert.throws(() => parseCommandLine(argv, options), (error: unknown) => error instanceof UsageError && error.message === message, argv.join(" "));
             }
+            assert.deepEqual(parseCommandLine(["a.pem", "--smoke"], options, true).positionals, ["a.pem"]);
             assert.equal(parsePort("8443"), 8443);
             assert.throws(() => parsePort("84a"), UsageError);
             assert.throws(() => parsePort("70000"), UsageError);
         });
 
         it("lays checks out in aligned columns with PASS or FAIL last", () => {
-            const table = formatTable([
+            const table = resultTable([
                 { check: "a", expected: "2xx", got: "200", passed: true },
                 { check: "longer check", expected: "refused", got: "403", passed: false },
             ]).split("\n");
             assert.equal(table.length, 3);
-            assert.match(table[1], /^a {13}2xx {7}200  PASS$/);
+            assert.match(table[1], /^a {13}2xx {7}200 {2}PASS$/);
             assert.match(table[2], /FAIL$/);
             assert.equal(table[1].indexOf("200"), table[2].indexOf("403"));
+        });
+
+        it("right-aligns the columns it is told to, rules the header, and leaves undefined cells empty", () => {
+            const table = formatTable(["case", "wall s", "note"], [["1 generated", 0.7, undefined], ["1000 generated", 21.09, "slow"]], { align: ["left", "right", "right"], rule: true }).split("\n");
+            assert.deepEqual(table, [
+                "case            wall s  note",
+                "--------------  ------  ----",
+                "1 generated        0.7      ",
+                "1000 generated   21.09  slow",
+            ]);
         });
     });
 });

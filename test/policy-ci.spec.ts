@@ -9,7 +9,7 @@ interface Job {
     uses?: string;
     needs?: string;
     permissions?: Record<string, string>;
-    strategy?: { matrix: Record<string, string[]> };
+    strategy?: { matrix: Record<string, (string | number)[]> };
     steps?: Step[];
 }
 interface Workflow {
@@ -60,6 +60,19 @@ describe("CI workflows that enforce the policy pack", () => {
             const setupGo = steps(w).find(s => s.uses?.startsWith("actions/setup-go@"));
             assert.equal(setupGo?.with?.["go-version-file"], "engine/go.mod");
         }
+    });
+
+    it("tests on every Node.js major that package.json's engines admits, and on no other", () => {
+        const engines = (JSON.parse(readFileSync(path.join(projectDir, "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
+        const range = /^>=(\d+) <(\d+)$/.exec(engines);
+        assert.ok(range, `engines.node is "${engines}"; write it as ">=<oldest> <<newest + 1>"`);
+        const [oldest, past] = [Number(range[1]), Number(range[2])];
+        const tested = workflow("test.yml").jobs.test.strategy?.matrix.node ?? [];
+        // Even majors are the LTS lines; odd ones are never supported for long.
+        const majors = Array.from({ length: past - oldest }, (_, i) => oldest + i).filter((major) => major % 2 === 0);
+        assert.deepEqual(tested.map(Number), majors);
+        const setupNode = workflow("test.yml").jobs.test.steps?.find((s) => s.uses?.startsWith("actions/setup-node@"));
+        assert.equal(setupNode?.with?.["node-version"], "${{ matrix.node }}");
     });
 
     it("gets AWS credentials through OIDC, only in the job that assumes the role, with no stored keys, and pins action major versions", () => {

@@ -101,7 +101,7 @@ describe("policy generated-partner-keys-in-production", () => {
 
         it("flags exactly the generated partners of dev taken as production, not the CSR partner or the CA keys", async () => {
             const found = await messages(policy, dev, { productionStacks: ["dev"] });
-            assert.deepEqual(found.map(m => /^tls:index\/privateKey:PrivateKey "([^"]+)"/.exec(m)?.[1]).sort(), ["dev-pki-acme-bank-key", "dev-pki-initech-key"]);
+            assert.deepEqual(found.map(m => /^tls:index\/privateKey:PrivateKey "([^"]+)"/.exec(m)?.[1]).sort(), ["pki-acme-bank-key", "pki-initech-key"]);
         });
 
         it("passes the prod stack, whose partners bring a request or their own CA", async () => {

@@ -58,7 +58,7 @@ describe("policy pack", () => {
         }
     });
 
-    it("makes the user's three rules mandatory", () => {
+    it("makes the rules that keep callers behind mTLS and TLS 1.2 mandatory", () => {
         for (const name of ["execute-api-endpoint-disabled", "regional-endpoints", "security-policy-tls12-or-newer"]) {
             assert.equal(policies.find(p => p.name === name)?.enforcementLevel, "mandatory", name);
         }

@@ -3,17 +3,18 @@ import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PolicyPackConfig } from "@pulumi/policy";
+import { resourceTypes } from "../core/resourcetypes";
 import type { CapturedResource } from "../mocks/program";
 import { PackResource, runPack } from "../policy/evaluate";
-import { firedPolicies, mutate, resource } from "./policyargs";
+import { firedPolicies, mutate, Props, resource } from "./policyargs";
 
 const types = {
-    restApi: "aws:apigateway/restApi:RestApi",
-    domain: "aws:apigateway/domainName:DomainName",
-    publicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-    object: "aws:s3/bucketObjectv2:BucketObjectv2",
-    key: "tls:index/privateKey:PrivateKey",
-    leaf: "tls:index/locallySignedCert:LocallySignedCert",
+    restApi: resourceTypes.apigatewayRestApi,
+    domain: resourceTypes.apigatewayDomainName,
+    publicAccess: resourceTypes.s3BucketPublicAccessBlock,
+    object: resourceTypes.s3BucketObjectv2,
+    key: resourceTypes.tlsPrivateKey,
+    leaf: resourceTypes.tlsLocallySignedCert,
 } as const;
 
 const isLeaf = (r: PackResource) => r.inputs.isCaCertificate !== true;
@@ -50,17 +51,17 @@ describe("the program under its policy pack", function () {
         ["the execute-api endpoint on", "execute-api-endpoint-disabled",
             rs => mutate(rs, types.restApi, p => { delete p.disableExecuteApiEndpoint; })],
         ["an EDGE domain", "regional-endpoints",
-            rs => mutate(rs, types.domain, p => { p.endpointConfiguration.types = "EDGE"; })],
+            rs => mutate(rs, types.domain, p => { (p.endpointConfiguration as Props).types = "EDGE"; })],
         ["a TLS_1_0 domain", "security-policy-tls12-or-newer",
             rs => mutate(rs, types.domain, p => { p.securityPolicy = "TLS_1_0"; })],
         ["a truststore version no longer pinned", "mtls-truststore-pinned",
-            rs => mutate(rs, types.domain, p => { delete p.mutualTlsAuthentication.truststoreVersion; })],
+            rs => mutate(rs, types.domain, p => { delete (p.mutualTlsAuthentication as Props).truststoreVersion; })],
         ["a public truststore bucket", "truststore-bucket-hardened",
             rs => mutate(rs, types.publicAccess, p => { p.blockPublicPolicy = false; p.restrictPublicBuckets = false; })],
         ["an enhanced security policy on the mTLS domain", "mtls-domain-compatible",
             rs => mutate(rs, types.domain, p => { p.securityPolicy = "SecurityPolicy_TLS13_1_3_2025_09"; })],
         ["a truststore without the root CA", "truststore-content-valid",
-            rs => mutate(rs, types.object, p => { p.content = withoutOwnRoot(p.content); })],
+            rs => mutate(rs, types.object, p => { p.content = withoutOwnRoot(String(p.content)); })],
         ["a key on P-224", "tls-keys-accepted-by-api-gateway",
             rs => mutate(rs, types.key, p => { p.algorithm = "ECDSA"; delete p.ecdsaCurve; delete p.rsaBits; })],
         ["a client certificate without client_auth", "tls-certificate-uses",

@@ -9,6 +9,8 @@ import { regionalEndpoints } from "../policy/regionalEndpoints";
 import { securityPolicyTls12OrNewer } from "../policy/securityPolicyTls12OrNewer";
 import { resource, unknownValue } from "./policyargs";
 
+// OpenAPI documents, templates and props that the cases change at any depth: JSON, typed loosely on purpose.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Props = Record<string, any>;
 
 /** A factory of resources of `type` from `props`, each changed by the caller in one place. */

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { truststoreBucketHardened as policy } from "../policy/truststoreBucketHardened";
 import { PackResource } from "../policy/evaluate";
-import { messages, mutate, resource, stackTypes, truststoreStack, unknownValue, violations } from "./policyargs";
+import { messages, mutate, Props, resource, stackTypes, truststoreStack, unknownValue, violations } from "./policyargs";
 
 const stack = truststoreStack();
 const without = (type: string) => stack.filter(r => r.type !== type);
@@ -32,7 +32,7 @@ describe("policy truststore-bucket-hardened", () => {
     });
 
     it("rejects versioning that is suspended", async () => {
-        assert.deepEqual(await messages(policy, mutate(stack, stackTypes.versioning, p => { p.versioningConfiguration.status = "Suspended"; })), [
+        assert.deepEqual(await messages(policy, mutate(stack, stackTypes.versioning, p => { (p.versioningConfiguration as Props).status = "Suspended"; })), [
             'aws:s3/bucketVersioning:BucketVersioning "truststore-versioning": versioningConfiguration.status is Suspended; set it to Enabled ' +
             '(aws:s3/bucket:Bucket "truststore-bucket" holds an mTLS truststore, and the domain pins its object version)',
         ]);
@@ -73,7 +73,7 @@ describe("policy truststore-bucket-hardened", () => {
     });
 
     it("does not judge a bucket outside the stack, nor buckets that hold no truststore", async () => {
-        const elsewhere = mutate(stack, stackTypes.domain, p => { p.mutualTlsAuthentication.truststoreUri = "s3://shared-truststores/partners.pem"; });
+        const elsewhere = mutate(stack, stackTypes.domain, p => { (p.mutualTlsAuthentication as Props).truststoreUri = "s3://shared-truststores/partners.pem"; });
         assert.deepEqual(await violations(policy, elsewhere.filter(r => r.type !== stackTypes.versioning)), []);
         const logs = resource(stackTypes.bucket, "logs", {}, { id: "logs-bucket", outputs: { bucket: "logs-bucket" } });
         assert.deepEqual(await violations(policy, [...stack, logs]), []);

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { truststoreContentValid as policy } from "../policy/truststoreContentValid";
 import { daysFrom, Issued, makeCa, makeCaChain, sharedKey, toBundle } from "./certs";
-import { messages, mutate, stackTypes, truststoreStack, unknownValue, violations } from "./policyargs";
+import { messages, mutate, Props, stackTypes, truststoreStack, unknownValue, violations } from "./policyargs";
 
 describe("policy truststore-content-valid", () => {
     let chain: Issued[];
@@ -79,7 +79,7 @@ describe("policy truststore-content-valid", () => {
     it("finds the object through property dependencies while the URI is unknown during preview", async () => {
         const stack = truststoreStack(toBundle([chain[1]]));
         const objectUrn = stack.find(r => r.type === stackTypes.object)?.urn as string;
-        const preview = mutate(stack, stackTypes.domain, p => { p.mutualTlsAuthentication.truststoreUri = unknownValue; })
+        const preview = mutate(stack, stackTypes.domain, p => { (p.mutualTlsAuthentication as Props).truststoreUri = unknownValue; })
             .map(r => r.type === stackTypes.domain ? { ...r, propertyDependencies: { mutualTlsAuthentication: [objectUrn] } } : r);
         assert.equal((await violations(policy, preview)).length, 1);
     });

@@ -2,6 +2,7 @@
 // the pack's in-process runner uses (the shape of the installed @pulumi/policy).
 import { PolicyPackConfig, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import * as pulumi from "@pulumi/pulumi";
+import { resourceTypes } from "../core/resourcetypes";
 import { PackResource, runPolicies, Violation } from "../policy/evaluate";
 
 /** What the engine sends for a value that is unknown during preview. */
@@ -25,11 +26,14 @@ export async function messages(policy: ResourceValidationPolicy | StackValidatio
     return (await violations(policy, resources, config)).map(v => v.message);
 }
 
+/** Properties a test changes; nested blocks are cast to `Props` where a mutation reaches into them. */
+export type Props = Record<string, unknown>;
+
 /**
  * A copy of the resources where the first of `type` that `select` accepts (default: any) is
  * changed by `change`, inputs and outputs alike.
  */
-export function mutate<T extends PackResource>(resources: readonly T[], type: string, change: (props: Record<string, any>) => void,
+export function mutate<T extends PackResource>(resources: readonly T[], type: string, change: (props: Props) => void,
     select: (resource: T) => boolean = () => true): T[] {
     const target = resources.find(r => r.type === type && select(r));
     if (target === undefined) {
@@ -56,12 +60,12 @@ export function firedPolicies(found: readonly Violation[]): string[] {
 
 /** Names of the resources in `truststoreStack`, to mutate one of them. */
 export const stackTypes = {
-    bucket: "aws:s3/bucket:Bucket",
-    versioning: "aws:s3/bucketVersioning:BucketVersioning",
-    publicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-    encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    object: "aws:s3/bucketObjectv2:BucketObjectv2",
-    domain: "aws:apigateway/domainName:DomainName",
+    bucket: resourceTypes.s3Bucket,
+    versioning: resourceTypes.s3BucketVersioning,
+    publicAccess: resourceTypes.s3BucketPublicAccessBlock,
+    encryption: resourceTypes.s3BucketServerSideEncryptionConfiguration,
+    object: resourceTypes.s3BucketObjectv2,
+    domain: resourceTypes.apigatewayDomainName,
 } as const;
 
 /**

@@ -1,12 +1,12 @@
 import { strict as assert } from "node:assert";
-import { createPublicKey, X509Certificate } from "node:crypto";
+import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { AuthorizerLists, authorizerListsFile, certificateKey, issuerId, normaliseSerial } from "../core/revocation";
 import { ProgramFailure, ProgramRun, RunOptions, runProgram } from "../mocks/program";
-import { acceptsClient } from "../core/truststorerules";
+import { acceptsClient } from "../core/clientverifier";
 import { x509 } from "../core/x509";
 import { daysFrom, makeCa, sharedKey } from "./certs";
 import { makeRequest, Request, withBrokenSignature } from "./csrs";
@@ -80,7 +80,7 @@ describe("the program", () => {
             assert.ok(vandelay.publicKey.equals(createPublicKey(request.publicKey.toString("pem"))), "vandelay's certificate is for the key of its request");
             const acme = new X509Certificate(run.outputs.partnerCertificates["acme-bank"]);
             assert.match(acme.subject, /CN=acme-bank.partners.example.com/);
-            assert.ok(acme.checkPrivateKey(require("node:crypto").createPrivateKey(run.outputs.partnerPrivateKeys["acme-bank"])));
+            assert.ok(acme.checkPrivateKey(createPrivateKey(run.outputs.partnerPrivateKeys["acme-bank"])));
         });
 
         it("exports every private key as a secret", async () => {
@@ -108,13 +108,13 @@ describe("the program", () => {
             assert.ok(certificate.publicKey.equals(requested), "the certificate carries the request's public key");
             assert.match(certificate.subject, /CN=hooli\.partners\.example\.com/);
             assert.equal(certificate.ca, false);
-            const bundle = only(run.resources, "aws:s3/bucketObjectv2:BucketObjectv2", "dev-truststore-bundle").inputs.content as string;
+            const bundle = only(run.resources, "aws:s3/bucketObjectv2:BucketObjectv2", "truststore-bundle").inputs.content as string;
             const verdict = await acceptsClient(bundle, run.outputs.partnerCertificates.hooli);
             assert.ok(verdict.accepted, verdict.reason);
         });
 
         it("has the active CA sign the request itself, as a client certificate of the configured validity", () => {
-            const signed = only(run.resources, "tls:index/locallySignedCert:LocallySignedCert", "dev-pki-hooli-cert").inputs;
+            const signed = only(run.resources, "tls:index/locallySignedCert:LocallySignedCert", "pki-hooli-cert").inputs;
             assert.equal(signed.certRequestPem, request.pem);
             assert.deepEqual(signed.allowedUses, ["client_auth", "digital_signature"]);
             assert.equal(signed.validityPeriodHours, 90 * 24);
@@ -123,8 +123,8 @@ describe("the program", () => {
 
         it("holds no private key for it: no key or request resource, no entry in partnerPrivateKeys", () => {
             const tlsNames = run.resources.filter((r) => r.type.startsWith("tls:")).map((r) => r.name);
-            assert.deepEqual(tlsNames.filter((name) => name.includes("hooli")), ["dev-pki-hooli-cert"]);
-            assert.deepEqual(allOf(run.resources, "tls:index/privateKey:PrivateKey").map((k) => k.name).sort(), ["dev-pki-acme-bank-key", "dev-pki-intermediate-key", "dev-pki-root-key"]);
+            assert.deepEqual(tlsNames.filter((name) => name.includes("hooli")), ["pki-hooli-cert"]);
+            assert.deepEqual(allOf(run.resources, "tls:index/privateKey:PrivateKey").map((k) => k.name).sort(), ["pki-acme-bank-key", "pki-intermediate-key", "pki-root-key"]);
             assert.deepEqual(Object.keys(run.outputs.partnerPrivateKeys), ["acme-bank"]);
         });
 
@@ -133,7 +133,7 @@ describe("the program", () => {
             assert.equal(run.outputs.partnerCertificateSerials.hooli, normaliseSerial(certificate.serialNumber));
             const expiry = (run.outputs.certificateExpiry as { kind: string; name: string; notAfter: string }[]).find((e) => e.name === "hooli");
             assert.deepEqual(expiry, { kind: "partner", name: "hooli", notAfter: new Date(certificate.validTo).toISOString() });
-            const authorizer = only(run.resources, "aws:lambda/function:Function", "dev-authorizer-function").inputs;
+            const authorizer = only(run.resources, "aws:lambda/function:Function", "authorizer-function").inputs;
             const lists: AuthorizerLists = JSON.parse(await archiveFile(authorizer.code, authorizerListsFile));
             assert.equal(lists.partnerNames[certificateKey(issuerId(certificate.issuer), normaliseSerial(certificate.serialNumber) as string)], "hooli");
         });
@@ -141,7 +141,7 @@ describe("the program", () => {
         it("issues a new certificate under a new name for the same request when its generation is bumped", async () => {
             const bumped = await runProgram({ stack: "dev", config: { partners: partners.map((p) => (p.name === "hooli" ? { ...p, generation: 2 } : p)) } });
             const names = bumped.resources.filter((r) => r.type.startsWith("tls:") && r.name.includes("hooli")).map((r) => r.name);
-            assert.deepEqual(names, ["dev-pki-hooli-cert-g2"]);
+            assert.deepEqual(names, ["pki-hooli-cert-g2"]);
             const [before, after] = [run, bumped].map((r) => new X509Certificate(r.outputs.partnerCertificates.hooli));
             assert.notEqual(after.serialNumber, before.serialNumber);
             assert.ok(after.publicKey.equals(before.publicKey), "the same request, so the same key");
@@ -196,6 +196,11 @@ describe("the program", () => {
             only(run.resources, "aws:acm/certificate:Certificate");
             const aliases = allOf(run.resources, "aws:route53/record:Record").filter((r) => r.inputs.aliases);
             assert.deepEqual(aliases.map((r) => r.inputs.type).sort(), ["A", "AAAA"]);
+        });
+
+        it("names its resources without the stack, which their URNs carry", () => {
+            assert.deepEqual(run.resources.filter((r) => r.name.includes("prod")).map((r) => r.name), ["apigw-mtls-prod"]);
+            assert.equal(only(run.resources, "aws:apigateway/domainName:DomainName").urn, "urn:pulumi:prod::apigw-mtls::aws:apigateway/domainName:DomainName::domain-domain");
         });
 
         it("uses P-384 keys and a ten-year root", () => {

@@ -5,10 +5,10 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { OPTIONS as LOCAL_OPTIONS } from "../bin/local";
 import { OPTIONS as VERIFY_OPTIONS } from "../bin/verify";
-import { parseOptions } from "../local/args";
+import { parseCommandLine } from "../cli/args";
 import { defaultLimits } from "../local/limits";
-import { OPTIONS as LOCAL_OPTIONS } from "../local/main";
 
 const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
 
@@ -39,7 +39,7 @@ describe("README on local mode and the smoke test", function () {
 
     before(async () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-readme-"));
-        const { main } = await import("../local/main");
+        const { main } = await import("../bin/local");
         printed = [];
         const code = await main(["--port", "0"], { out: (line) => printed.push(line), err: (line) => printed.push(line), untilInterrupted: async () => undefined }, { dir, partnerKeysDir: path.join(dir, "no-partner-keys") });
         assert.equal(code, 0, printed.join("\n"));
@@ -54,10 +54,10 @@ describe("README on local mode and the smoke test", function () {
         const verify = commandLines("verify");
         assert.ok(local.length >= 4 && verify.length >= 4, `${local.length} local and ${verify.length} verify command lines`);
         for (const argv of local) {
-            assert.doesNotThrow(() => parseOptions(argv, LOCAL_OPTIONS), `npm run local -- ${argv.join(" ")}`);
+            assert.doesNotThrow(() => parseCommandLine(argv, LOCAL_OPTIONS), `npm run local -- ${argv.join(" ")}`);
         }
         for (const argv of verify) {
-            assert.doesNotThrow(() => parseOptions(argv, VERIFY_OPTIONS), `npm run verify -- ${argv.join(" ")}`);
+            assert.doesNotThrow(() => parseCommandLine(argv, VERIFY_OPTIONS), `npm run verify -- ${argv.join(" ")}`);
         }
     });
 

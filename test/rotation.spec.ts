@@ -12,10 +12,10 @@ import { makeCrl } from "./crls";
 import { allOf, archiveFile, only } from "./helpers";
 import { certificateBlocks } from "../core/bundle";
 
-const bundleOf = (run: ProgramRun) => only(run.resources, "aws:s3/bucketObjectv2:BucketObjectv2", "dev-truststore-bundle").inputs.content as string;
+const bundleOf = (run: ProgramRun) => only(run.resources, "aws:s3/bucketObjectv2:BucketObjectv2", "truststore-bundle").inputs.content as string;
 const commonNameOf = (dn: string) => dn.split("\n").find((rdn) => rdn.startsWith("CN="));
 const subjectsOf = (pem: string) => certificateBlocks(pem).map((block) => commonNameOf(new X509Certificate(block).subject)).sort();
-const authorizerFunction = (run: ProgramRun) => only(run.resources, "aws:lambda/function:Function", "dev-authorizer-function").inputs;
+const authorizerFunction = (run: ProgramRun) => only(run.resources, "aws:lambda/function:Function", "authorizer-function").inputs;
 const authorizerLists = async (run: ProgramRun): Promise<AuthorizerLists> => JSON.parse(await archiveFile(authorizerFunction(run).code, authorizerListsFile));
 const tlsNames = (run: ProgramRun) => run.resources.filter((r) => r.type.startsWith("tls:")).map((r) => r.name).sort();
 
@@ -81,7 +81,7 @@ describe("revocation and rotation in the program", () => {
             const authorizer = only(run.resources, "aws:apigateway/authorizer:Authorizer");
             assert.equal(method.authorization, "CUSTOM");
             assert.equal(method.authorizerId, authorizer.id);
-            assert.equal(authorizer.inputs.authorizerUri, only(run.resources, "aws:lambda/function:Function", "dev-authorizer-function").outputs.invokeArn);
+            assert.equal(authorizer.inputs.authorizerUri, only(run.resources, "aws:lambda/function:Function", "authorizer-function").outputs.invokeArn);
         });
 
         it("gives the authorizer the config's serials for any issuer and the CRL's for the partner CA that signed it", async () => {
@@ -98,10 +98,10 @@ describe("revocation and rotation in the program", () => {
         });
 
         it("uploads the verified CRL beside the truststore bundle", () => {
-            const crl = only(run.resources, "aws:s3/bucketObjectv2:BucketObjectv2", "dev-truststore-crl").inputs;
+            const crl = only(run.resources, "aws:s3/bucketObjectv2:BucketObjectv2", "truststore-crl").inputs;
             assert.equal(crl.key, "revocations.crl.pem");
             assert.equal(crl.content, fs.readFileSync(path.join(dir, "globex.crl.pem"), "utf8"));
-            assert.equal(crl.bucket, only(run.resources, "aws:s3/bucketObjectv2:BucketObjectv2", "dev-truststore-bundle").inputs.bucket);
+            assert.equal(crl.bucket, only(run.resources, "aws:s3/bucketObjectv2:BucketObjectv2", "truststore-bundle").inputs.bucket);
         });
 
         it("exports each issued certificate's serial as revokedSerials takes it", () => {
@@ -119,8 +119,8 @@ describe("revocation and rotation in the program", () => {
             });
             const gone = tlsNames(before).filter((n) => !tlsNames(after).includes(n));
             const added = tlsNames(after).filter((n) => !tlsNames(before).includes(n));
-            assert.deepEqual(gone, ["dev-pki-acme-bank-cert", "dev-pki-acme-bank-csr", "dev-pki-acme-bank-key"]);
-            assert.deepEqual(added, ["dev-pki-acme-bank-cert-g2", "dev-pki-acme-bank-csr-g2", "dev-pki-acme-bank-key-g2"]);
+            assert.deepEqual(gone, ["pki-acme-bank-cert", "pki-acme-bank-csr", "pki-acme-bank-key"]);
+            assert.deepEqual(added, ["pki-acme-bank-cert-g2", "pki-acme-bank-csr-g2", "pki-acme-bank-key-g2"]);
             assert.deepEqual(edge(after).map((r) => r.urn), edge(before).map((r) => r.urn));
             assert.deepEqual(Object.keys(after.outputs.partnerPrivateKeys).sort(), ["acme-bank", "initech"]);
         });
@@ -167,7 +167,7 @@ describe("revocation and rotation in the program", () => {
                 const step = steps[index][0];
                 assert.deepEqual(edge(run).map((r) => r.urn), edge(runs[0]).map((r) => r.urn), step);
                 assert.deepEqual(edge(run).map(withoutVersion), edge(runs[0]).map(withoutVersion), step);
-                const bundle = only(run.resources, "aws:s3/bucketObjectv2:BucketObjectv2", "dev-truststore-bundle");
+                const bundle = only(run.resources, "aws:s3/bucketObjectv2:BucketObjectv2", "truststore-bundle");
                 assert.equal(only(run.resources, "aws:apigateway/domainName:DomainName").inputs.mutualTlsAuthentication.truststoreVersion, bundle.outputs.versionId, step);
             }
             const versions = runs.map((run) => only(run.resources, "aws:apigateway/domainName:DomainName").inputs.mutualTlsAuthentication.truststoreVersion);
@@ -175,9 +175,9 @@ describe("revocation and rotation in the program", () => {
         });
 
         it("names generation 1's resources as a stack without generations always did", () => {
-            assert.ok(tlsNames(runs[0]).includes("dev-pki-root"));
+            assert.ok(tlsNames(runs[0]).includes("pki-root"));
             assert.ok(!tlsNames(runs[0]).some((n) => /-g\d+$/.test(n)));
-            assert.ok(tlsNames(runs[3]).includes("dev-pki-root-g2") && !tlsNames(runs[3]).includes("dev-pki-root"));
+            assert.ok(tlsNames(runs[3]).includes("pki-root-g2") && !tlsNames(runs[3]).includes("pki-root"));
         });
     });
 

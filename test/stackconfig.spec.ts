@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { ConfigEnvironment, configKeys, parseConfig, RawConfig } from "../core/config";
+import { readDeclaredConfig } from "../core/projectconfig";
 import {
     ConfigDeclaration, loadStackConfig, mergeProjectConfig, parseProjectConfig, ProjectConfig, projectDir, readProjectConfig, readStackFile, StackConfigError,
 } from "../mocks/stackconfig";
@@ -20,7 +21,7 @@ function withoutDefaults(...keys: string[]): ProjectConfig {
 /** Asserts that the CLI would refuse with exactly this message. */
 function refuses(run: () => unknown, message: string) {
     assert.throws(run, (error: unknown) => {
-        assert.ok(error instanceof StackConfigError, `expected a StackConfigError, got ${error}`);
+        assert.ok(error instanceof StackConfigError, `expected a StackConfigError, got ${String(error)}`);
         assert.equal(error.message, message);
         return true;
     });
@@ -97,7 +98,7 @@ describe("stack config as the Pulumi CLI merges and checks it (mocks/stackconfig
 
         it("names the stack file, the line and the column, and quotes none of its content", () => {
             assert.throws(() => readStackFile("broken", project, dir), (error: unknown) => {
-                assert.ok(error instanceof StackConfigError, `expected a StackConfigError, got ${error}`);
+                assert.ok(error instanceof StackConfigError, `expected a StackConfigError, got ${String(error)}`);
                 assert.match(error.message, /^\S*Pulumi\.broken\.yaml is not valid YAML: bad indentation of a mapping entry at line 3, column \d+; fix that line \(indent with spaces, quote a value that holds ": " or " #"\)$/);
                 assert.doesNotMatch(error.message, /not-for-output|domainName/);
                 return true;
@@ -152,19 +153,40 @@ describe("Pulumi.yaml", () => {
         assert.deepEqual(Object.keys(declared).filter((key) => types(declared[key]).includes("object")), []);
     });
 
-    it("declares every key the program reads but activeCaGeneration, whose default (the highest generation) it cannot hold", () =>
-        assert.deepEqual(configKeys.filter((key) => !(key in declared)), ["activeCaGeneration"]));
-
-    it("declares no key the program does not read, which would fail every stack", () => {
-        const known: readonly string[] = configKeys;
-        assert.deepEqual(Object.keys(declared).filter((key) => !known.includes(key)), []);
-    });
-
     it("has defaults that the program reads exactly as it reads the keys unset", () => {
         const stack = { domainName: "api.dev.example.com", hostedZoneId: "Z0DEV0EXAMPLE0COM00A", partners: [{ name: "acme-bank" }, { name: "globex", caCertFile: "partners/globex-ca.pem" }] };
         const merged = mergeProjectConfig("dev", project, stack);
         const withDefaults: RawConfig = Object.fromEntries(configKeys.map((key) => [key, merged[`apigw-mtls:${key}`]]));
         const unset: RawConfig = { ...stack, partners: JSON.stringify(stack.partners) };
         assert.deepEqual(parseConfig(withDefaults, "eu-west-1", env), parseConfig(unset, "eu-west-1", env));
+    });
+});
+
+describe("README's configuration table", () => {
+    const readme = fs.readFileSync(path.join(projectDir, "README.md"), "utf8");
+    const start = readme.indexOf("\n### Configuration\n");
+    const section = readme.slice(start, readme.indexOf("\n### ", start + 1));
+    /** Each row's key and default cell, in the table's order. */
+    const rows = [...section.matchAll(/^\| `([A-Za-z]+)` \| ([^|]+) \|/gm)].map(([, key, cell]) => ({ key, cell: cell.trim() }));
+    const { defaults } = readDeclaredConfig();
+
+    it("lists every key the program reads, in Pulumi.yaml's order, and no other", () => {
+        assert.ok(start >= 0, "README has a Configuration section");
+        assert.deepEqual(rows.map((row) => row.key), configKeys);
+    });
+
+    it("gives each key Pulumi.yaml's default: the value, a word for \"\" (unset), (required) for none", () => {
+        for (const { key, cell } of rows) {
+            const declared = defaults[key];
+            if (key === "activeCaGeneration") {
+                assert.equal(cell, "highest", key);
+            } else if (declared === undefined) {
+                assert.equal(cell, "(required)", key);
+            } else if (declared === "") {
+                assert.match(cell, /^[a-z]+$/, `${key}: unset is said in a word, such as none`);
+            } else {
+                assert.equal(cell, `\`${declared}\``, key);
+            }
+        }
     });
 });

@@ -10,14 +10,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type * as grpcTypes from "@grpc/grpc-js";
 import type * as providerServices from "@pulumi/pulumi/proto/provider_grpc_pb";
-import type { Provider } from "@pulumi/pulumi/provider";
+import type { CreateResult, Provider } from "@pulumi/pulumi/provider";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { isSecret, secret } from "../mocks/propertyvalues";
 import { awsProvider } from "../engine/providers/aws";
 import { LoggedOperation, logFileVariable } from "../engine/providers/standin";
 import { tlsProvider } from "../engine/providers/tls";
 
-type Properties = Record<string, any>;
+/** Properties as providers take and return them: the SDK types them `any` (CreateResult's outs). */
+type Properties = NonNullable<CreateResult["outs"]>;
 
 const projectDir = path.resolve(__dirname, "..");
 const urn = (type: string, name: string) => `urn:pulumi:dev::apigw-mtls::${type}::${name}`;
@@ -170,7 +171,7 @@ describe("stand-in tls provider (for the real engine; no cloud behind it)", () =
     });
 
     it("refuses a tls resource type it does not model, naming the type", async () => {
-        await assert.rejects(create(tlsProvider, "tls:index/sshKey:SshKey", "k", {}), /does not model tls:index\/sshKey:SshKey/);
+        await assert.rejects(create(tlsProvider, "tls:index/sshKey:SshKey", "k", {}), /do not model the resource type tls:index\/sshKey:SshKey/);
     });
 });
 
@@ -204,16 +205,14 @@ describe("stand-in aws provider (for the real engine; nothing reaches AWS)", () 
         assert.equal(domain.outs.securityPolicy, "TLS_1_0");
     });
 
-    it("accepts a resource type it has no model for, echoing its inputs under a made-up id", async () => {
-        const queue = await create(awsProvider, "aws:sqs/queue:Queue", "jobs", { delaySeconds: 5 });
-        assert.equal(queue.id, "jobs-id");
-        assert.equal(queue.outs.delaySeconds, 5);
+    it("refuses an aws resource type it does not model, naming the type", async () => {
+        await assert.rejects(create(awsProvider, "aws:sqs/queue:Queue", "jobs", { delaySeconds: 5 }), /do not model the resource type aws:sqs\/queue:Queue/);
     });
 
     it("gives a bucket object a new versionId for new content, even content it had before, and keeps it while the content stays", async () => {
         const inputs = { bucket: "truststore-bucket", key: "truststore.pem", content: "bundle A", contentType: "application/x-pem-file" };
         const first = await create(awsProvider, types.object, "bundle", inputs);
-        const update = async (olds: Properties, news: Properties) => (await awsProvider.update!(first.id, urn(types.object, "bundle"), olds, news)).outs as Properties;
+        const update = async (olds: Properties, news: Properties) => (await awsProvider.update!(first.id, urn(types.object, "bundle"), olds, news)).outs;
         assert.deepEqual(await diff(awsProvider, types.object, first.outs, inputs), { changes: false });
         const second = await update(first.outs, { ...inputs, content: "bundle B" });
         const third = await update(second, inputs);

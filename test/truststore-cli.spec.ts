@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CliIo, main } from "../bin/truststore";
-import { Finding } from "../core/truststorerules";
-import { daysFrom, keyPem, makeCa, makeCert, makeLeaf, toBundle } from "./certs";
+import { Finding } from "../core/findings";
+import { daysFrom, keyPem, makeCa, makeCert, makeLeaf, sharedKey, toBundle } from "./certs";
 
 const repo = join(__dirname, "..");
 
@@ -46,6 +46,9 @@ describe("truststore CLI", () => {
         writeFileSync(join(dir, "soon.pem"), toBundle([soon]));
         writeFileSync(join(dir, "client.pem"), client.pem);
         writeFileSync(join(dir, "expired.pem"), expired.pem);
+        writeFileSync(join(dir, "sha1.pem"), (await makeLeaf("CN=cli-sha1, O=Partner", issuing, { hash: "SHA-1" })).pem);
+        writeFileSync(join(dir, "rsa1024.pem"), (await makeLeaf("CN=cli-rsa1024, O=Partner", issuing, { key: await sharedKey("rsa1024") })).pem);
+        writeFileSync(join(dir, "p521.pem"), (await makeLeaf("CN=cli-p521, O=Partner", issuing, { key: await sharedKey("p521") })).pem);
         const key = (await keyPem(client)).trim().split("\n");
         keyBody = key.slice(1, -1);
         writeFileSync(join(dir, "client.key"), key.join("\n") + "\n");
@@ -154,6 +157,16 @@ describe("truststore CLI", () => {
             const result = await run(dir, "client", "good.pem", "expired.pem");
             assert.equal(result.code, 1);
             assert.match(result.out.join("\n"), /^refused: certificate expired on \S+$/);
+        });
+
+        it("refuses a trusted client certificate whose signature hash or key API Gateway refuses, naming the problem", async () => {
+            const fix = "reissue the certificate with an RSA key of 2048 bits or more, or an ECDSA P-256 or P-384 key";
+            const results = await Promise.all(["sha1.pem", "rsa1024.pem", "p521.pem"].map((file) => run(dir, "client", "good.pem", file)));
+            assert.deepEqual(results.map((result) => [result.code, result.out]), [
+                [1, ["refused: certificate is signed with SHA-1 (ECDSA); API Gateway requires SHA-256 or stronger: have CN=CLI Issuing, O=Test sign it again with SHA-256, SHA-384 or SHA-512"]],
+                [1, [`refused: certificate has an RSA key of 1024 bits; API Gateway requires at least 2048: ${fix}`]],
+                [1, [`refused: certificate has an ECDSA key on P-521; API Gateway accepts only P-256 and P-384: ${fix}`]],
+            ]);
         });
 
         it("says a key file holds a private key, not a certificate", async () => {

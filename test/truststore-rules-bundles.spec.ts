@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { checkTruststore } from "../core/truststorerules";
+import { checkTruststore } from "../core/truststorecheck";
 import { x509 } from "../core/x509";
 import { Issued, Key, makeCa, makeCert, makeKey, sharedKey, toBundle } from "./certs";
 

@@ -1,13 +1,8 @@
 import * as assert from "node:assert/strict";
 import { generateKeyPairSync, webcrypto } from "node:crypto";
-import {
-    acceptsClient,
-    checkTruststore,
-    createClientVerifier,
-    Finding,
-    formatFinding,
-    hasErrors,
-} from "../core/truststorerules";
+import { acceptsClient, createClientVerifier } from "../core/clientverifier";
+import { Finding, formatFinding, hasErrors } from "../core/findings";
+import { checkTruststore } from "../core/truststorecheck";
 import { x509 } from "../core/x509";
 import { daysFrom, Issued, keyPem, makeCa, makeCaChain, makeCert, makeKey, makeLeaf, sharedKey, toBundle } from "./certs";
 
@@ -400,6 +395,41 @@ describe("truststore rules", () => {
             const verdict = await acceptsClient(good, stranger.pem, now);
             assert.equal(verdict.accepted, false);
             assert.equal(verdict.reason, "issuer CN=Unknown CA, O=Elsewhere is not in the truststore");
+        });
+
+        it("refuses a trusted client certificate that API Gateway's algorithm rules refuse: SHA-1, RSA 1024, P-521, Ed25519", async () => {
+            const refused = {
+                "CN=sha1": [await makeLeaf("CN=sha1", intermediate, { hash: "SHA-1" }), /^certificate is signed with SHA-1 \(ECDSA\); API Gateway requires SHA-256 or stronger: have CN=Intermediate CA, O=Test sign it again/],
+                "CN=rsa1024": [await makeLeaf("CN=rsa1024", intermediate, { key: await sharedKey("rsa1024") }), /^certificate has an RSA key of 1024 bits; API Gateway requires at least 2048: reissue/],
+                "CN=p521": [await makeLeaf("CN=p521", intermediate, { key: await sharedKey("p521") }), /^certificate has an ECDSA key on P-521; API Gateway accepts only P-256 and P-384: reissue/],
+                "CN=ed25519": [await makeLeaf("CN=ed25519", intermediate, { key: await sharedKey("ed25519") }), /^certificate has an Ed25519 key; API Gateway accepts only RSA and ECDSA P-256\/P-384 keys: reissue/],
+            } as const;
+            const verifier = await createClientVerifier(good);
+            for (const [subject, [client, reason]] of Object.entries(refused)) {
+                const verdict = await verifier.verify(client.pem, now);
+                assert.equal(verdict.accepted, false, subject);
+                assert.match(verdict.reason, reason);
+                assert.deepEqual(verdict.chain, [subject, "CN=Intermediate CA, O=Test", "CN=Root CA, O=Test"]);
+            }
+        });
+
+        it("accepts the keys and hashes API Gateway accepts: RSA 2048, P-256, P-384, SHA-384, SHA-512", async () => {
+            const clients = [
+                await makeLeaf("CN=rsa2048", intermediate, { key: await sharedKey("rsa2048") }),
+                await makeLeaf("CN=p256", intermediate, { key: await sharedKey("p256") }),
+                await makeLeaf("CN=p384", intermediate, { key: await sharedKey("p384") }),
+                await makeLeaf("CN=sha384", intermediate, { hash: "SHA-384" }),
+                await makeLeaf("CN=sha512", intermediate, { hash: "SHA-512" }),
+            ];
+            const verifier = await createClientVerifier(good);
+            for (const client of clients) {
+                assert.equal((await verifier.verify(client.pem, now)).reason, "chains to CN=Root CA, O=Test");
+            }
+        });
+
+        it("refuses an untrusted client certificate with weak algorithms for its chain", async () => {
+            const stranger = await makeLeaf("CN=weak stranger", await makeCa("CN=Weak Elsewhere"), { key: await sharedKey("rsa1024") });
+            assert.equal((await acceptsClient(good, stranger.pem, now)).reason, "issuer CN=Weak Elsewhere is not in the truststore");
         });
 
         it("refuses an expired client certificate", async () => {

@@ -9,9 +9,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { GetDomainNameCommandOutput } from "@aws-sdk/client-api-gateway";
 import { main, VerifyIo } from "../bin/verify";
-import { issueServerCredentials, ServerCredentials } from "../local/certificates";
-import { runChecks, Target } from "../local/checks";
-import { checkDomain, DomainReader, DomainReadError } from "../local/domaincheck";
+import { issueServerCredentials, ServerCredentials } from "../smoke/certificates";
+import { runChecks, Target } from "../smoke/checks";
+import { checkDomain, DomainReader, DomainReadError } from "../smoke/domaincheck";
 import { Issued, keyPem, makeCa, makeLeaf } from "./certs";
 
 /** An https server on 127.0.0.1 that answers 200 to whatever it lets through. */
@@ -82,6 +82,7 @@ describe("verify", function () {
         fs.writeFileSync(path.join(dir, "partner.key"), partner.key, { mode: 0o600 });
         fs.writeFileSync(path.join(dir, "other.key"), await keyPem(await makeLeaf("CN=other, O=Test", partnerCa)), { mode: 0o600 });
         fs.writeFileSync(path.join(dir, "server-ca.pem"), server.caPem);
+        fs.writeFileSync(path.join(dir, "notes.txt"), "the partner's certificate is on its way\n");
     });
 
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -196,7 +197,7 @@ describe("verify", function () {
                 [["--url", "https://api.example.com/", "--cert", "partner.crt", "--key", "partner.key", "--colour"], /unknown option --colour/],
                 [["--url", "https://api.example.com/", "--cert", "missing.crt", "--key", "partner.key"], /cannot read --cert missing\.crt: no such file/],
                 [["--url", "https://api.example.com/", "--cert", "partner.crt", "--key", "other.key"], /--key other\.key is not the key of --cert partner\.crt/],
-                [["--url", "https://api.example.com/", "--cert", "partner.key", "--key", "partner.key"], /is not a PEM certificate/],
+                [["--url", "https://api.example.com/", "--cert", "notes.txt", "--key", "partner.key"], /^verify: --cert notes\.txt is not a PEM certificate$/],
                 [["--url", `https://api.example.com:${port}/`, "--cert", "partner.crt", "--key", "partner.key", "--resolve", "127.0.0.1"], /cannot reach 127\.0\.0\.1:\d+: ECONNREFUSED/],
             ];
             for (const [argv, message] of cases) {
@@ -207,6 +208,12 @@ describe("verify", function () {
                 assert.match(cli.err_[0], message);
                 assert.doesNotMatch(cli.err_[0], /\n|\bat .*:\d+:\d+/);
             }
+        });
+
+        it("says what a key file given as --cert holds, and exits 2 before any connection", async () => {
+            const cli = io(dir);
+            assert.equal(await main(["--url", "https://api.example.com/", "--cert", "partner.key", "--key", "partner.key"], cli), 2);
+            assert.deepEqual(cli.err_, ["verify: --cert partner.key holds a private key (a PRIVATE KEY block), not a certificate: pass the partner's certificate as --cert and its key as --key"]);
         });
 
         it("as a command, prints one line to stderr and exits 2 for a bad argument", async () => {

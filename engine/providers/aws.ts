@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { version } from "@pulumi/aws/package.json";
-import { AwsMockContext, awsFunctions, awsResource } from "../../mocks/aws";
+import { AwsMockContext, awsFunctions, awsResource, Props } from "../../mocks/aws";
 import { unwrapSecrets } from "../../mocks/propertyvalues";
 import { changedInputs, inputKeysProperty, logOperation, parseUrn, PreviewingProvider, serve, standinOutputs, unknownValue } from "./standin";
 
@@ -15,7 +15,7 @@ import { changedInputs, inputKeysProperty, logOperation, parseUrn, PreviewingPro
  * no config on, so `aws:region` never arrives here: the region comes from the environment, where
  * the real provider looks when it is not configured.
  */
-function context(previous?: Record<string, any>): AwsMockContext {
+function context(previous?: Props): AwsMockContext {
     return { region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1", previous };
 }
 

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from "node:util";
 import * as grpc from "@grpc/grpc-js";
 import * as provider from "@pulumi/pulumi/provider";
 import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { isSecret, secret, unwrapSecrets } from "../../mocks/propertyvalues";
 
 /**
@@ -11,7 +11,7 @@ import { isSecret, secret, unwrapSecrets } from "../../mocks/propertyvalues";
  * the cloud is not: a resource exists only as the state these providers hand back.
  */
 
-type Properties = Record<string, any>;
+type Properties = Record<string, unknown>;
 
 /** The type token and logical name in a URN, `urn:pulumi:<stack>::<project>::<parent types$><type>::<name>`. */
 export function parseUrn(urn: string): { type: string; name: string } {
@@ -73,7 +73,7 @@ export function standinOutputs(inputs: Properties, state: Properties): Propertie
 export function changedInputs(olds: Properties, news: Properties): string[] {
     const before = unwrapSecrets(olds);
     const after = unwrapSecrets(news);
-    const keys = new Set<string>([...(before[inputKeysProperty] ?? []), ...Object.keys(after)]);
+    const keys = new Set<string>([...((before[inputKeysProperty] as string[] | undefined) ?? []), ...Object.keys(after)]);
     return [...keys].filter((key) => !isDeepStrictEqual(before[key], after[key]));
 }
 
@@ -86,6 +86,10 @@ export interface PreviewingProvider extends provider.Provider {
     planUpdate(urn: string, olds: Properties, news: Properties): Properties;
 }
 
+/** The old outputs and the new inputs of a diff or update request, as plain values. */
+const olds = (request: providerProto.DiffRequest | providerProto.UpdateRequest): Properties => request.getOlds()?.toJavaScript() ?? {};
+const news = (request: providerProto.DiffRequest | providerProto.UpdateRequest): Properties => request.getNews()?.toJavaScript() ?? {};
+
 /**
  * Serves `impl` with `provider.main`, adding what @pulumi/pulumi's provider server leaves out
  * and real providers do: it says it supports previews (the engine then asks it to plan
@@ -96,39 +100,47 @@ export interface PreviewingProvider extends provider.Provider {
  * wrapped around its handlers as it registers them.
  */
 export function serve(impl: PreviewingProvider, args: string[]): Promise<void> {
+    // Taken off the prototype to be called, with its server, from the replacement below.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     const addService = grpc.Server.prototype.addService;
     grpc.Server.prototype.addService = function (service, handlers: grpc.UntypedServiceImplementation) {
+        /** The SDK's handler of one unary call, with the request and response types of the call. */
+        const handler = <Req, Res>(name: string) => handlers[name] as grpc.handleUnaryCall<Req, Res>;
+        const configure = handler<providerProto.ConfigureRequest, providerProto.ConfigureResponse>("configure");
+        const diff = handler<providerProto.DiffRequest, providerProto.DiffResponse>("diff");
+        const create = handler<providerProto.CreateRequest, providerProto.CreateResponse>("create");
+        const update = handler<providerProto.UpdateRequest, providerProto.UpdateResponse>("update");
         // The handlers are methods of the SDK's server object: inherit them, override four.
-        const wrapped: grpc.UntypedServiceImplementation = Object.create(handlers);
-        wrapped.configure = (call: any, callback: any) => handlers.configure(call, (error: any, response: any) => {
+        const wrapped: grpc.UntypedServiceImplementation = Object.create(handlers) as grpc.UntypedServiceImplementation;
+        wrapped.configure = ((call, callback) => configure.call(handlers, call, (error, response) => {
             response?.setSupportspreview(true);
             callback(error, response);
-        });
-        wrapped.diff = (call: any, callback: any) => handlers.diff(call, (error: any, response: any) => {
-            response?.setDiffsList(changedInputs(call.request.getOlds().toJavaScript(), call.request.getNews().toJavaScript()));
+        })) satisfies typeof configure;
+        wrapped.diff = ((call, callback) => diff.call(handlers, call, (error, response) => {
+            response?.setDiffsList(changedInputs(olds(call.request), news(call.request)));
             callback(error, response);
-        });
-        wrapped.create = (call: any, callback: any) => {
+        })) satisfies typeof diff;
+        wrapped.create = ((call, callback) => {
             if (!call.request.getPreview()) {
-                return handlers.create(call, callback);
+                return create.call(handlers, call, callback);
             }
             const response = new providerProto.CreateResponse();
             response.setProperties(call.request.getProperties());
             callback(null, response);
-        };
-        wrapped.update = (call: any, callback: any) => {
+        }) satisfies typeof create;
+        wrapped.update = ((call, callback) => {
             if (!call.request.getPreview()) {
-                return handlers.update(call, callback);
+                return update.call(handlers, call, callback);
             }
             try {
                 const response = new providerProto.UpdateResponse();
-                const planned = impl.planUpdate(call.request.getUrn(), call.request.getOlds().toJavaScript(), call.request.getNews().toJavaScript());
-                response.setProperties(Struct.fromJavaScript(planned));
+                const planned = impl.planUpdate(call.request.getUrn(), olds(call.request), news(call.request));
+                response.setProperties(Struct.fromJavaScript(planned as Record<string, JavaScriptValue>));
                 callback(null, response);
             } catch (error) {
-                callback(error, null);
+                callback(error as grpc.ServerErrorResponse, null);
             }
-        };
+        }) satisfies typeof update;
         return addService.call(this, service, wrapped);
     };
     return provider.main(impl, args);

@@ -2,7 +2,8 @@ import * as crypto from "node:crypto";
 import * as provider from "@pulumi/pulumi/provider";
 import { version } from "@pulumi/tls/package.json";
 import { unwrapSecrets } from "../../mocks/propertyvalues";
-import { tlsResources } from "../../mocks/tls";
+import { resourceTypes } from "../../core/resourcetypes";
+import { CertRequestState, CertState, PrivateKeyState, tlsResource } from "../../mocks/tls";
 import { changedInputs, logOperation, parseUrn, standinOutputs } from "./standin";
 
 /**
@@ -15,11 +16,11 @@ import { changedInputs, logOperation, parseUrn, standinOutputs } from "./standin
 const sha1Hex = (text: string) => crypto.createHash("sha1").update(text).digest("hex");
 
 /** The ids the real provider gives: a hash of the public key or request PEM, a certificate's serial in decimal. */
-const resourceIds: Record<string, (state: Record<string, any>) => string> = {
-    "tls:index/privateKey:PrivateKey": (state) => sha1Hex(state.publicKeyPem),
-    "tls:index/certRequest:CertRequest": (state) => sha1Hex(state.certRequestPem),
-    "tls:index/selfSignedCert:SelfSignedCert": (state) => serialOf(state.certPem),
-    "tls:index/locallySignedCert:LocallySignedCert": (state) => serialOf(state.certPem),
+const resourceIds: Record<string, (state: Partial<PrivateKeyState & CertRequestState & CertState>) => string> = {
+    [resourceTypes.tlsPrivateKey]: (state) => sha1Hex(String(state.publicKeyPem)),
+    [resourceTypes.tlsCertRequest]: (state) => sha1Hex(String(state.certRequestPem)),
+    [resourceTypes.tlsSelfSignedCert]: (state) => serialOf(String(state.certPem)),
+    [resourceTypes.tlsLocallySignedCert]: (state) => serialOf(String(state.certPem)),
 };
 
 function serialOf(certPem: string): string {
@@ -37,11 +38,7 @@ export const tlsProvider: provider.Provider = {
 
     async create(urn, inputs) {
         const { type } = parseUrn(urn);
-        const make = tlsResources[type];
-        if (!make) {
-            throw new Error(`the tls stand-in provider does not model ${type}; it makes ${Object.keys(tlsResources).join(", ")} (add it to tlsResources in mocks/tls.ts)`);
-        }
-        const state = await make(unwrapSecrets(inputs));
+        const state = await tlsResource(type, unwrapSecrets(inputs));
         const id = resourceIds[type](state);
         logOperation("create", urn, id);
         return { id, outs: standinOutputs(inputs, state) };
@@ -53,5 +50,5 @@ export const tlsProvider: provider.Provider = {
 };
 
 if (require.main === module) {
-    provider.main(tlsProvider, process.argv.slice(2));
+    void provider.main(tlsProvider, process.argv.slice(2));
 }

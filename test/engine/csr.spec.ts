@@ -58,7 +58,7 @@ describe("a partner from a certificate request under the real Pulumi CLI (stand-
 
         const state = JSON.parse((await workspace.pulumi(["stack", "export"])).stdout) as { deployment: { resources?: StateResource[] } };
         const resources = state.deployment.resources ?? [];
-        const bundle = resources.find((r) => r.type === "aws:s3/bucketObjectv2:BucketObjectv2" && r.urn.endsWith("-truststore-bundle"));
+        const bundle = resources.find((r) => r.type === "aws:s3/bucketObjectv2:BucketObjectv2" && r.urn.endsWith("::truststore-bundle"));
         assert.ok(bundle, "the truststore bundle is in state");
         writeFileSync(join(dir, "truststore.pem"), String(bundle.outputs?.content));
         writeFileSync(join(dir, `${name}.crt`), certificates[name]);
@@ -68,7 +68,7 @@ describe("a partner from a certificate request under the real Pulumi CLI (stand-
         const keys = await workspace.pulumiJson<Record<string, string>>(["stack", "output", "partnerPrivateKeys", "--show-secrets"]);
         assert.ok(Object.keys(keys).length > 0, "the generated partners have keys");
         assert.equal(keys[name], undefined, `partnerPrivateKeys has no entry for ${name}`);
-        const ofPartner = resources.filter((r) => r.type.startsWith("tls:") && r.urn.includes(`-pki-${name}-`));
+        const ofPartner = resources.filter((r) => r.type.startsWith("tls:") && r.urn.includes(`::pki-${name}-`));
         assert.deepEqual(ofPartner.map((r) => r.type), ["tls:index/locallySignedCert:LocallySignedCert"], "only its certificate: no key, no request");
         const keyResources = resources.filter((r) => r.type === "tls:index/privateKey:PrivateKey");
         assert.ok(keyResources.every((k) => !createPublicKey(String(k.outputs?.publicKeyPem)).equals(requestedKey)), "no key in state is the partner's");

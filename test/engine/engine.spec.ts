@@ -40,7 +40,7 @@ function resourcesOf(exported: StackExport): StateResource[] {
 }
 
 function truststoreBundle(exported: StackExport): string {
-    const bundle = resourcesOf(exported).find((r) => r.type === "aws:s3/bucketObjectv2:BucketObjectv2" && r.urn.endsWith("-truststore-bundle"));
+    const bundle = resourcesOf(exported).find((r) => r.type === "aws:s3/bucketObjectv2:BucketObjectv2" && r.urn.endsWith("::truststore-bundle"));
     assert.ok(bundle, "the truststore bundle object is in state");
     return String(bundle.outputs?.content);
 }
@@ -168,9 +168,9 @@ describe("the program under the real Pulumi CLI (stand-in cloud)", () => {
             try {
                 const byOp = stepsByOp(await workspace.pulumiJson<Preview>(["preview", "--diff", "--policy-pack", "policy"]));
                 assert.deepEqual((byOp.create ?? []).map(resourceName).sort(), [
-                    "dev-pki-acme-logistics-cert", "dev-pki-acme-logistics-csr", "dev-pki-acme-logistics-key",
+                    "pki-acme-logistics-cert", "pki-acme-logistics-csr", "pki-acme-logistics-key",
                 ].sort());
-                assert.deepEqual((byOp.update ?? []).map(resourceName), ["dev-authorizer-function"], "only the authorizer's lists change");
+                assert.deepEqual((byOp.update ?? []).map(resourceName), ["authorizer-function"], "only the authorizer's lists change");
                 assert.equal(byOp.delete, undefined);
                 assert.equal(byOp.replace, undefined);
             } finally {
@@ -186,10 +186,10 @@ describe("the program under the real Pulumi CLI (stand-in cloud)", () => {
                 const preview = await workspace.pulumiJson<Preview>(["preview", "--diff", "--policy-pack", "policy"]);
                 const byOp = stepsByOp(preview);
                 const updated = (byOp.update ?? []).map(resourceName);
-                assert.ok(updated.includes("dev-truststore-bundle"), "the truststore bundle is updated");
-                const domainStep = preview.steps.find((s) => s.op === "update" && resourceName(s.urn).startsWith("dev-domain"));
+                assert.ok(updated.includes("truststore-bundle"), "the truststore bundle is updated");
+                const domainStep = preview.steps.find((s) => s.op === "update" && resourceName(s.urn).startsWith("domain"));
                 assert.ok(domainStep?.diffReasons?.some((reason) => reason.startsWith("mutualTlsAuthentication")), "the domain's truststore version changes");
-                assert.ok(updated.includes("dev-authorizer-function"), "the authorizer learns the new partner");
+                assert.ok(updated.includes("authorizer-function"), "the authorizer learns the new partner");
                 assert.equal(byOp.create, undefined);
                 assert.equal(byOp.delete, undefined);
             } finally {

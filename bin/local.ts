@@ -3,13 +3,14 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parseCommandLine, parsePort, UsageError } from "../cli/args";
+import { describeCalls, sampleUrl, shown } from "../local/calls";
+import type { DomainModel } from "../local/domainmodel";
+import { ModelError } from "../local/model";
+import { formatViolation, PolicyRefusal } from "../local/policygate";
+import { LocalError, LocalOptions, LocalRun, startLocal } from "../local/start";
 import { ProgramFailure } from "../mocks/program";
-import { projectDir } from "../mocks/stackconfig";
-import { parseOptions, parsePort, UsageError } from "./args";
-import { formatTable, runChecks } from "./checks";
-import { DomainModel, ModelError, ResourceNode } from "./model";
-import { formatViolation, PolicyRefusal } from "./policygate";
-import { CredentialFiles, CsrPartner, LocalError, LocalOptions, LocalRun, startLocal } from "./start";
+import { resultTable, runChecks } from "../smoke/checks";
 
 const USAGE = `usage: npm run local [-- --stack <name>] [--port <port>] [--smoke]
 
@@ -45,66 +46,8 @@ const processIo: LocalIo = {
     }),
 };
 
-/** A path as short as it can be said from the working directory. */
-function shown(file: string): string {
-    const relative = path.relative(process.cwd(), file);
-    return relative.startsWith("..") ? file : relative;
-}
-
-function firstGet(node: ResourceNode): string | undefined {
-    if (node.methods.has("GET")) {
-        return node.path;
-    }
-    for (const child of [...node.statics.values(), ...(node.param ? [node.param.node] : [])]) {
-        const found = firstGet(child);
-        if (found) {
-            return found;
-        }
-    }
-    return undefined;
-}
-
-/** A URL worth calling: the first GET method, path parameters filled with 42. Exported for testing. */
-export function sampleUrl(run: Pick<LocalRun, "baseUrl" | "domain">): string {
-    const mapping = run.domain.mappings[0];
-    const stage = mapping?.stage ?? mapping?.stages.values().next().value;
-    const method = stage ? firstGet(stage.root) ?? "/" : "/";
-    const stagePart = mapping && !mapping.stage && stage ? `/${stage.stageName}` : "";
-    return `${run.baseUrl}${stagePart}${method.replace(/\{[^}]+\}/g, "42")}`;
-}
-
 function policyText(domain: DomainModel): string {
     return domain.securityPolicy === "TLS_1_2" ? "TLS 1.2 and up" : `security policy ${domain.securityPolicy}`;
-}
-
-/** A curl command line; `credentials` are its --cert and --key arguments as printed. */
-function curl(run: LocalRun, url: string, credentials?: { cert: string; key: string }): string {
-    const resolve = `--resolve ${run.domain.domainName}:${run.port}:127.0.0.1`;
-    const auth = credentials ? ` --cert ${credentials.cert} --key ${credentials.key}` : "";
-    return `  curl -sS -w ' %{http_code}\\n' ${resolve} --cacert ${shown(run.serverCaFile)}${auth} ${url}`;
-}
-
-function files(pair: CredentialFiles): { cert: string; key: string } {
-    return { cert: shown(pair.certFile), key: shown(pair.keyFile) };
-}
-
-/** The call as a partner that keeps its key: with its key file where we found it, or a placeholder and one line on why. */
-function csrPartnerCall(run: LocalRun, url: string, partner: CsrPartner): string[] {
-    const request = shown(path.resolve(projectDir, partner.csrFile));
-    const cert = shown(partner.certFile);
-    const keyFile = shown(partner.key.file);
-    const key = partner.key.status === "matches" ? keyFile : `<the key you made ${request} with>`;
-    const lines = [`Trusted partner ${partner.name}, with its own key (expect 200):`, curl(run, url, { cert, key })];
-    switch (partner.key.status) {
-        case "matches":
-            return lines;
-        case "absent":
-            return [...lines, `  ${partner.name} keeps its key: pass the one ${request} was made with as --key (there is none at ${keyFile})`];
-        case "mismatch":
-            return [...lines, `  ${keyFile} is not the key of ${cert} (issued for ${request}), so it is not used: pass the key ${request} was made with`];
-        case "unreadable":
-            return [...lines, `  ${keyFile} is no private key local mode can read (PEM, no passphrase), so it is not checked against ${cert}: pass the key ${request} was made with (curl takes --pass for an encrypted one)`];
-    }
 }
 
 function describeStart(run: LocalRun, io: LocalIo, temporary: boolean): void {
@@ -115,24 +58,6 @@ function describeStart(run: LocalRun, io: LocalIo, temporary: boolean): void {
     const caCount = (run.domain.truststorePem.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length;
     const ownKeys = run.csrPartners.length === 0 ? "" : ` and ${run.csrPartners.length} certificate(s) of partners that keep their key`;
     io.out(`local: wrote ${shown(run.dir)}${temporary ? " (removed at the end)" : ""}: server-ca.pem, truststore.pem (${caCount} CA certificates), ${run.partners.length} partner certificate(s) and key(s)${ownKeys} in partners/, untrusted/, functions/`);
-}
-
-function describeCalls(run: LocalRun, io: LocalIo): void {
-    const url = sampleUrl(run);
-    io.out("");
-    for (const partner of run.partners) {
-        io.out(`Trusted partner ${partner.name} (expect 200):`);
-        io.out(curl(run, url, files(partner)));
-    }
-    run.csrPartners.flatMap((partner) => csrPartnerCall(run, url, partner)).forEach((line) => io.out(line));
-    io.out(`Untrusted certificate (expect 403 {"message":"Forbidden"}):`);
-    io.out(curl(run, url, files(run.untrusted)));
-    io.out("No certificate (expect the TLS handshake to fail):");
-    io.out(curl(run, url));
-    if (run.partners.length === 0 && run.csrPartners.length === 0) {
-        io.out("This stack issues no partner certificates (its partners bring their own CA); sign one with such a CA to call it.");
-    }
-    io.out("");
 }
 
 async function smoke(run: LocalRun, io: LocalIo): Promise<number> {
@@ -150,14 +75,18 @@ async function smoke(run: LocalRun, io: LocalIo): Promise<number> {
         ca: fs.readFileSync(run.serverCaFile, "utf8"),
         resolve: "127.0.0.1",
     });
-    io.out(formatTable(results));
+    io.out(resultTable(results));
     const passed = results.filter((r) => r.passed).length;
     io.out(`local: smoke ${passed === results.length ? "passed" : "FAILED"}: ${passed}/${results.length} checks passed`);
     return passed === results.length ? 0 : 1;
 }
 
 /** The options of the command line. Exported for testing. */
-export const OPTIONS = { values: ["stack", "port"], flags: ["smoke"] } as const;
+export const OPTIONS = {
+    stack: { type: "string" },
+    port: { type: "string" },
+    smoke: { type: "boolean" },
+} as const;
 
 /**
  * Runs the command on `argv` (after the script name) and resolves to its exit code. `overrides`
@@ -171,14 +100,14 @@ export async function main(argv: readonly string[], io: LocalIo = processIo, ove
             io.out(USAGE);
             return 0;
         }
-        const options = parseOptions(argv, OPTIONS);
-        const isSmoke = options.flags.has("smoke");
-        const port = options.values.port === undefined ? (isSmoke ? 0 : 8443) : parsePort(options.values.port);
+        const { values } = parseCommandLine(argv, OPTIONS);
+        const isSmoke = values.smoke ?? false;
+        const port = values.port === undefined ? (isSmoke ? 0 : 8443) : parsePort(values.port);
         // The smoke test needs its files only while it runs: in a folder of its own, it never
         // rewrites .local/<stack>/ under a run that serves from there.
         temporaryDir = isSmoke && overrides.dir === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-smoke-")) : undefined;
         run = await startLocal({
-            stack: options.values.stack ?? "dev",
+            stack: values.stack ?? "dev",
             port,
             log: (line) => io.out(`gateway: ${line}`),
             accessLog: isSmoke ? undefined : (line) => io.out(`access: ${line}`),
@@ -190,7 +119,7 @@ export async function main(argv: readonly string[], io: LocalIo = processIo, ove
         if (isSmoke) {
             return await smoke(run, io);
         }
-        describeCalls(run, io);
+        describeCalls(run, (line) => io.out(line));
         io.out("Ctrl+C stops.");
         await io.untilInterrupted();
         io.out("local: stopped");
@@ -213,7 +142,7 @@ export async function main(argv: readonly string[], io: LocalIo = processIo, ove
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => {
+    void main(process.argv.slice(2)).then((code) => {
         process.exit(code);
     });
 }

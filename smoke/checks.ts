@@ -4,6 +4,7 @@
 import * as http from "node:http";
 import * as net from "node:net";
 import * as tls from "node:tls";
+import { formatTable } from "../cli/table";
 import { selfSignedClient } from "./certificates";
 
 export interface Target {
@@ -198,8 +199,6 @@ export async function runChecks(target: Target): Promise<CheckResult[]> {
 }
 
 /** The results as a plain-text table with a PASS/FAIL column. */
-export function formatTable(results: readonly CheckResult[]): string {
-    const rows = [["CHECK", "EXPECTED", "GOT", "RESULT"], ...results.map((r) => [r.check, r.expected, r.got, r.passed ? "PASS" : "FAIL"])];
-    const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
-    return rows.map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell)).join("  ")).join("\n");
+export function resultTable(results: readonly CheckResult[]): string {
+    return formatTable(["CHECK", "EXPECTED", "GOT", "RESULT"], results.map((r) => [r.check, r.expected, r.got, r.passed ? "PASS" : "FAIL"]));
 }

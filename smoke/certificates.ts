@@ -1,6 +1,6 @@
-// Certificates that local mode and the smoke test make for themselves: the server certificate of
-// the emulated domain (from a throwaway CA that clients are given) and fresh self-signed client
-// certificates that no truststore can contain.
+// Throwaway certificates for talking mutual TLS with an endpoint under test: fresh self-signed
+// client certificates that no truststore can contain (the smoke checks' outsider, local mode's
+// untrusted client) and a one-run CA with a server certificate (local mode's domain, test servers).
 import { KeyObject, randomBytes, webcrypto } from "node:crypto";
 import { x509 } from "../core/x509";
 
@@ -20,7 +20,7 @@ export interface ServerCredentials extends KeyedCertificate {
 }
 
 function newKeys(): Promise<CryptoKeyPair> {
-    return webcrypto.subtle.generateKey(ecdsa, true, ["sign", "verify"]) as Promise<CryptoKeyPair>;
+    return webcrypto.subtle.generateKey(ecdsa, true, ["sign", "verify"]);
 }
 
 /** A positive 128-bit serial, hex. */

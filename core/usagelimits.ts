@@ -1,0 +1,290 @@
+// Per-partner throttling and quotas as API Gateway's usage plans spell them: the stack default
+// `throttle` / `quota` and each partner's `partners[].throttle` / `partners[].quota`, checked at
+// config time, and partners with the same limits grouped into one plan.
+
+/** Steady rate and burst, as a usage plan's `throttleSettings`. */
+export interface Throttle {
+    /** Steady-state requests per second; API Gateway allows fractions (0.5 is one request every two seconds). */
+    readonly rateLimit: number;
+    /** Requests the token bucket holds: how many may arrive at once. A whole number. */
+    readonly burstLimit: number;
+}
+
+export const quotaPeriods = ["DAY", "WEEK", "MONTH"] as const;
+export type QuotaPeriod = (typeof quotaPeriods)[number];
+
+/** Requests per period, as a usage plan's `quotaSettings`. */
+export interface Quota {
+    /** Requests allowed in each period. A whole number from 1. */
+    readonly limit: number;
+    readonly period: QuotaPeriod;
+    /**
+     * The day the period starts on, counted from 0: for WEEK 0 is Sunday and 1 Monday, for MONTH
+     * 0 is the 1st. DAY takes only 0. Omitted means 0. (AWS's API reference now calls it "requests
+     * subtracted from the limit in the initial period"; its service model and CLI examples, and
+     * this program's local mode, read it as the day the period starts.)
+     */
+    readonly offset?: number;
+}
+
+/** The limits one partner gets. */
+export interface UsageLimits {
+    readonly throttle: Throttle;
+    readonly quota: Quota;
+}
+
+/** A partner's own limits; each one, when set, replaces the stack default's as a whole. */
+export interface LimitOverride {
+    readonly throttle?: Throttle;
+    readonly quota?: Quota;
+}
+
+/** A partner with the limits it ends up with. */
+export interface PartnerLimits extends UsageLimits {
+    readonly name: string;
+}
+
+/** The partners that share one usage plan, and the plan's key (`r50-b100-q100000-day`). */
+export interface PlanGroup extends UsageLimits {
+    readonly key: string;
+    /** Names of the partners, sorted. */
+    readonly partners: readonly string[];
+}
+
+/** The raw values that `parseUsageLimits` reads, as Pulumi config holds them (JSON text or parsed). */
+export interface RawUsageConfig {
+    readonly throttle?: unknown;
+    readonly quota?: unknown;
+    readonly partners?: unknown;
+}
+
+/** A limit that cannot work; the one-line message names the config key, the value and the fix. */
+export class UsageLimitError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "UsageLimitError";
+    }
+}
+
+/** The project's config namespace, which messages put before each key. */
+export const configNamespace = "apigw-mtls";
+
+// The account's own limit, shared by every API of the account in the region, is 10,000 requests
+// per second with a 5,000-request bucket (2,500 and 1,250 in newer regions). A partner's default
+// stays far below it, so that one partner in a loop cannot take the capacity the others need:
+// 50/s lets some fifty partners run flat out inside the smaller regional limit.
+/** Default steady rate: 50 requests per second. */
+export const defaultRateLimit = 50;
+// Twice the rate: a batch that starts all at once gets through; a second-long flood does not.
+/** Default burst: 100 requests. */
+export const defaultBurstLimit = 100;
+// A circuit breaker, not a budget: about 1.2 requests a second all day on average, and a client
+// stuck at the full rate of 50/s meets it in some 33 minutes instead of running all day.
+/** Default quota: 100,000 requests per UTC day. */
+export const defaultQuotaLimit = 100_000;
+
+export const defaultThrottle: Throttle = { rateLimit: defaultRateLimit, burstLimit: defaultBurstLimit };
+export const defaultQuota: Quota = { limit: defaultQuotaLimit, period: "DAY" };
+export const defaultLimits: UsageLimits = { throttle: defaultThrottle, quota: defaultQuota };
+
+// Offsets name a day of the period. MONTH stops at 27 (the 28th), a day that every month has.
+const maxOffset: Readonly<Record<QuotaPeriod, number>> = { DAY: 0, WEEK: 6, MONTH: 27 };
+const throttleFields = ["rateLimit", "burstLimit"] as const;
+const quotaFields = ["limit", "period", "offset"] as const;
+
+/**
+ * Reads the stack default `throttle` and `quota` and each partner's overrides from raw config
+ * values, and returns every partner's limits in config order. Omitted defaults are
+ * `defaultLimits`'s. Throws `UsageLimitError` on the first value that cannot work.
+ */
+export function parseUsageLimits(raw: RawUsageConfig): { defaults: UsageLimits; partners: PartnerLimits[] } {
+    const defaults: UsageLimits = {
+        throttle: raw.throttle === undefined ? defaultThrottle : parseThrottle(fromText(raw.throttle, "throttle"), "throttle"),
+        quota: raw.quota === undefined ? defaultQuota : parseQuota(fromText(raw.quota, "quota"), "quota"),
+    };
+    const partners = raw.partners === undefined ? [] : fromText(raw.partners, "partners");
+    if (!Array.isArray(partners)) {
+        throw new UsageLimitError(`${keyOf("partners")} is ${show(partners)}, not a list; set it in the stack file as a YAML list of {name, throttle?, quota?, ...}`);
+    }
+    return {
+        defaults,
+        partners: partners.map((entry: unknown, index) => {
+            const name = isRecord(entry) ? entry.name : undefined;
+            if (typeof name !== "string" || name === "") {
+                throw new UsageLimitError(`${keyOf(`partners[${index}].name`)} is ${show(name)}; give each partner a name, such as acme-bank`);
+            }
+            return { name, ...effectiveLimits(defaults, parseOverride(entry, index)) };
+        }),
+    };
+}
+
+/** A partner's `throttle` and `quota`, each checked; `index` is its place in `partners`. */
+export function parseOverride(entry: unknown, index: number): LimitOverride {
+    const key = `partners[${index}]`;
+    if (!isRecord(entry)) {
+        throw new UsageLimitError(`${keyOf(key)} is ${show(entry)}; write each partner as a YAML mapping such as {name: acme-bank, throttle: {rateLimit: 10, burstLimit: 20}}`);
+    }
+    return {
+        ...(entry.throttle === undefined ? {} : { throttle: parseThrottle(entry.throttle, `${key}.throttle`) }),
+        ...(entry.quota === undefined ? {} : { quota: parseQuota(entry.quota, `${key}.quota`) }),
+    };
+}
+
+/** The limits a partner gets: its own throttle and quota where it sets them, the stack's elsewhere. */
+export function effectiveLimits(defaults: UsageLimits, override: LimitOverride = {}): UsageLimits {
+    return { throttle: override.throttle ?? defaults.throttle, quota: override.quota ?? defaults.quota };
+}
+
+/** Checks a `throttleSettings`-shaped value; `key` is its config key without the namespace. */
+export function parseThrottle(value: unknown, key: string): Throttle {
+    const fields = fieldsOf(value, key, throttleFields, "{rateLimit: 50, burstLimit: 100}");
+    const rateLimit = number(fields.rateLimit, `${key}.rateLimit`, "requests per second");
+    if (rateLimit <= 0) {
+        const why = rateLimit < 0 ? "below 0" : "which refuses every request";
+        throw new UsageLimitError(`${keyOf(`${key}.rateLimit`)} is ${show(fields.rateLimit)}, ${why}; set it to the requests per second the partner may send, above 0 (remove the partner to shut it out)`);
+    }
+    const burstLimit = number(fields.burstLimit, `${key}.burstLimit`, "requests");
+    const atLeast = Math.ceil(rateLimit);
+    if (burstLimit < 0 || !Number.isInteger(burstLimit)) {
+        const why = burstLimit < 0 ? "below 0" : "not a whole number";
+        throw new UsageLimitError(`${keyOf(`${key}.burstLimit`)} is ${show(fields.burstLimit)}, ${why}; set it to a whole number of requests, ${atLeast} (rateLimit) or more`);
+    }
+    if (burstLimit < rateLimit) {
+        throw new UsageLimitError(`${keyOf(`${key}.burstLimit`)} is ${burstLimit}, below rateLimit ${rateLimit}, so the partner could never reach its rate; set burstLimit to ${atLeast} or more (twice the rate is usual)`);
+    }
+    return { rateLimit, burstLimit };
+}
+
+/** Checks a `quotaSettings`-shaped value; `key` is its config key without the namespace. */
+export function parseQuota(value: unknown, key: string): Quota {
+    const fields = fieldsOf(value, key, quotaFields, "{limit: 100000, period: DAY}");
+    const limit = number(fields.limit, `${key}.limit`, "requests per period");
+    if (!Number.isInteger(limit) || limit < 1) {
+        throw new UsageLimitError(`${keyOf(`${key}.limit`)} is ${show(fields.limit)}, not a positive whole number; set it to the requests allowed per period, 1 or more`);
+    }
+    const period = typeof fields.period === "string" ? quotaPeriods.find(p => p === (fields.period as string).trim().toUpperCase()) : undefined;
+    if (period === undefined) {
+        throw new UsageLimitError(`${keyOf(`${key}.period`)} is ${show(fields.period)}, not a quota period; set it to one of ${quotaPeriods.join(", ")}`);
+    }
+    if (fields.offset === undefined) {
+        return { limit, period };
+    }
+    const offset = number(fields.offset, `${key}.offset`, "days into the period");
+    if (!Number.isInteger(offset) || offset < 0 || offset > maxOffset[period]) {
+        const range = period === "DAY" ? "a DAY quota takes only 0 (or no offset)" : `set it to a whole number from 0 to ${maxOffset[period]}, ${offsetMeaning[period]}`;
+        throw new UsageLimitError(`${keyOf(`${key}.offset`)} is ${show(fields.offset)}, out of range for period ${period}; ${range}`);
+    }
+    return { limit, period, offset };
+}
+
+const offsetMeaning: Readonly<Record<Exclude<QuotaPeriod, "DAY">, string>> = {
+    WEEK: "the weekday the week starts on (0 Sunday, 1 Monday ... 6 Saturday)",
+    MONTH: "the day of the month the month starts on, less one (0 the 1st ... 27 the 28th)",
+};
+
+/**
+ * Groups partners with identical limits, one group per usage plan. Groups come in order of their
+ * limits (rate, burst, period, quota, offset), partners in a group by name, so that the plans do
+ * not depend on the order of `partners` in the stack file.
+ */
+export function planGroups(partners: readonly PartnerLimits[]): PlanGroup[] {
+    const groups = new Map<string, { limits: UsageLimits; partners: string[] }>();
+    for (const partner of partners) {
+        const key = planKey(partner);
+        const group = groups.get(key) ?? { limits: { throttle: partner.throttle, quota: partner.quota }, partners: [] };
+        group.partners.push(partner.name);
+        groups.set(key, group);
+    }
+    return [...groups.entries()]
+        .sort(([, a], [, b]) => compareLimits(a.limits, b.limits))
+        .map(([key, group]) => ({ key, ...group.limits, partners: [...group.partners].sort() }));
+}
+
+/**
+ * A key for a set of limits, the same whenever the limits are: `r50-b100-q100000-day`, with
+ * `-o1` for an offset and `p` for a decimal point (`r0p5`), so that it fits in any resource name.
+ */
+export function planKey(limits: UsageLimits): string {
+    const n = (value: number) => String(value).replace(".", "p");
+    const offset = limits.quota.offset ? `-o${limits.quota.offset}` : "";
+    return `r${n(limits.throttle.rateLimit)}-b${limits.throttle.burstLimit}-q${limits.quota.limit}-${limits.quota.period.toLowerCase()}${offset}`;
+}
+
+function compareLimits(a: UsageLimits, b: UsageLimits): number {
+    return a.throttle.rateLimit - b.throttle.rateLimit
+        || a.throttle.burstLimit - b.throttle.burstLimit
+        || quotaPeriods.indexOf(a.quota.period) - quotaPeriods.indexOf(b.quota.period)
+        || a.quota.limit - b.quota.limit
+        || (a.quota.offset ?? 0) - (b.quota.offset ?? 0);
+}
+
+function keyOf(key: string): string {
+    return `${configNamespace}:${key}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Pulumi hands a top-level object or list key over as JSON text. */
+function fromText(value: unknown, key: string): unknown {
+    if (typeof value !== "string") {
+        return value;
+    }
+    try {
+        return JSON.parse(value);
+    } catch {
+        throw new UsageLimitError(`${keyOf(key)} is ${show(value)}, not a YAML mapping or list; write it in the stack file as YAML under ${keyOf(key)}`);
+    }
+}
+
+/** The value's fields, after refusing a value that is not a mapping, a field not in `known`, and a missing required one. */
+function fieldsOf<F extends string>(value: unknown, key: string, known: readonly F[], example: string): Partial<Record<F, unknown>> {
+    if (!isRecord(value)) {
+        throw new UsageLimitError(`${keyOf(key)} is ${show(value)}, not a mapping; write it as ${example}`);
+    }
+    const stranger = Object.keys(value).find(field => !(known as readonly string[]).includes(field));
+    if (stranger !== undefined) {
+        throw new UsageLimitError(`${keyOf(`${key}.${stranger}`)} is not a field of ${key.replace(/^.*\./, "")} (the closest is ${closest(stranger, known)}); rename it, or remove it (the fields are ${known.join(", ")})`);
+    }
+    const missing = known.find(field => field !== "offset" && value[field] === undefined);
+    if (missing !== undefined) {
+        const whole = key.startsWith("partners[") ? " (a partner's throttle or quota replaces the stack default's as a whole)" : "";
+        throw new UsageLimitError(`${keyOf(`${key}.${missing}`)} is omitted; set it, as in ${example}${whole}`);
+    }
+    return value as Partial<Record<F, unknown>>;
+}
+
+/** A finite number, or a string of digits (Pulumi keeps `config set --path` scalars as strings). */
+function number(value: unknown, key: string, unit: string): number {
+    const parsed = typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+    if (typeof parsed !== "number" || !Number.isFinite(parsed)) {
+        throw new UsageLimitError(`${keyOf(key)} is ${show(value)}, not a number; set it to a number of ${unit}`);
+    }
+    return parsed;
+}
+
+function closest(field: string, known: readonly string[]): string {
+    const distance = (a: string, b: string) => editDistance(a.toLowerCase(), b.toLowerCase());
+    return known.reduce((best, k) => (distance(field, k) < distance(field, best) ? k : best));
+}
+
+function editDistance(from: string, to: string): number {
+    let previous = Array.from({ length: to.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= from.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= to.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (from[i - 1] === to[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[to.length];
+}
+
+function show(value: unknown): string {
+    if (value === undefined) {
+        return "omitted";
+    }
+    // JSON has no text for a function or a symbol.
+    return typeof value === "function" || typeof value === "symbol" ? String(value) : JSON.stringify(value);
+}

@@ -1,0 +1,43 @@
+// The answers API Gateway gives itself, without calling a function: its error bodies, types
+// and status codes, sent with its request-id header.
+import type * as http from "node:http";
+
+export interface GatewayAnswer {
+    readonly status: number;
+    readonly type: string;
+    readonly body: string;
+}
+
+export const answers = {
+    forbidden: { status: 403, type: "ForbiddenException", body: JSON.stringify({ message: "Forbidden" }) },
+    missingToken: { status: 403, type: "MissingAuthenticationTokenException", body: JSON.stringify({ message: "Missing Authentication Token" }) },
+    unauthorized: { status: 401, type: "UnauthorizedException", body: JSON.stringify({ message: "Unauthorized" }) },
+    explicitDeny: { status: 403, type: "AccessDeniedException", body: JSON.stringify({ message: "User is not authorized to access this resource with an explicit deny" }) },
+    implicitDeny: { status: 403, type: "AccessDeniedException", body: JSON.stringify({ message: "User is not authorized to access this resource" }) },
+    authorizerFailure: { status: 500, type: "AuthorizerConfigurationException", body: JSON.stringify({ message: null }) },
+    internal: { status: 500, type: "InternalServerErrorException", body: JSON.stringify({ message: "Internal server error" }) },
+    badGateway: { status: 502, type: "InternalServerErrorException", body: JSON.stringify({ message: "Internal server error" }) },
+    tooLarge: { status: 413, type: "RequestTooLarge", body: JSON.stringify({ message: "Request Too Long" }) },
+} satisfies Record<string, GatewayAnswer>;
+
+export function missingParameters(names: readonly string[]): GatewayAnswer {
+    return { status: 400, type: "BadRequestException", body: JSON.stringify({ message: `Missing required request parameters: [${names.join(", ")}]` }) };
+}
+
+/** What was sent: for the access log. */
+export interface Sent {
+    readonly status: number;
+    readonly length: number;
+}
+
+export function send(res: http.ServerResponse, requestId: string, answer: GatewayAnswer): Sent {
+    const length = Buffer.byteLength(answer.body);
+    res.writeHead(answer.status, {
+        "content-type": "application/json",
+        "content-length": length,
+        "x-amzn-RequestId": requestId,
+        "x-amzn-ErrorType": answer.type,
+    });
+    res.end(answer.body);
+    return { status: answer.status, length };
+}

@@ -1,0 +1,86 @@
+// What local mode serves, as API Gateway holds it: the mTLS custom domain, its base-path
+// mappings, the stages of their REST APIs with their resource trees, methods, integrations and
+// authorizers, and the Lambda functions behind them. Built by buildModel (local/model.ts).
+
+/** A Lambda function as deployed: the code archive is the resource's `code` input. */
+export interface FunctionModel {
+    /** Logical name in the program, e.g. dev-customer-handler. */
+    readonly resourceName: string;
+    readonly functionName: string;
+    readonly arn: string;
+    readonly region: string;
+    /** "<file>.<export>", e.g. index.handler. */
+    readonly handler: string;
+    readonly runtime: string;
+    readonly timeoutSeconds: number;
+    readonly memorySize: number;
+    readonly environment: Readonly<Record<string, string>>;
+    /** A Pulumi AssetArchive. */
+    readonly code: unknown;
+}
+
+export interface AuthorizerModel {
+    readonly id: string;
+    readonly name: string;
+    readonly function: FunctionModel;
+    /** Mapping expressions such as method.request.header.Host or context.identity.sourceIp. */
+    readonly identitySources: readonly string[];
+    readonly ttlSeconds: number;
+    /** Why API Gateway could not invoke the function, when it could not. */
+    readonly invokeProblem?: string;
+}
+
+export interface IntegrationModel {
+    readonly function: FunctionModel;
+    readonly invokeProblem?: string;
+}
+
+export interface MethodModel {
+    readonly httpMethod: string;
+    /** Template path, e.g. /customer/{customer-id}. */
+    readonly resourcePath: string;
+    readonly resourceId: string;
+    readonly authorizer?: AuthorizerModel;
+    /** Required query-string and header parameters, checked when the method has a validator. */
+    readonly requiredParameters: readonly { readonly in: "querystring" | "header"; readonly name: string }[];
+    readonly integration: IntegrationModel;
+}
+
+export interface ResourceNode {
+    readonly id: string;
+    readonly path: string;
+    readonly statics: Map<string, ResourceNode>;
+    param?: { readonly name: string; readonly node: ResourceNode };
+    greedy?: { readonly name: string; readonly node: ResourceNode };
+    readonly methods: Map<string, MethodModel>;
+}
+
+export interface StageModel {
+    readonly apiId: string;
+    readonly stageName: string;
+    readonly accountId: string;
+    readonly region: string;
+    readonly variables: Readonly<Record<string, string>> | null;
+    readonly accessLogFormat?: string;
+    readonly root: ResourceNode;
+}
+
+export interface MappingModel {
+    /** Path segments of the base path; empty for the root mapping. */
+    readonly basePath: readonly string[];
+    /** The mapped stage; absent when callers name the stage after the base path. */
+    readonly stage?: StageModel;
+    readonly stages: ReadonlyMap<string, StageModel>;
+}
+
+export interface DomainModel {
+    readonly domainName: string;
+    readonly securityPolicy: string;
+    /** Exactly the content of the truststore object the domain points to. */
+    readonly truststorePem: string;
+    readonly truststoreUri: string;
+    readonly truststoreVersion?: string;
+    /** Longest base path first, so the first match is the one API Gateway picks. */
+    readonly mappings: readonly MappingModel[];
+    readonly functions: readonly FunctionModel[];
+}
