@@ -6,6 +6,7 @@ import { constants, createPublicKey, KeyObject, verify } from "node:crypto";
 import { CertificationRequest } from "@peculiar/asn1-csr";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { id_ce_basicConstraints } from "@peculiar/asn1-x509";
+import { isComplete, PemBlock, scanPem } from "./pem";
 import { describeKey, keyRefusal, shapeOf } from "./keyrules";
 import { x509 } from "./x509";
 
@@ -21,7 +22,7 @@ export class CsrError extends Error {
 }
 
 // The label OpenSSL writes and the tls provider reads; it refuses any other.
-const REQUEST_BLOCK = /-----BEGIN CERTIFICATE REQUEST-----[\s\S]*?-----END CERTIFICATE REQUEST-----/g;
+const REQUEST_LABEL = "CERTIFICATE REQUEST";
 
 interface ParsedRequest {
     readonly request: x509.Pkcs10CertificateRequest;
@@ -36,7 +37,7 @@ interface ParsedRequest {
  * it passes every check; throws a `CsrError` naming the first problem.
  */
 export function readCertificateRequest(text: string): string {
-    const [block, ...others] = text.match(REQUEST_BLOCK) ?? [];
+    const [block, ...others] = scanPem(text).blocks.filter((candidate) => candidate.label === REQUEST_LABEL && isComplete(candidate));
     if (block === undefined) {
         throw new CsrError("no-request", 'holds no PEM certificate request (a "-----BEGIN CERTIFICATE REQUEST-----" block)');
     }
@@ -62,12 +63,12 @@ export function readCertificateRequest(text: string): string {
     if (asksToBeCa) {
         throw new CsrError("ca-request", "asks to be a CA (basicConstraints CA:TRUE among its requested extensions), and a partner gets a client certificate only");
     }
-    return block + "\n";
+    return `-----BEGIN ${REQUEST_LABEL}-----\n${block.body.join("\n")}\n-----END ${REQUEST_LABEL}-----\n`;
 }
 
-function parse(block: string): ParsedRequest {
+function parse(block: PemBlock): ParsedRequest {
     try {
-        const der = Buffer.from(block.replace(/-----[A-Z ]+-----|\s+/g, ""), "base64");
+        const der = Buffer.from(block.body.join(""), "base64");
         const signedBytes = AsnConvert.parse(der, CertificationRequest).certificationRequestInfoRaw;
         if (signedBytes === undefined) {
             throw new Error("no certificationRequestInfo");
