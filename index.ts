@@ -5,12 +5,14 @@ import { DnsAlias } from "./components/dnsalias";
 import { GatewayAccount } from "./components/gatewayaccount";
 import { MtlsDomain } from "./components/mtlsdomain";
 import { PartnerAuthorizer } from "./components/partnerauthorizer";
+import { PartnerMonitoring } from "./components/partnermonitoring";
 import { PartnerPki } from "./components/partnerpki";
+import { PartnerUsagePlans } from "./components/partnerusageplans";
 import { Truststore } from "./components/truststore";
 import { parseConfig, readRawConfig } from "./core/config";
 import { expiryOf } from "./core/expiry";
 import { partnersByIssuer } from "./core/partners";
-import { certificateSerials } from "./core/revocation";
+import { certificateSerials, usageKeysParameterName } from "./core/revocation";
 
 // Every value is checked before the first resource is declared.
 const config = parseConfig(readRawConfig(new pulumi.Config()), new pulumi.Config("aws").get("region"));
@@ -39,7 +41,10 @@ const truststore = new Truststore("truststore", {
     crl: config.crl,
 });
 
-// Revocation: mutual TLS accepts a revoked certificate; the authorizer refuses it.
+// Revocation: mutual TLS accepts a revoked certificate; the authorizer refuses it. It also
+// returns the caller's usage key, read from a parameter named here: the parameter itself is made
+// after the API, whose methods need this authorizer.
+const usageKeysParameter = usageKeysParameterName(pulumi.getStack());
 const authorizer = new PartnerAuthorizer("authorizer", {
     revokedSerials: config.revokedSerials,
     crlRevocations: truststore.crlRevocations,
@@ -47,6 +52,7 @@ const authorizer = new PartnerAuthorizer("authorizer", {
     ownCaPartners: partners.ownCa,
     cacheSeconds: config.authorizerCacheSeconds,
     logRetentionDays: config.logRetentionDays,
+    usageKeysParameterName: usageKeysParameter,
 });
 
 // Customer API: reachable only through the custom domain.
@@ -56,6 +62,24 @@ const api = new CustomerApi("customer", {
     logRetentionDays: config.logRetentionDays,
     gatewayAccount: gatewayAccount.account,
     authorizerFunction: authorizer.function,
+});
+
+// Throttling and quotas per partner: usage plans on the stage, keyed by keys partners never see.
+new PartnerUsagePlans("usage", {
+    partners: config.partnerLimits,
+    restApiId: api.stage.restApi,
+    stageName: api.stage.stageName,
+    parameterName: usageKeysParameter,
+});
+
+// Alarms on the stage and the authorizer, per-partner metrics from the access log, a dashboard.
+const monitoring = new PartnerMonitoring("monitoring", {
+    restApiName: api.api.name,
+    stageName: api.stage.stageName,
+    accessLogGroupName: api.accessLog.name,
+    authorizerFunctionName: authorizer.function.name,
+    partners: config.partners.map((partner) => partner.name),
+    alarms: config.alarms,
 });
 
 // Custom domain with mutual TLS, the stage mapped under the base path, and DNS to it.
@@ -96,3 +120,9 @@ export const partnerPrivateKeys = pki.privateKeyPems;
 export const partnerCertificateSerials = pki.certificatePems.apply(certificateSerials);
 /** When each truststore CA and each issued partner certificate ends; near ends are warned about. */
 export const certificateExpiry = pulumi.all([truststore.bundlePem, pki.certificatePems]).apply(([bundle, issued]) => expiryOf(bundle, issued));
+/** The SNS topic the stage's alarms notify. */
+export const alarmTopicArn = monitoring.topicArn;
+/** The alarms' names: serverErrors, clientErrorRate, latencyP99, authorizerErrors. */
+export const alarmNames = monitoring.alarmNames;
+/** The stack's CloudWatch dashboard in the console. */
+export const dashboardUrl = monitoring.dashboardUrl;

@@ -1,17 +1,19 @@
 // `npm run verify -- --url https://<domain>/<base>/customer/42 --cert partner.crt --key partner.key
-// [--ca server-ca.pem] [--domain <name>] [--resolve <address>]`: the smoke checks of an mTLS
-// domain, deployed or local, as a table; with --domain, also the domain's state in AWS.
+// [--ca server-ca.pem] [--domain <name>] [--resolve <address>] [--burst <n>]`: the smoke checks of
+// an mTLS domain, deployed or local, as a table; with --domain, also the domain's state in AWS;
+// with --burst, n requests at once that the partner's usage plan must throttle.
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import * as net from "node:net";
 import { resolve } from "node:path";
 import { parseCommandLine, UsageError } from "../cli/args";
 import { blockName, scanPem } from "../core/pem";
-import { CheckResult, probe, resultTable, runChecks, Unreachable } from "../smoke/checks";
+import { burstCheck, CheckResult, MAX_BURST, probe, resultTable, runChecks, Unreachable } from "../smoke/checks";
 import { checkDomain, DomainReader, DomainReadError } from "../smoke/domaincheck";
 
 export const USAGE = `usage: npm run verify -- --url <https URL> --cert <partner.crt> --key <partner.key>
                       [--ca <server-ca.pem>] [--domain <domain name>] [--resolve <address>]
+                      [--burst <n>]
 
 Checks an mTLS endpoint with real connections: no client certificate is refused, a fresh
 self-signed certificate is refused (403 or handshake failure), the partner's certificate gets
@@ -21,6 +23,10 @@ self-signed certificate is refused (403 or handshake failure), the partner's cer
   --domain <name>    also read the custom domain from AWS (credentials and AWS_REGION from the
                      environment): fail unless AVAILABLE, with mutual TLS and no truststore warnings
   --resolve <addr>   connect to this address instead of resolving the URL's host (as curl --resolve)
+  --burst <n>        last, send n requests at once (1 to ${MAX_BURST}) with the partner's certificate:
+                     pass when at least one gets 429 Too Many Requests (the partner's usage plan
+                     throttles it) and none gets 5xx; n above the plan's burst limit. It uses up
+                     n requests of the partner's quota
 
 Exit codes: 0 every check passed; 1 a check failed; 2 bad arguments, unreadable files, an
 unreachable host or an unreadable domain.`;
@@ -33,6 +39,7 @@ export const OPTIONS = {
     ca: { type: "string" },
     domain: { type: "string" },
     resolve: { type: "string" },
+    burst: { type: "string" },
 } as const;
 
 /** Where the CLI reads and writes, and how it reaches AWS; tests pass their own. */
@@ -65,6 +72,17 @@ async function readPem(io: VerifyIo, option: string, file: string): Promise<stri
         const code = (cause as NodeJS.ErrnoException).code;
         throw new InputError(`cannot read --${option} ${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code ?? String(cause)}`);
     }
+}
+
+function parseBurst(text: string | undefined): number | undefined {
+    if (text === undefined) {
+        return undefined;
+    }
+    const count = Number(text);
+    if (!/^\d+$/.test(text) || count < 1 || count > MAX_BURST) {
+        throw new UsageError(`--burst ${JSON.stringify(text)} is not a number of requests; use 1 to ${MAX_BURST}, above the partner's burst limit`);
+    }
+    return count;
 }
 
 function parseUrl(text: string | undefined): URL {
@@ -123,6 +141,7 @@ export async function main(argv: readonly string[], io: VerifyIo = processIo): P
         }
         const { values } = parseCommandLine(argv, OPTIONS);
         const url = parseUrl(values.url);
+        const burst = parseBurst(values.burst);
         if (values.cert === undefined || values.key === undefined) {
             throw new UsageError(`--${values.cert === undefined ? "cert" : "key"} is required`);
         }
@@ -140,6 +159,10 @@ export async function main(argv: readonly string[], io: VerifyIo = processIo): P
         const results: CheckResult[] = await runChecks(target);
         if (values.domain !== undefined) {
             results.push(...await checkDomain(values.domain, await io.domainReader()));
+        }
+        // Last: it empties the partner's bucket, which the partner check needs full.
+        if (burst !== undefined) {
+            results.push(await burstCheck(target, burst));
         }
         io.out(resultTable(results));
         const failed = results.filter((r) => !r.passed).length;

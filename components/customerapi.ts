@@ -15,8 +15,9 @@ export interface CustomerApiArgs {
 }
 
 /**
- * What each access-log line records: the request, and the client certificate API Gateway
- * verified, so that every call can be traced to a partner's certificate.
+ * What each access-log line records: the request, the client certificate API Gateway verified,
+ * and the partner the authorizer named, so that every call can be traced to a partner and its
+ * certificate.
  */
 export const accessLogFormat = JSON.stringify({
     requestId: "$context.requestId",
@@ -31,6 +32,7 @@ export const accessLogFormat = JSON.stringify({
     clientCertIssuer: "$context.identity.clientCert.issuerDN",
     clientCertSerial: "$context.identity.clientCert.serialNumber",
     clientCertNotAfter: "$context.identity.clientCert.validity.notAfter",
+    partner: "$context.authorizer.partner",
 });
 
 /** A short, stable digest of values: a new digest makes a new deployment. */
@@ -41,11 +43,15 @@ export function redeploymentHash(values: unknown): string {
 /**
  * The partner-facing REST API: `GET /customer/{customer-id}` backed by a Lambda function.
  * Regional, with the default execute-api endpoint disabled, so the mTLS domain is the only way in;
- * a Lambda authorizer refuses revoked client certificates that mutual TLS still accepts.
+ * a Lambda authorizer refuses revoked client certificates that mutual TLS still accepts, and
+ * returns the partner's API key, which every method requires: partners never hold a key, and
+ * API Gateway meters each call against the partner's usage plan.
  */
 export class CustomerApi extends pulumi.ComponentResource {
     public readonly api: aws.apigateway.RestApi;
     public readonly stage: aws.apigateway.Stage;
+    /** The stage's access log: one JSON line per request, with the partner and its certificate. */
+    public readonly accessLog: aws.cloudwatch.LogGroup;
     public readonly function: aws.lambda.Function;
     /** The REQUEST authorizer of every method. */
     public readonly authorizer: aws.apigateway.Authorizer;
@@ -60,11 +66,14 @@ export class CustomerApi extends pulumi.ComponentResource {
             logRetentionDays: args.logRetentionDays,
         }, child).function;
 
-        this.api = new aws.apigateway.RestApi(`${name}-api`, {
+        const apiArgs: aws.apigateway.RestApiArgs = {
             description: "Customer data for B2B partners, over mutual TLS only",
             endpointConfiguration: { types: "REGIONAL" },
             disableExecuteApiEndpoint: true,
-        }, child);
+            // The authorizer's usageIdentifierKey, not an x-api-key header: partners hold no key.
+            apiKeySource: "AUTHORIZER",
+        };
+        this.api = new aws.apigateway.RestApi(`${name}-api`, apiArgs, child);
         const customer = new aws.apigateway.Resource(`${name}-customer`, {
             restApi: this.api.id,
             parentId: this.api.rootResourceId,
@@ -109,6 +118,8 @@ export class CustomerApi extends pulumi.ComponentResource {
             authorizerId: this.authorizer.id,
             requestValidatorId: validator.id,
             requestParameters: { "method.request.path.customer-id": true },
+            // Metered by the partner's usage plan; a call without a key in a plan is refused (403).
+            apiKeyRequired: true,
         };
         const getCustomer = new aws.apigateway.Method(`${name}-get-customer`, methodArgs, child);
         const integrationArgs: aws.apigateway.IntegrationArgs = {
@@ -131,6 +142,7 @@ export class CustomerApi extends pulumi.ComponentResource {
         // resource (a new id) or of a definition updated in place (same id) needs a new deployment.
         const definition = {
             ids: [customer.id, customerById.id, validator.id, this.authorizer.id, getCustomer.id, integration.id],
+            apiKeySource: apiArgs.apiKeySource,
             validator: validatorArgs,
             authorizer: authorizerArgs,
             method: methodArgs,
@@ -141,14 +153,14 @@ export class CustomerApi extends pulumi.ComponentResource {
             triggers: { redeployment: pulumi.output(definition).apply(redeploymentHash) },
         }, { ...child, dependsOn: [getCustomer, integration] });
 
-        const accessLog = new aws.cloudwatch.LogGroup(`${name}-access-log`, {
+        this.accessLog = new aws.cloudwatch.LogGroup(`${name}-access-log`, {
             retentionInDays: args.logRetentionDays,
         }, child);
         this.stage = new aws.apigateway.Stage(`${name}-stage`, {
             restApi: this.api.id,
             deployment: deployment.id,
             stageName: args.stageName,
-            accessLogSettings: { destinationArn: accessLog.arn, format: accessLogFormat },
+            accessLogSettings: { destinationArn: this.accessLog.arn, format: accessLogFormat },
         }, { ...child, dependsOn: args.gatewayAccount });
         new aws.apigateway.MethodSettings(`${name}-execution-logs`, {
             restApi: this.api.id,
@@ -157,6 +169,6 @@ export class CustomerApi extends pulumi.ComponentResource {
             settings: { loggingLevel: "INFO", metricsEnabled: true, dataTraceEnabled: false },
         }, child);
 
-        this.registerOutputs({ api: this.api, stage: this.stage, function: this.function, authorizer: this.authorizer });
+        this.registerOutputs({ api: this.api, stage: this.stage, accessLog: this.accessLog, function: this.function, authorizer: this.authorizer });
     }
 }

@@ -16,6 +16,8 @@ export interface NodeFunctionArgs {
     readonly memorySize?: pulumi.Input<number>;
     /** Days to keep the function's logs (a CloudWatch Logs retention value). */
     readonly logRetentionDays: pulumi.Input<number>;
+    /** What the function may do beyond writing its logs, as statements of an inline role policy. Default: nothing. */
+    readonly policyStatements?: pulumi.Input<pulumi.Input<aws.iam.PolicyStatement>[]>;
 }
 
 /** Lambda runtime of the handlers: the newest Node.js LTS that Lambda runs. */
@@ -34,6 +36,11 @@ const bundles = new Map<string, string>();
  * runtime. The entry is the TypeScript source under ts-node, the compiled JavaScript when the
  * project runs from tsc output; esbuild takes either. Bundled once per process: stacks with many
  * functions stay fast. Exported for testing.
+ *
+ * AWS SDK v3 (`@aws-sdk/*`) stays out of the bundle: the Lambda runtime provides it, and the
+ * bundle is a StringAsset that Pulumi keeps whole in the stack's state, where the SSM client bundled
+ * would take the authorizer's 10 KB to 1.5 MB. A handler that loads it lazily gets a
+ * `require`, not an `import()`: Lambda finds its SDK through NODE_PATH, which `import()` ignores.
  */
 export function bundleHandler(entry: string): string {
     const file = path.resolve(entry);
@@ -45,6 +52,8 @@ export function bundleHandler(entry: string): string {
             platform: "node",
             target: "node22",
             format: "cjs",
+            external: ["@aws-sdk/*"],
+            supported: { "dynamic-import": false },
             minify: false,
             write: false,
             logLevel: "silent",
@@ -65,9 +74,10 @@ function handlerArchive(entry: string, files: Readonly<Record<string, string>>):
 }
 
 /**
- * A Node.js Lambda function on arm64 with its own role, allowed only to write its logs, and its
- * own log group with a retention, in JSON. The function has the component's name; its role,
- * policy attachment and log group add `-role`, `-logs` and `-log`.
+ * A Node.js Lambda function on arm64 with its own role, allowed to write its logs and what
+ * `policyStatements` allow, and its own log group with a retention, in JSON. The function has the
+ * component's name; its role, policy attachment, inline policy and log group add `-role`, `-logs`,
+ * `-policy` and `-log`.
  */
 export class NodeFunction extends pulumi.ComponentResource {
     public readonly function: aws.lambda.Function;
@@ -81,6 +91,14 @@ export class NodeFunction extends pulumi.ComponentResource {
             role: role.name,
             policyArn: aws.iam.ManagedPolicy.AWSLambdaBasicExecutionRole,
         }, child);
+        // The function waits for its permissions: a first call must not fail for want of them.
+        const permissions: pulumi.Resource[] = [logging];
+        if (args.policyStatements !== undefined) {
+            permissions.push(new aws.iam.RolePolicy(`${name}-policy`, {
+                role: role.name,
+                policy: pulumi.output(args.policyStatements).apply((statements) => JSON.stringify({ Version: "2012-10-17", Statement: statements })),
+            }, child));
+        }
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-log`, { retentionInDays: args.logRetentionDays }, child);
         const environment = args.environment;
         this.function = new aws.lambda.Function(name, {
@@ -93,7 +111,7 @@ export class NodeFunction extends pulumi.ComponentResource {
             timeout: args.timeout ?? 10,
             environment: environment === undefined ? undefined : { variables: environment },
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-        }, { ...child, dependsOn: [logging] });
+        }, { ...child, dependsOn: permissions });
 
         this.registerOutputs({ function: this.function });
     }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { issuingCaValidityDays, IssuedPartner, KeyAlgorithm } from "../core/config";
+import { issuingCaValidityDays, KeyAlgorithm } from "../core/config";
+import { IssuedPartner } from "../core/partnerconfig";
 import { partnerExpiry, partnerExpiryWarnings } from "../core/expiry";
 
 export interface PartnerPkiArgs {

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { buildBundle } from "../core/bundle";
-import { CrlFile } from "../core/config";
+import { CrlFile } from "../core/revocationconfig";
 import { CrlRevocation, staleCrlWarning, verifyCrls } from "../core/crl";
 import { Finding, formatFinding, hasErrors } from "../core/findings";
 import { checkTruststore } from "../core/truststorecheck";

@@ -1,4 +1,4 @@
-import type { ExternalPartner, IssuedPartner, Partner } from "./config";
+import type { ExternalPartner, IssuedPartner, Partner } from "./partnerconfig";
 
 /** The partners of a stack by who issues their certificates: our CA (generated or from a request), or their own CA. */
 export interface PartnersByIssuer {

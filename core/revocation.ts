@@ -3,14 +3,45 @@
 // both take their shape, file name, environment, serial format and issuer ids from here.
 import { createHash, X509Certificate } from "node:crypto";
 import { certificateBlocks } from "./bundle";
-// Types only: the Lambda bundles this module, and config and crl carry the Pulumi SDK.
-import type { RevokedSerial } from "./config";
+// Types only: the Lambda bundles this module, and revocationconfig and crl carry the Pulumi SDK.
+import type { RevokedSerial } from "./revocationconfig";
 import type { CrlRevocation } from "./crl";
 
 /** The authorizer function's environment, as components/partnerauthorizer.ts sets it. */
 export interface AuthorizerEnvironment {
     /** Seconds a decision is reused for the same certificate. Default: 60. */
     readonly DECISION_CACHE_SECONDS?: string;
+    /** Name of the SSM parameter that holds each partner's API key (`UsageKeys`); unset, the authorizer returns no key. */
+    readonly USAGE_KEYS_PARAMETER?: string;
+}
+
+/**
+ * The SSM parameter of a stack's usage keys. Known before any resource exists: the authorizer's
+ * environment names it, while the parameter itself is made after the API (its keys' plans need
+ * the stage, the stage the methods, the methods the authorizer).
+ */
+export function usageKeysParameterName(stack: string): string {
+    return `/apigw-mtls/${stack}/partner-usage-keys`;
+}
+
+/** Each partner's API key value, by partner name: what the usage-keys parameter holds, as JSON. */
+export type UsageKeys = Readonly<Record<string, string>>;
+
+/** Reads the usage keys from the parameter's JSON; throws (naming no value) when it is not `UsageKeys`. */
+export function parseUsageKeys(json: string | undefined): UsageKeys {
+    if (json === undefined) {
+        throw new Error("the usage-keys parameter has no value");
+    }
+    let value: unknown;
+    try {
+        value = JSON.parse(json);
+    } catch {
+        throw new Error("the usage-keys parameter is not JSON");
+    }
+    if (!isStringRecord(value)) {
+        throw new Error("the usage-keys parameter is not {partner: key}");
+    }
+    return value;
 }
 
 /** Why each serial is revoked, by normalised serial. */
@@ -28,8 +59,9 @@ export interface RevocationList {
 }
 
 /**
- * Partner names, by `issuerId` (every certificate of a partner's own CA) or by
- * `issuerId/serial` (one certificate our CA issued).
+ * Partner names, by `issuerId` (every certificate of a partner's own CA), by `issuerId/serial`
+ * (one certificate our CA issued) or by `subjectKey` (every certificate our CA issued a partner
+ * under its subject, earlier ones too).
  */
 export type PartnerNames = Readonly<Record<string, string>>;
 
@@ -94,6 +126,14 @@ export function certificateKey(issuer: string, serial: string): string {
     return `${issuer}/${serial}`;
 }
 
+/**
+ * The key of a subject our CA issued to in `PartnerNames`: a partner's earlier certificate (before
+ * a generation bump, valid until revoked) has another serial but the same issuer and subject.
+ */
+export function subjectKey(issuer: string, subject: string): string {
+    return `${issuer}/subject:${issuerId(subject)}`;
+}
+
 /** The revocation list from config entries (any issuer) and verified CRL entries (their issuer only). */
 export function revocationList(configured: readonly RevokedSerial[], crl: readonly CrlRevocation[]): RevocationList {
     const byIssuer: Record<string, Record<string, string>> = {};
@@ -104,8 +144,10 @@ export function revocationList(configured: readonly RevokedSerial[], crl: readon
 }
 
 /**
- * Partner names: each certificate we issued by issuer and serial, and every certificate of a
- * partner's own CA by that CA (each CA of its file, so an intermediate counts too).
+ * Partner names: each certificate we issued by issuer and serial, and by issuer and subject (so
+ * that a partner's earlier certificates from our CA are still its own); every certificate of a
+ * partner's own CA by that CA (each CA of its file, so an intermediate counts too). A subject that
+ * two partners share names neither of them.
  */
 export function partnerNames(issued: Readonly<Record<string, string>>, ownCas: readonly { name: string; caCertPem: string }[]): PartnerNames {
     const names: Record<string, string> = {};
@@ -114,9 +156,18 @@ export function partnerNames(issued: Readonly<Record<string, string>>, ownCas: r
             names[issuerId(new X509Certificate(pem).subject)] = name;
         }
     }
+    const bySubject = new Map<string, string | undefined>();
     for (const [name, pem] of Object.entries(issued)) {
         const certificate = new X509Certificate(pem);
-        names[certificateKey(issuerId(certificate.issuer), certificateSerial(certificate))] = name;
+        const issuer = issuerId(certificate.issuer);
+        names[certificateKey(issuer, certificateSerial(certificate))] = name;
+        const key = subjectKey(issuer, certificate.subject);
+        bySubject.set(key, bySubject.has(key) ? undefined : name);
+    }
+    for (const [key, name] of bySubject) {
+        if (name !== undefined) {
+            names[key] = name;
+        }
     }
     return names;
 }
@@ -142,7 +193,7 @@ export function decide(clientCertPem: string | null | undefined, list: Revocatio
     }
     const serial = certificateSerial(certificate);
     const issuer = issuerId(certificate.issuer);
-    const partner = names[certificateKey(issuer, serial)] ?? names[issuer] ?? commonNameOf(certificate.subject) ?? "unknown";
+    const partner = names[certificateKey(issuer, serial)] ?? names[subjectKey(issuer, certificate.subject)] ?? names[issuer] ?? commonNameOf(certificate.subject) ?? "unknown";
     const known = { partner, serial };
     if (list === undefined) {
         return { effect: "Deny", reason: "the revocation list is missing or unreadable", ...known };

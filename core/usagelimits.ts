@@ -1,6 +1,7 @@
 // Per-partner throttling and quotas as API Gateway's usage plans spell them: the stack default
 // `throttle` / `quota` and each partner's `partners[].throttle` / `partners[].quota`, checked at
 // config time, and partners with the same limits grouped into one plan.
+import { readDeclaredConfig } from "./projectconfig";
 
 /** Steady rate and burst, as a usage plan's `throttleSettings`. */
 export interface Throttle {
@@ -13,18 +14,16 @@ export interface Throttle {
 export const quotaPeriods = ["DAY", "WEEK", "MONTH"] as const;
 export type QuotaPeriod = (typeof quotaPeriods)[number];
 
-/** Requests per period, as a usage plan's `quotaSettings`. */
+/**
+ * Requests per period, as a usage plan's `quotaSettings`. Without `offset`: AWS's API reference
+ * defines it as "the number of requests subtracted from the given limit in the initial time
+ * period", older pages and examples as the day a period starts; a setting read two ways is not
+ * offered, and config that sets it is refused.
+ */
 export interface Quota {
     /** Requests allowed in each period. A whole number from 1. */
     readonly limit: number;
     readonly period: QuotaPeriod;
-    /**
-     * The day the period starts on, counted from 0: for WEEK 0 is Sunday and 1 Monday, for MONTH
-     * 0 is the 1st. DAY takes only 0. Omitted means 0. (AWS's API reference now calls it "requests
-     * subtracted from the limit in the initial period"; its service model and CLI examples, and
-     * this program's local mode, read it as the day the period starts.)
-     */
-    readonly offset?: number;
 }
 
 /** The limits one partner gets. */
@@ -69,28 +68,18 @@ export class UsageLimitError extends Error {
 /** The project's config namespace, which messages put before each key. */
 export const configNamespace = "apigw-mtls";
 
-// The account's own limit, shared by every API of the account in the region, is 10,000 requests
-// per second with a 5,000-request bucket (2,500 and 1,250 in newer regions). A partner's default
-// stays far below it, so that one partner in a loop cannot take the capacity the others need:
-// 50/s lets some fifty partners run flat out inside the smaller regional limit.
-/** Default steady rate: 50 requests per second. */
-export const defaultRateLimit = 50;
-// Twice the rate: a batch that starts all at once gets through; a second-long flood does not.
-/** Default burst: 100 requests. */
-export const defaultBurstLimit = 100;
-// A circuit breaker, not a budget: about 1.2 requests a second all day on average, and a client
-// stuck at the full rate of 50/s meets it in some 33 minutes instead of running all day.
-/** Default quota: 100,000 requests per UTC day. */
-export const defaultQuotaLimit = 100_000;
-
-export const defaultThrottle: Throttle = { rateLimit: defaultRateLimit, burstLimit: defaultBurstLimit };
-export const defaultQuota: Quota = { limit: defaultQuotaLimit, period: "DAY" };
-export const defaultLimits: UsageLimits = { throttle: defaultThrottle, quota: defaultQuota };
-
-// Offsets name a day of the period. MONTH stops at 27 (the 28th), a day that every month has.
-const maxOffset: Readonly<Record<QuotaPeriod, number>> = { DAY: 0, WEEK: 6, MONTH: 27 };
 const throttleFields = ["rateLimit", "burstLimit"] as const;
-const quotaFields = ["limit", "period", "offset"] as const;
+const quotaFields = ["limit", "period"] as const;
+
+// The stack defaults are Pulumi.yaml's (the one place a key's default is written), checked as
+// any stack's value would be; the reasons for their values are written beside them there.
+const declaredDefaults = readDeclaredConfig().defaults;
+
+/** Default steady rate and burst: Pulumi.yaml's `throttle` (50 requests per second, a burst of 100). */
+export const defaultThrottle: Throttle = parseThrottle(fromText(declaredDefaults.throttle, "throttle"), "throttle");
+/** Default quota: Pulumi.yaml's `quota` (100,000 requests per UTC day). */
+export const defaultQuota: Quota = parseQuota(fromText(declaredDefaults.quota, "quota"), "quota");
+export const defaultLimits: UsageLimits = { throttle: defaultThrottle, quota: defaultQuota };
 
 /**
  * Reads the stack default `throttle` and `quota` and each partner's overrides from raw config
@@ -157,6 +146,9 @@ export function parseThrottle(value: unknown, key: string): Throttle {
 
 /** Checks a `quotaSettings`-shaped value; `key` is its config key without the namespace. */
 export function parseQuota(value: unknown, key: string): Quota {
+    if (isRecord(value) && value.offset !== undefined) {
+        throw new UsageLimitError(`${keyOf(`${key}.offset`)} is ${show(value.offset)}, which this program does not take: AWS's API reference reads it as requests taken off the limit in the first period, older pages as the day a period starts; remove it`);
+    }
     const fields = fieldsOf(value, key, quotaFields, "{limit: 100000, period: DAY}");
     const limit = number(fields.limit, `${key}.limit`, "requests per period");
     if (!Number.isInteger(limit) || limit < 1) {
@@ -166,25 +158,12 @@ export function parseQuota(value: unknown, key: string): Quota {
     if (period === undefined) {
         throw new UsageLimitError(`${keyOf(`${key}.period`)} is ${show(fields.period)}, not a quota period; set it to one of ${quotaPeriods.join(", ")}`);
     }
-    if (fields.offset === undefined) {
-        return { limit, period };
-    }
-    const offset = number(fields.offset, `${key}.offset`, "days into the period");
-    if (!Number.isInteger(offset) || offset < 0 || offset > maxOffset[period]) {
-        const range = period === "DAY" ? "a DAY quota takes only 0 (or no offset)" : `set it to a whole number from 0 to ${maxOffset[period]}, ${offsetMeaning[period]}`;
-        throw new UsageLimitError(`${keyOf(`${key}.offset`)} is ${show(fields.offset)}, out of range for period ${period}; ${range}`);
-    }
-    return { limit, period, offset };
+    return { limit, period };
 }
-
-const offsetMeaning: Readonly<Record<Exclude<QuotaPeriod, "DAY">, string>> = {
-    WEEK: "the weekday the week starts on (0 Sunday, 1 Monday ... 6 Saturday)",
-    MONTH: "the day of the month the month starts on, less one (0 the 1st ... 27 the 28th)",
-};
 
 /**
  * Groups partners with identical limits, one group per usage plan. Groups come in order of their
- * limits (rate, burst, period, quota, offset), partners in a group by name, so that the plans do
+ * limits (rate, burst, period, quota), partners in a group by name, so that the plans do
  * not depend on the order of `partners` in the stack file.
  */
 export function planGroups(partners: readonly PartnerLimits[]): PlanGroup[] {
@@ -202,20 +181,18 @@ export function planGroups(partners: readonly PartnerLimits[]): PlanGroup[] {
 
 /**
  * A key for a set of limits, the same whenever the limits are: `r50-b100-q100000-day`, with
- * `-o1` for an offset and `p` for a decimal point (`r0p5`), so that it fits in any resource name.
+ * `p` for a decimal point (`r0p5`), so that it fits in any resource name.
  */
 export function planKey(limits: UsageLimits): string {
     const n = (value: number) => String(value).replace(".", "p");
-    const offset = limits.quota.offset ? `-o${limits.quota.offset}` : "";
-    return `r${n(limits.throttle.rateLimit)}-b${limits.throttle.burstLimit}-q${limits.quota.limit}-${limits.quota.period.toLowerCase()}${offset}`;
+    return `r${n(limits.throttle.rateLimit)}-b${limits.throttle.burstLimit}-q${limits.quota.limit}-${limits.quota.period.toLowerCase()}`;
 }
 
 function compareLimits(a: UsageLimits, b: UsageLimits): number {
     return a.throttle.rateLimit - b.throttle.rateLimit
         || a.throttle.burstLimit - b.throttle.burstLimit
         || quotaPeriods.indexOf(a.quota.period) - quotaPeriods.indexOf(b.quota.period)
-        || a.quota.limit - b.quota.limit
-        || (a.quota.offset ?? 0) - (b.quota.offset ?? 0);
+        || a.quota.limit - b.quota.limit;
 }
 
 function keyOf(key: string): string {
@@ -247,7 +224,7 @@ function fieldsOf<F extends string>(value: unknown, key: string, known: readonly
     if (stranger !== undefined) {
         throw new UsageLimitError(`${keyOf(`${key}.${stranger}`)} is not a field of ${key.replace(/^.*\./, "")} (the closest is ${closest(stranger, known)}); rename it, or remove it (the fields are ${known.join(", ")})`);
     }
-    const missing = known.find(field => field !== "offset" && value[field] === undefined);
+    const missing = known.find(field => value[field] === undefined);
     if (missing !== undefined) {
         const whole = key.startsWith("partners[") ? " (a partner's throttle or quota replaces the stack default's as a whole)" : "";
         throw new UsageLimitError(`${keyOf(`${key}.${missing}`)} is omitted; set it, as in ${example}${whole}`);

@@ -2,7 +2,9 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { BoundedCache } from "../core/cache";
-import { AuthorizerEnvironment, AuthorizerLists, authorizerListsFile, Decision, decide, normaliseSerial, parseAuthorizerLists } from "../core/revocation";
+import {
+    AuthorizerEnvironment, AuthorizerLists, authorizerListsFile, Decision, decide, normaliseSerial, parseAuthorizerLists, parseUsageKeys, UsageKeys,
+} from "../core/revocation";
 
 export interface AuthorizerOptions {
     readonly env: AuthorizerEnvironment;
@@ -12,6 +14,8 @@ export interface AuthorizerOptions {
     readonly now?: () => Date;
     /** Where each decision is logged, as one JSON line. Default: console.log. */
     readonly log?: (line: string) => void;
+    /** The value of the SSM parameter of that name, decrypted; rejects when it cannot be read. Default: SSM GetParameter. */
+    readonly readParameter?: (name: string) => Promise<string | undefined>;
 }
 
 interface CachedDecision {
@@ -23,8 +27,11 @@ interface CachedDecision {
 // A warm instance sees a handful of partners; the bound only guards against a flood of serials.
 const CACHE_LIMIT = 1_000;
 
-/** The IAM policy API Gateway applies: Allow lets the call through, Deny answers 403. */
-export function policyFor(decision: Decision, methodArn: string): APIGatewayAuthorizerResult {
+/**
+ * The IAM policy API Gateway applies: Allow lets the call through, Deny answers 403. With
+ * `usageKey`, the partner's API key: API Gateway meters the call against that key's usage plan.
+ */
+export function policyFor(decision: Decision, methodArn: string, usageKey?: string): APIGatewayAuthorizerResult {
     const context: Record<string, string> = { reason: decision.reason };
     if (decision.partner !== undefined) {
         context.partner = decision.partner;
@@ -39,13 +46,32 @@ export function policyFor(decision: Decision, methodArn: string): APIGatewayAuth
             Statement: [{ Action: "execute-api:Invoke", Effect: decision.effect, Resource: methodArn }],
         },
         context,
+        ...(usageKey === undefined ? {} : { usageIdentifierKey: usageKey }),
     };
+}
+
+/**
+ * A parameter's value with SSM GetParameter, decrypted. The SDK is loaded at the first read: the
+ * bundle leaves it out (Lambda's Node.js runtime provides AWS SDK v3), and an authorizer without
+ * usage keys never loads it.
+ */
+async function ssmParameter(name: string): Promise<string | undefined> {
+    const { GetParameterCommand, SSMClient } = await import("@aws-sdk/client-ssm");
+    const result = await new SSMClient({}).send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    return result.Parameter?.Value;
 }
 
 /**
  * A REQUEST authorizer that denies revoked client certificates. The lists come in the
  * function's package, so they are read once per instance; lists that cannot be read or do not
  * parse deny every call. Decisions are cached per serial for `DECISION_CACHE_SECONDS`.
+ *
+ * With `USAGE_KEYS_PARAMETER`, an Allow carries the partner's API key as `usageIdentifierKey`, so
+ * that API Gateway applies the partner's usage plan; a partner without a key gets none, and API
+ * Gateway answers it 403. The keys are read from that SSM parameter once per instance, not
+ * packaged with the code: the package is a StringAsset, which Pulumi keeps in the stack's state in
+ * plain text, where the parameter's value is a secret in state and never in the package. A read
+ * that fails is logged in one line (never a key) and denies the call; the next call reads again.
  */
 export function createAuthorizer(options: AuthorizerOptions): (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult> {
     const now = options.now ?? (() => new Date());
@@ -63,6 +89,32 @@ export function createAuthorizer(options: AuthorizerOptions): (event: APIGateway
     const ttlSeconds = Number(options.env.DECISION_CACHE_SECONDS ?? "60");
     const cacheMs = Number.isFinite(ttlSeconds) && ttlSeconds > 0 ? ttlSeconds * 1000 : 0;
     const cache = new BoundedCache<string, CachedDecision>(CACHE_LIMIT);
+    const parameter = options.env.USAGE_KEYS_PARAMETER || undefined;
+    const readParameter = options.readParameter ?? ssmParameter;
+    let usageKeys: Promise<UsageKeys> | undefined;
+    /** The keys, read at the first Allow; undefined when they cannot be read. */
+    const keys = async (name: string): Promise<UsageKeys | undefined> => {
+        usageKeys ??= readParameter(name).then(parseUsageKeys);
+        try {
+            return await usageKeys;
+        } catch (error) {
+            usageKeys = undefined;
+            log(JSON.stringify({ message: "the usage keys cannot be read: the call is denied", parameter: name, error: String(error) }));
+            return undefined;
+        }
+    };
+    /** The answer to a decision: an Allow gets the partner's usage key, or becomes a Deny when there are keys and they cannot be read. */
+    const answer = async (decision: Decision, methodArn: string): Promise<APIGatewayAuthorizerResult> => {
+        if (decision.effect !== "Allow" || parameter === undefined) {
+            return policyFor(decision, methodArn);
+        }
+        const known = await keys(parameter);
+        if (known === undefined) {
+            return policyFor({ ...decision, effect: "Deny", reason: "the usage keys cannot be read" }, methodArn);
+        }
+        // An own property only: a partner named like an Object.prototype member has no key.
+        return policyFor(decision, methodArn, Object.hasOwn(known, decision.partner ?? "") ? known[decision.partner ?? ""] : undefined);
+    };
 
     return async (event) => {
         // A request without a certificate cannot pass mutual TLS; still, no certificate is a Deny.
@@ -73,7 +125,7 @@ export function createAuthorizer(options: AuthorizerOptions): (event: APIGateway
         const cached = key !== undefined ? cache.get(key) : undefined;
         // The same serial with another PEM is another certificate: decide again.
         if (cached && cached.pem === pem && cached.expires > time.getTime()) {
-            return policyFor(cached.decision, event.methodArn);
+            return answer(cached.decision, event.methodArn);
         }
         lists ??= read();
         const decision = decide(pem, lists.revocations, lists.partnerNames ?? {}, time);
@@ -81,7 +133,7 @@ export function createAuthorizer(options: AuthorizerOptions): (event: APIGateway
             cache.set(key, { pem, decision, expires: time.getTime() + cacheMs });
         }
         log(JSON.stringify({ message: "authorizer decision", ...decision }));
-        return policyFor(decision, event.methodArn);
+        return answer(decision, event.methodArn);
     };
 }
 

@@ -18,6 +18,8 @@ export const answers = {
     internal: { status: 500, type: "InternalServerErrorException", body: JSON.stringify({ message: "Internal server error" }) },
     badGateway: { status: 502, type: "InternalServerErrorException", body: JSON.stringify({ message: "Internal server error" }) },
     tooLarge: { status: 413, type: "RequestTooLarge", body: JSON.stringify({ message: "Request Too Long" }) },
+    throttled: { status: 429, type: "TooManyRequestsException", body: JSON.stringify({ message: "Too Many Requests" }) },
+    quotaExceeded: { status: 429, type: "LimitExceededException", body: JSON.stringify({ message: "Limit Exceeded" }) },
 } satisfies Record<string, GatewayAnswer>;
 
 export function missingParameters(names: readonly string[]): GatewayAnswer {

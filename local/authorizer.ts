@@ -2,6 +2,7 @@
 // there (else 401), its answers are cached per identity-source values for the authorizer's TTL,
 // and the IAM policy it returns is evaluated against the request's method ARN (an explicit Deny
 // wins, then an Allow, else denied); its context must hold only strings, numbers and booleans.
+// An Allow may name the caller's API key as `usageIdentifierKey` (apiKeySource AUTHORIZER).
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
 import type { APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import { BoundedCache } from "../core/cache";
@@ -13,7 +14,7 @@ import { headerValue, ProxyRequest } from "./proxyevent";
 export type AuthorizerContext = Readonly<Record<string, string | number | boolean>>;
 
 export type Decision =
-    | { readonly effect: "allow"; readonly principalId: string; readonly context: AuthorizerContext }
+    | { readonly effect: "allow"; readonly principalId: string; readonly context: AuthorizerContext; readonly usageIdentifierKey?: string }
     | { readonly effect: "explicit-deny" }
     | { readonly effect: "implicit-deny" }
     /** The output is not a policy API Gateway can use: it answers 500. */
@@ -52,7 +53,7 @@ export function decide(output: unknown, methodArn: string): Decision {
     if (!output || typeof output !== "object") {
         return { effect: "invalid", reason: "the authorizer returned no object" };
     }
-    const { principalId, policyDocument, context } = output as { principalId?: unknown; policyDocument?: { Statement?: unknown }; context?: unknown };
+    const { principalId, policyDocument, context, usageIdentifierKey } = output as { principalId?: unknown; policyDocument?: { Statement?: unknown }; context?: unknown; usageIdentifierKey?: unknown };
     if (typeof principalId !== "string" && typeof principalId !== "number") {
         return { effect: "invalid", reason: "the authorizer's output has no principalId" };
     }
@@ -69,7 +70,10 @@ export function decide(output: unknown, methodArn: string): Decision {
         return { effect: "explicit-deny" };
     }
     if (statements.some((s) => s.Effect === "Allow" && applies(s))) {
-        return { effect: "allow", principalId: String(principalId), context: (context ?? {}) as AuthorizerContext };
+        return {
+            effect: "allow", principalId: String(principalId), context: (context ?? {}) as AuthorizerContext,
+            ...(typeof usageIdentifierKey === "string" ? { usageIdentifierKey } : {}),
+        };
     }
     return { effect: "implicit-deny" };
 }
@@ -83,7 +87,9 @@ interface CachedResult {
 }
 
 /** What the authorizer step lets through: the context the integration gets, or the gateway's answer. */
-export type Authorized = { readonly context: AuthorizerContext & { readonly principalId: string } } | { readonly refusal: GatewayAnswer };
+export type Authorized =
+    | { readonly context: AuthorizerContext & { readonly principalId: string }; readonly usageIdentifierKey?: string }
+    | { readonly refusal: GatewayAnswer };
 
 /** The value an identity source names in the request, such as method.request.header.Host. */
 function identityValue(source: string, request: ProxyRequest, stage: StageModel): unknown {
@@ -149,7 +155,7 @@ export class RequestAuthorizers {
         const decision = decide(output, methodArn);
         switch (decision.effect) {
             case "allow":
-                return { context: { ...decision.context, principalId: decision.principalId } };
+                return { context: { ...decision.context, principalId: decision.principalId }, usageIdentifierKey: decision.usageIdentifierKey };
             case "explicit-deny":
                 return { refusal: answers.explicitDeny };
             case "implicit-deny":

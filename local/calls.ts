@@ -1,5 +1,6 @@
 // What a caller of a local run needs: a URL worth calling and the curl commands that call it,
-// one per partner, with the untrusted certificate and without one, as `npm run local` prints them.
+// one per partner (with the limits of its usage plan under it), with the untrusted certificate and
+// without one, as `npm run local` prints them.
 import * as path from "node:path";
 import { projectDir } from "../mocks/stackconfig";
 import type { ResourceNode } from "./domainmodel";
@@ -50,7 +51,7 @@ function csrPartnerCall(run: LocalRun, url: string, partner: CsrPartner): string
     const cert = shown(partner.certFile);
     const keyFile = shown(partner.key.file);
     const key = partner.key.status === "matches" ? keyFile : `<the key you made ${request} with>`;
-    const lines = [`Trusted partner ${partner.name}, with its own key (expect 200):`, curl(run, url, { cert, key })];
+    const lines = [`Trusted partner ${partner.name}, with its own key (expect 200):`, curl(run, url, { cert, key }), ...limits(run, partner.name)];
     switch (partner.key.status) {
         case "matches":
             return lines;
@@ -63,6 +64,11 @@ function csrPartnerCall(run: LocalRun, url: string, partner: CsrPartner): string
     }
 }
 
+/** "  limits: acme-bank: 50 requests/s, burst 100, 100000 per DAY (usage plan ...)", one per key of the partner. */
+function limits(run: LocalRun, partner: string): string[] {
+    return run.usagePlans.describe(partner).map((line) => `  limits: ${line}`);
+}
+
 /** The commands, a line at a time, each with what it should get. */
 export function describeCalls(run: LocalRun, out: (line: string) => void): void {
     const url = sampleUrl(run);
@@ -70,6 +76,7 @@ export function describeCalls(run: LocalRun, out: (line: string) => void): void 
     for (const partner of run.partners) {
         out(`Trusted partner ${partner.name} (expect 200):`);
         out(curl(run, url, files(partner)));
+        limits(run, partner.name).forEach(out);
     }
     run.csrPartners.flatMap((partner) => csrPartnerCall(run, url, partner)).forEach(out);
     out(`Untrusted certificate (expect 403 {"message":"Forbidden"}):`);

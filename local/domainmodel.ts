@@ -1,6 +1,8 @@
 // What local mode serves, as API Gateway holds it: the mTLS custom domain, its base-path
-// mappings, the stages of their REST APIs with their resource trees, methods, integrations and
-// authorizers, and the Lambda functions behind them. Built by buildModel (local/model.ts).
+// mappings, the stages of their REST APIs with their resource trees, methods, integrations,
+// authorizers and usage plans, the Lambda functions behind them and the SSM parameters they
+// read. Built by buildModel (local/model.ts).
+import type { UsageLimits } from "../core/usagelimits";
 
 /** A Lambda function as deployed: the code archive is the resource's `code` input. */
 export interface FunctionModel {
@@ -43,7 +45,28 @@ export interface MethodModel {
     readonly authorizer?: AuthorizerModel;
     /** Required query-string and header parameters, checked when the method has a validator. */
     readonly requiredParameters: readonly { readonly in: "querystring" | "header"; readonly name: string }[];
+    /** Whether a call needs an API key in a usage plan of the stage (`apiKeyRequired`). */
+    readonly apiKeyRequired: boolean;
     readonly integration: IntegrationModel;
+}
+
+/** An API key, as an `aws.apigateway.ApiKey` holds it. */
+export interface ApiKeyModel {
+    readonly id: string;
+    readonly name: string;
+    /** Whom the key stands for: its `partner` tag, else its name. */
+    readonly partner: string;
+    readonly value: string;
+    readonly enabled: boolean;
+}
+
+/** A usage plan on one stage: its limits and the keys added to it. */
+export interface UsagePlanModel {
+    readonly id: string;
+    readonly name: string;
+    /** A plan without throttleSettings has the account's limit; one without quotaSettings, no quota (limit Infinity). */
+    readonly limits: UsageLimits;
+    readonly keys: readonly ApiKeyModel[];
 }
 
 export interface ResourceNode {
@@ -62,6 +85,10 @@ export interface StageModel {
     readonly region: string;
     readonly variables: Readonly<Record<string, string>> | null;
     readonly accessLogFormat?: string;
+    /** Where a method that requires an API key takes it from: the `x-api-key` header, or the authorizer's `usageIdentifierKey`. */
+    readonly apiKeySource: "HEADER" | "AUTHORIZER";
+    /** The usage plans that name this stage in their apiStages. */
+    readonly usagePlans: readonly UsagePlanModel[];
     readonly root: ResourceNode;
 }
 
@@ -83,4 +110,15 @@ export interface DomainModel {
     /** Longest base path first, so the first match is the one API Gateway picks. */
     readonly mappings: readonly MappingModel[];
     readonly functions: readonly FunctionModel[];
+    /** Every SSM parameter of the stack, for the local SSM endpoint its functions call. */
+    readonly parameters: readonly ParameterModel[];
+}
+
+/** An SSM parameter as GetParameter returns it, with the value in plain text. */
+export interface ParameterModel {
+    readonly name: string;
+    readonly type: "String" | "StringList" | "SecureString";
+    readonly value: string;
+    readonly version: number;
+    readonly arn: string;
 }

@@ -13,12 +13,15 @@ import type { LocalFunction } from "./lambda";
 import { ConnectionLimits, Deadlines, defaultLimits } from "./limits";
 import { ModelError } from "./model";
 import { createRouter } from "./requests";
+import type { UsagePlans } from "./usageplans";
 
 export interface GatewayOptions {
     readonly domain: DomainModel;
     readonly clients: ClientCertificates;
     /** The domain's server certificate and key. */
     readonly server: KeyedCertificate;
+    /** The stages' API keys and usage plans, with each key's bucket and quota. */
+    readonly usagePlans: UsagePlans;
     /** Port on 127.0.0.1; 0 picks a free one. */
     readonly port: number;
     /** Timeouts and the connection cap. Default: defaultLimits. */
@@ -142,7 +145,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     return {
         port,
         serve: (functions) => {
-            router = createRouter({ domain, clients: options.clients, functions, port, peerCertificate: (socket) => peers.get(socket), log, accessLog: options.accessLog });
+            router = createRouter({ domain, clients: options.clients, usagePlans: options.usagePlans, functions, port, peerCertificate: (socket) => peers.get(socket), log, accessLog: options.accessLog });
             waiting.splice(0).filter((raw) => !raw.destroyed).forEach(accept);
         },
         stop: () => {

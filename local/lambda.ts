@@ -1,12 +1,17 @@
 // Runs a Lambda function from exactly the code archive the stack would deploy: the archive's
 // files are written out, and the handler module is evaluated with its own `process.env` (the
 // function's configured variables and Lambda's own), never the host's (which may hold AWS keys).
+// The AWS services a function calls are local mode's own (`local` below): its credentials are
+// throwaway ones and its endpoints 127.0.0.1, so a function cannot reach AWS. AWS SDK v3, which
+// Lambda's runtime provides and the bundles leave out, is bundled from the project's copy and
+// evaluated the same way, so that it too reads the function's environment and not the host's.
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { Writable } from "node:stream";
 import * as vm from "node:vm";
+import * as esbuild from "esbuild";
 import type { FunctionModel } from "./domainmodel";
 
 /** A loaded function: call it as Lambda would, with an event. */
@@ -65,8 +70,11 @@ export async function writeArchive(model: FunctionModel, into: string): Promise<
     return written;
 }
 
-/** The environment Lambda gives a function, plus its configured variables. */
-function lambdaEnvironment(model: FunctionModel, dir: string): Record<string, string> {
+/** What local mode puts in every function's environment, over its own: credentials and endpoints of local stand-ins. */
+export type LocalEnvironment = Readonly<Record<string, string>>;
+
+/** The environment Lambda gives a function, plus its configured variables, then local mode's. */
+function lambdaEnvironment(model: FunctionModel, dir: string, local: LocalEnvironment): Record<string, string> {
     return {
         AWS_REGION: model.region,
         AWS_DEFAULT_REGION: model.region,
@@ -77,7 +85,51 @@ function lambdaEnvironment(model: FunctionModel, dir: string): Record<string, st
         LAMBDA_TASK_ROOT: dir,
         TZ: ":UTC",
         ...model.environment,
+        // The SDK would otherwise read the host's ~/.aws files and try the instance metadata service.
+        AWS_CONFIG_FILE: path.join(dir, ".aws-config-none"),
+        AWS_SHARED_CREDENTIALS_FILE: path.join(dir, ".aws-credentials-none"),
+        AWS_EC2_METADATA_DISABLED: "true",
+        ...local,
     };
+}
+
+/** Modules Lambda's Node.js runtime provides beside a function's package: AWS SDK v3. */
+function providedByRuntime(id: string): boolean {
+    return id.startsWith("@aws-sdk/");
+}
+
+const runtimeBundles = new Map<string, string>();
+
+/** One runtime module and what it imports as one CommonJS file, bundled once per process. */
+function runtimeBundle(functionName: string, id: string): string {
+    let code = runtimeBundles.get(id);
+    if (code === undefined) {
+        try {
+            const result = esbuild.buildSync({
+                stdin: { contents: `module.exports = require(${JSON.stringify(id)});`, resolveDir: __dirname, loader: "js" },
+                bundle: true,
+                platform: "node",
+                target: "node20",
+                format: "cjs",
+                write: false,
+                logLevel: "silent",
+            });
+            code = result.outputFiles[0].text;
+        } catch (cause) {
+            throw new FunctionError(functionName, `the function requires ${id}, which Lambda's runtime provides; local mode takes it from the project's node_modules, where it is not (npm install it): ${cause instanceof Error ? cause.message.split("\n")[0] : String(cause)}`);
+        }
+        runtimeBundles.set(id, code);
+    }
+    return code;
+}
+
+const moduleParameters = ["exports", "require", "module", "__filename", "__dirname", "process", "console"];
+
+/** Evaluates CommonJS `code` as `file` with the function's `process` and console; returns its exports. */
+function evaluate(code: string, file: string, require: NodeJS.Require | ((id: string) => unknown), ownProcess: NodeJS.Process, ownConsole: Console): Record<string, unknown> {
+    const module = { exports: {} as Record<string, unknown> };
+    vm.compileFunction(code, moduleParameters, { filename: file })(module.exports, require, module, file, path.dirname(file), ownProcess, ownConsole);
+    return module.exports;
 }
 
 /** A console whose every line goes to `log`, as Lambda sends a function's output to its log group. */
@@ -94,9 +146,9 @@ function functionConsole(log: (line: string) => void): Console {
 /**
  * Writes the function's archive under `dir`, evaluates its handler module (CommonJS, as the
  * bundler emits it) and returns a function that invokes it with Lambda's timeout. What the
- * function prints goes to `log`, line by line.
+ * function prints goes to `log`, line by line; `local` goes into its environment last.
  */
-export async function loadFunction(model: FunctionModel, into: string, log: (line: string) => void = () => undefined): Promise<LocalFunction> {
+export async function loadFunction(model: FunctionModel, into: string, log: (line: string) => void = () => undefined, local: LocalEnvironment = {}): Promise<LocalFunction> {
     const dir = path.resolve(into);
     await writeArchive(model, dir);
     const dot = model.handler.lastIndexOf(".");
@@ -105,16 +157,27 @@ export async function loadFunction(model: FunctionModel, into: string, log: (lin
     if (dot < 1 || !fs.existsSync(file)) {
         throw new FunctionError(model.functionName, `handler ${model.handler} names ${path.relative(dir, file)}, which the archive does not hold`);
     }
-    const env = lambdaEnvironment(model, dir);
-    const ownProcess = Object.create(process, { env: { value: env, enumerable: true, writable: true } });
-    const module = { exports: {} as Record<string, unknown> };
+    const env = lambdaEnvironment(model, dir, local);
+    const ownProcess = Object.create(process, { env: { value: env, enumerable: true, writable: true } }) as NodeJS.Process;
+    const ownConsole = functionConsole(log);
+    const nodeRequire = createRequire(file);
+    const runtimeModules = new Map<string, unknown>();
+    const functionRequire = (id: string): unknown => {
+        if (!providedByRuntime(id)) {
+            return nodeRequire(id);
+        }
+        if (!runtimeModules.has(id)) {
+            runtimeModules.set(id, evaluate(runtimeBundle(model.functionName, id), path.join(dir, "runtime", `${id}.js`), nodeRequire, ownProcess, ownConsole));
+        }
+        return runtimeModules.get(id);
+    };
+    let exported: Record<string, unknown>;
     try {
-        const evaluate = vm.compileFunction(await fs.promises.readFile(file, "utf8"), ["exports", "require", "module", "__filename", "__dirname", "process", "console"], { filename: file });
-        evaluate(module.exports, createRequire(file), module, file, path.dirname(file), ownProcess, functionConsole(log));
+        exported = evaluate(await fs.promises.readFile(file, "utf8"), file, functionRequire, ownProcess, ownConsole);
     } catch (cause) {
         throw new FunctionError(model.functionName, `loading ${model.handler} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
     }
-    const handler = module.exports[exportName];
+    const handler = exported[exportName];
     if (typeof handler !== "function") {
         throw new FunctionError(model.functionName, `${path.basename(file)} exports no function ${exportName}`);
     }

@@ -24,7 +24,6 @@ interface PartnerState {
     used: number;
 }
 
-const weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const dayMs = 86_400_000;
 
 /**
@@ -77,10 +76,14 @@ export class PartnerLimiter {
         return { allowed: true };
     }
 
-    /** One line for `npm run local`: "acme-bank: 50 requests/s, burst 100, 100000 per DAY". */
-    describe(partner: string): string {
+    /**
+     * One line for `npm run local`: "acme-bank: 50 requests/s, burst 100, 100000 per DAY", named
+     * `label` instead of the partner's own name when given. A quota without a finite limit is "no quota".
+     */
+    describe(partner: string, label = partner): string {
         const { throttle, quota } = this.#state(partner).limits;
-        return `${partner}: ${throttle.rateLimit} requests/s, burst ${throttle.burstLimit}, ${quota.limit} per ${quota.period}${startsOn(quota)}`;
+        const perPeriod = Number.isFinite(quota.limit) ? `${quota.limit} per ${quota.period}` : "no quota";
+        return `${label}: ${throttle.rateLimit} requests/s, burst ${throttle.burstLimit}, ${perPeriod}`;
     }
 
     #state(partner: string): PartnerState {
@@ -96,25 +99,19 @@ function refuse(message: Refusal): Admission {
     return { allowed: false, status: 429, body: JSON.stringify({ message }) };
 }
 
-/** Start (UTC midnight) of the quota period that holds `now`; `offset` moves the day it starts on. */
+/**
+ * Start (UTC midnight) of the quota period that holds `now`: the day, the week from Sunday (a
+ * plan's offset 0, the only one the program sets), the month from the 1st.
+ */
 export function periodStart(quota: Quota, now: number): number {
-    const offset = quota.offset ?? 0;
     const today = Math.floor(now / dayMs) * dayMs;
     const kinds: Record<QuotaPeriod, () => number> = {
         DAY: () => today,
-        WEEK: () => today - ((new Date(today).getUTCDay() - offset + 7) % 7) * dayMs,
+        WEEK: () => today - new Date(today).getUTCDay() * dayMs,
         MONTH: () => {
             const date = new Date(today);
-            const thisMonth = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1 + offset);
-            return thisMonth <= today ? thisMonth : Date.UTC(date.getUTCFullYear(), date.getUTCMonth() - 1, 1 + offset);
+            return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
         },
     };
     return kinds[quota.period]();
-}
-
-function startsOn(quota: Quota): string {
-    if (!quota.offset) {
-        return "";
-    }
-    return quota.period === "WEEK" ? ` from ${weekdays[quota.offset]}` : ` from day ${quota.offset + 1} of the month`;
 }

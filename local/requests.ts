@@ -1,7 +1,8 @@
 // What the gateway does with one request on an accepted connection: the client certificate judged
 // against the truststore (403 when refused), then base path -> stage -> resource and method ->
-// REQUEST authorizer -> request validation -> Lambda proxy integration, with API Gateway's own
-// answers where it answers, and one access-log line per routed request.
+// REQUEST authorizer -> API key and usage plan (methods with apiKeyRequired) -> request validation
+// -> Lambda proxy integration, with API Gateway's own answers where it answers, and one access-log
+// line per routed request.
 import { randomBytes, randomUUID, X509Certificate } from "node:crypto";
 import type * as http from "node:http";
 import type { APIGatewayProxyEvent } from "aws-lambda";
@@ -12,6 +13,7 @@ import type { DomainModel, FunctionModel, MethodModel, StageModel } from "./doma
 import type { LocalFunction } from "./lambda";
 import { headerValue, ProxyRequest, proxyRequest, proxyResponse, readBody, requestTime } from "./proxyevent";
 import { route } from "./routing";
+import type { UsagePlans } from "./usageplans";
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -20,6 +22,8 @@ export interface RouterOptions {
     readonly clients: ClientCertificates;
     /** The loaded functions by resource name (FunctionModel.resourceName). */
     readonly functions: ReadonlyMap<string, LocalFunction>;
+    /** The stages' API keys and usage plans, with each key's token bucket and quota. */
+    readonly usagePlans: UsagePlans;
     /** The port the gateway listens on. */
     readonly port: number;
     /** The client certificate of a request's connection, from the handshake. */
@@ -66,6 +70,24 @@ export function createRouter(options: RouterOptions): (req: http.IncomingMessage
     /** The method's part: authorizer, validation, integration; returns what was sent. */
     const invokeMethod = async (res: http.ServerResponse, request: ProxyRequest, stage: StageModel, method: MethodModel, received: Promise<Buffer | "too-large">): Promise<Sent> => {
         const { requestId } = request.requestContext;
+        /** The key step of a method that requires one; undefined lets the call on. */
+        const keyRefusal = (value: string | undefined): Sent | undefined => {
+            const admitted = options.usagePlans.admit(stage, value);
+            if ("refusal" in admitted) {
+                log(`${requestId} ${method.httpMethod} ${method.resourcePath}: ${admitted.reason}: ${admitted.refusal.status}`);
+                return send(res, requestId, admitted.refusal);
+            }
+            request.requestContext.identity.apiKey = admitted.key.value;
+            request.requestContext.identity.apiKeyId = admitted.key.id;
+            return undefined;
+        };
+        if (method.apiKeyRequired && stage.apiKeySource === "HEADER") {
+            const refused = keyRefusal(headerValue(request.headers, "x-api-key"));
+            if (refused) {
+                return refused;
+            }
+        }
+        let usageIdentifierKey: string | undefined;
         if (method.authorizer) {
             const methodArn = `arn:aws:execute-api:${stage.region}:${stage.accountId}:${stage.apiId}/${stage.stageName}/${request.httpMethod}${request.path}`;
             const started = Date.now();
@@ -74,6 +96,13 @@ export function createRouter(options: RouterOptions): (req: http.IncomingMessage
                 return send(res, requestId, authorized.refusal);
             }
             request.requestContext.authorizer = { ...authorized.context, integrationLatency: Date.now() - started };
+            usageIdentifierKey = authorized.usageIdentifierKey;
+        }
+        if (method.apiKeyRequired && stage.apiKeySource === "AUTHORIZER") {
+            const refused = keyRefusal(usageIdentifierKey);
+            if (refused) {
+                return refused;
+            }
         }
         const missing = method.requiredParameters
             .filter((p) => (p.in === "header" ? headerValue(request.headers, p.name) : request.queryStringParameters?.[p.name]) === undefined)

@@ -1,5 +1,6 @@
 // Local mode end to end: the real program under mocks, the policy pack as a gate, then the
-// stack's mTLS domain served on 127.0.0.1 with the files a caller needs written to .local/<stack>.
+// stack's mTLS domain served on 127.0.0.1 with the files a caller needs written to .local/<stack>,
+// and the SSM endpoint its functions call instead of AWS's.
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -14,6 +15,8 @@ import { loadFunction, LocalFunction } from "./lambda";
 import type { ConnectionLimits } from "./limits";
 import { buildModel } from "./model";
 import { policyGate } from "./policygate";
+import { SsmEndpoint, startSsmEndpoint } from "./ssm";
+import { UsagePlans } from "./usageplans";
 
 export interface LocalOptions {
     /** Stack whose Pulumi.<stack>.yaml is used. Default: dev. */
@@ -85,6 +88,10 @@ export interface LocalRun {
     readonly advisories: readonly Violation[];
     /** Everything the program declared, as the mocks captured it. */
     readonly resources: readonly CapturedResource[];
+    /** The stages' API keys and usage plans, with each key's bucket and quota as the gateway counts them. */
+    readonly usagePlans: UsagePlans;
+    /** `http://127.0.0.1:<port>` of the SSM endpoint the functions call (their AWS_ENDPOINT_URL_SSM). */
+    readonly ssmUrl: string;
     /** Milliseconds the program took under mocks. */
     readonly programMs: number;
     stop(): Promise<void>;
@@ -284,6 +291,21 @@ function writeFiles(dir: string, truststorePem: string, serverCaPem: string, out
 }
 
 /**
+ * What every function finds in its environment besides its own: the local SSM endpoint and
+ * the credentials it takes. Every other AWS service points there too and is refused, so that a
+ * function never reaches AWS with them.
+ */
+function functionEnvironment(ssm: SsmEndpoint): Record<string, string> {
+    return {
+        AWS_ENDPOINT_URL: ssm.url,
+        AWS_ENDPOINT_URL_SSM: ssm.url,
+        AWS_ACCESS_KEY_ID: ssm.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: ssm.credentials.secretAccessKey,
+        AWS_SESSION_TOKEN: ssm.credentials.sessionToken,
+    };
+}
+
+/**
  * Runs the stack's program under mocks, refuses on a mandatory policy violation (PolicyRefusal),
  * listens, takes the folder, writes the files and serves the domain. Resolves once it serves.
  * Nothing is written before the port listens and the folder is this run's, so a start that
@@ -307,20 +329,25 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRun> 
         selfSignedClient("apigw-mtls local untrusted client"),
     ]);
 
-    const gateway = await listen({ domain, clients, server, port: options.port ?? 8443, limits: options.limits, log: options.log, accessLog: options.accessLog });
+    const usagePlans = new UsagePlans(domain);
+    const gateway = await listen({ domain, clients, server, usagePlans, port: options.port ?? 8443, limits: options.limits, log: options.log, accessLog: options.accessLog });
     let release: (() => void) | undefined;
+    let ssm: SsmEndpoint | undefined;
     try {
         release = claim(dir, gateway.port);
+        ssm = await startSsmEndpoint(domain.parameters, { log: options.log });
+        const local = functionEnvironment(ssm);
         const written = writeFiles(dir, domain.truststorePem, server.caPem, program.outputs, ownKeys, outsider);
         const functionsDir = freshDir(path.join(dir, "functions"));
         const functions = new Map<string, LocalFunction>();
         for (const fn of domain.functions) {
             const log = options.functionLog;
-            functions.set(fn.resourceName, await loadFunction(fn, path.join(functionsDir, fn.resourceName), log && ((line) => log(fn.functionName, line))));
+            functions.set(fn.resourceName, await loadFunction(fn, path.join(functionsDir, fn.resourceName), log && ((line) => log(fn.functionName, line)), local));
         }
         gateway.serve(functions);
         const basePath = domain.mappings[0]?.basePath.join("/") ?? "";
         const releaseFolder = release;
+        const ssmEndpoint = ssm;
         return {
             stack,
             port: gateway.port,
@@ -331,13 +358,15 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRun> 
             advisories,
             resources: program.resources,
             programMs: program.ms,
+            usagePlans,
+            ssmUrl: ssmEndpoint.url,
             stop: async () => {
-                await gateway.stop();
+                await Promise.all([gateway.stop(), ssmEndpoint.stop()]);
                 releaseFolder();
             },
         };
     } catch (error) {
-        await gateway.stop();
+        await Promise.all([gateway.stop(), ssm?.stop()]);
         release?.();
         throw error;
     }

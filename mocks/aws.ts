@@ -54,6 +54,26 @@ function shortId(length: number, ...parts: unknown[]): string {
     return BigInt("0x" + digest(...parts)).toString(36).slice(0, length);
 }
 
+const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/** The value AWS generates for an API key: 40 letters and digits, here derived from the key's id. */
+function apiKeyValue(id: string): string {
+    let n = BigInt("0x" + digest("api-key-value", id));
+    let value = "";
+    while (value.length < 40) {
+        value += base62[Number(n % 62n)];
+        n /= 62n;
+    }
+    return value;
+}
+
+/**
+ * The API keys created in this process, by id: a usage plan key's outputs name its key and
+ * carry its value, as API Gateway's GetUsagePlanKey answers. The mocks hold no cloud; a key made
+ * by another process is known by its derived value only.
+ */
+const apiKeys = new Map<string, { name?: string; value: string }>();
+
 /** Pulumi's auto-name: the logical name plus a 7-character suffix. */
 function autoName(name: string): string {
     return `${name}-${digest("name", name).slice(0, 7)}`;
@@ -110,7 +130,8 @@ export function awsResource(type: string, name: string, inputs: Props, ctx: AwsM
             const id = shortId(10, "api", name);
             return {
                 id,
-                state: { ...inputs, rootResourceId: shortId(10, "root", name), executionArn: arn("execute-api", id), arn: `arn:aws:apigateway:${region}::/restapis/${id}`, createdDate: "2026-01-01T00:00:00Z" },
+                // The provider auto-names an API; its name is the ApiName dimension of its CloudWatch metrics.
+                state: { ...inputs, name: inputs.name ?? autoName(name), rootResourceId: shortId(10, "root", name), executionArn: arn("execute-api", id), arn: `arn:aws:apigateway:${region}::/restapis/${id}`, createdDate: "2026-01-01T00:00:00Z" },
             };
         }
         case types.apigatewayResource:
@@ -177,6 +198,51 @@ export function awsResource(type: string, name: string, inputs: Props, ctx: AwsM
             const id = shortId(6, "authorizer", name);
             return { id, state: { ...inputs, arn: `arn:aws:apigateway:${region}::/restapis/${inputs.restApi}/authorizers/${id}` } };
         }
+        case types.apigatewayApiKey: {
+            const id = shortId(10, "apikey", name);
+            const value = typeof inputs.value === "string" ? inputs.value : apiKeyValue(id);
+            apiKeys.set(id, { name: inputs.name ?? autoName(name), value });
+            return {
+                id,
+                state: {
+                    ...inputs,
+                    name: inputs.name ?? autoName(name),
+                    enabled: inputs.enabled ?? true,
+                    value,
+                    arn: `arn:aws:apigateway:${region}::/apikeys/${id}`,
+                    createdDate: ctx.previous?.createdDate ?? "2026-01-01T00:00:00Z",
+                    lastUpdatedDate: "2026-01-01T00:00:00Z",
+                },
+            };
+        }
+        case types.apigatewayUsagePlan: {
+            const id = shortId(6, "usageplan", name);
+            return { id, state: { ...inputs, name: inputs.name ?? autoName(name), arn: `arn:aws:apigateway:${region}::/usageplans/${id}` } };
+        }
+        case types.apigatewayUsagePlanKey: {
+            // The provider's id is the key's id; GetUsagePlanKey answers the key's name and value.
+            const keyId = String(inputs.keyId);
+            const key = apiKeys.get(keyId) ?? { name: ctx.previous?.name, value: apiKeyValue(keyId) };
+            return { id: keyId, state: { ...inputs, ...(key.name === undefined ? {} : { name: key.name }), value: key.value } };
+        }
+        case types.ssmParameter: {
+            // A parameter's id is its name; a path name (from "/") follows "parameter" in its ARN without another slash.
+            const parameterName = inputs.name ?? autoName(name);
+            const previous = ctx.previous;
+            const version = previous === undefined ? 1 : Number(previous.version) + (previous.value === inputs.value ? 0 : 1);
+            return {
+                id: parameterName,
+                state: {
+                    ...inputs,
+                    name: parameterName,
+                    arn: arn("ssm", `parameter${parameterName.startsWith("/") ? "" : "/"}${parameterName}`),
+                    version,
+                    tier: inputs.tier ?? "Standard",
+                    dataType: inputs.dataType ?? "text",
+                    ...(inputs.type === "SecureString" ? { keyId: inputs.keyId ?? "alias/aws/ssm" } : {}),
+                },
+            };
+        }
         case types.apigatewayRequestValidator:
             return { id: shortId(6, "validator", name), state: { ...inputs } };
         case types.apigatewayMethod:
@@ -187,6 +253,11 @@ export function awsResource(type: string, name: string, inputs: Props, ctx: AwsM
             return { id: `${inputs.restApi}-${inputs.stageName}-${inputs.methodPath}`, state: { ...inputs } };
         case types.apigatewayBasePathMapping:
             return { id: `${inputs.domainName}/${inputs.basePath ?? ""}`, state: { ...inputs } };
+        case types.iamRolePolicy: {
+            // The provider's id: the role's name and the policy's, joined by a colon.
+            const policyName = inputs.name ?? autoName(name);
+            return { id: `${inputs.role}:${policyName}`, state: { ...inputs, name: policyName } };
+        }
         case types.iamRolePolicyAttachment:
             // The provider's id: the role's name, a dash and a unique suffix.
             return { id: `${inputs.role}-${digest("attachment", name).slice(0, 26)}`, state: { ...inputs } };
@@ -194,6 +265,32 @@ export function awsResource(type: string, name: string, inputs: Props, ctx: AwsM
             // The provider's default statement id: "terraform-" and a unique suffix.
             const statementId = inputs.statementId ?? `terraform-${digest("statement", name).slice(0, 26)}`;
             return { id: statementId, state: { ...inputs, statementId } };
+        }
+        case types.snsTopic: {
+            // A topic's id is its ARN.
+            const topicName = inputs.name ?? autoName(name);
+            const topicArn = arn("sns", topicName);
+            return { id: topicArn, state: { ...inputs, name: topicName, arn: topicArn, owner: mockAccountId } };
+        }
+        case types.snsTopicSubscription: {
+            // The provider asks SNS for the ARN at once; e-mail and HTTP endpoints stay pending until their owner confirms.
+            const subscriptionArn = `${String(inputs.topic)}:${digest("subscription", name).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, "$1-$2-$3-$4-$5")}`;
+            const pendingConfirmation = ["email", "email-json", "http", "https"].includes(String(inputs.protocol));
+            return { id: subscriptionArn, state: { ...inputs, arn: subscriptionArn, ownerId: mockAccountId, pendingConfirmation, confirmationWasAuthenticated: false } };
+        }
+        case types.cloudwatchMetricAlarm: {
+            // An alarm's id is its name.
+            const alarmName = inputs.name ?? autoName(name);
+            return { id: alarmName, state: { ...inputs, name: alarmName, arn: arn("cloudwatch", `alarm:${alarmName}`) } };
+        }
+        case types.cloudwatchLogMetricFilter: {
+            const filterName = inputs.name ?? autoName(name);
+            return { id: filterName, state: { ...inputs, name: filterName } };
+        }
+        case types.cloudwatchDashboard: {
+            // Dashboards are global: their ARN has no region.
+            const dashboardName = String(inputs.dashboardName);
+            return { id: dashboardName, state: { ...inputs, dashboardArn: `arn:aws:cloudwatch::${mockAccountId}:dashboard/${dashboardName}` } };
         }
         default:
             if (/^(aws|tls):/.test(type)) {

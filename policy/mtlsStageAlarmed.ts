@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { isAny } from "./stackLinks";
-import { any, apiIds, both, dependsOnAny, domainOf, Link, matches, mtlsStages, ServedStage } from "./mtlsStageThrottled";
+import { any, apiIds, both, dependsOnAny, domainOf, isAny, Link, matches, mtlsStages, ServedStage } from "./stackLinks";
 import { known, knownItems, subject, unknown } from "./values";
 
 const namespace = "AWS/ApiGateway";

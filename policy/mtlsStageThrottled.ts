@@ -1,18 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { isAny, mtlsDomains, refersTo } from "./stackLinks";
+import { any, apiIds, both, dependsOnAny, domainOf, isAny, Link, matches, mtlsStages, ServedStage } from "./stackLinks";
 import { isSet, known, knownItems, show, subject, unknown } from "./values";
-
-/** Whether a link holds: known to, known not to, or not known yet (preview). */
-export type Link = "yes" | "no" | "maybe";
-
-/** A REST API stage that a custom domain with mutual TLS serves through a base-path mapping. */
-export interface ServedStage {
-    readonly stage: PolicyResource;
-    /** The stack's RestApi the stage belongs to, when it is in the stack. */
-    readonly api: PolicyResource | undefined;
-    readonly domain: PolicyResource;
-}
 
 /**
  * Severity: medium. Enforcement: advisory: mTLS decides who may call, not how much. Without a
@@ -74,40 +63,6 @@ function checkThrottle(plan: PolicyResource, stage: ServedStage, report: ReportV
     }
 }
 
-/**
- * The REST API stages that custom domains with mutual TLS serve: a `BasePathMapping` names the
- * domain (by name) and the stage (by API id and stage name). Values link them once known;
- * during preview, property dependencies do.
- */
-export function mtlsStages(resources: readonly PolicyResource[]): ServedStage[] {
-    const apis = resources.filter(r => isAny(r, [aws.apigateway.RestApi]));
-    const stages = resources.filter(r => isAny(r, [aws.apigateway.Stage]));
-    const mappings = resources.filter(r => isAny(r, [aws.apigateway.BasePathMapping]));
-    const served: ServedStage[] = [];
-    for (const domain of mtlsDomains(resources).filter(d => isAny(d, [aws.apigateway.DomainName]))) {
-        for (const mapping of mappings.filter(m => refersTo(m, "domainName", domain, ["domainName", "id"]))) {
-            for (const stage of stages.filter(s => mapsStage(mapping, s, apis))) {
-                if (!served.some(s => s.stage.urn === stage.urn)) {
-                    served.push({ stage, api: apis.find(a => refersTo(stage, "restApi", a, ["id"])), domain });
-                }
-            }
-        }
-    }
-    return served;
-}
-
-function mapsStage(mapping: PolicyResource, stage: PolicyResource, apis: readonly PolicyResource[]): boolean {
-    const mappedName = known(() => mapping.props.stageName);
-    const stageName = known(() => stage.props.stageName);
-    const sameName = mappedName !== unknown && stageName !== unknown ? mappedName === stageName : refersTo(mapping, "stageName", stage, ["stageName"]);
-    const mappedApi = known(() => mapping.props.restApi);
-    const stageApi = known(() => stage.props.restApi);
-    const sameApi = mappedApi !== unknown && stageApi !== unknown
-        ? mappedApi === stageApi
-        : apis.some(a => refersTo(mapping, "restApi", a, ["id"]) && refersTo(stage, "restApi", a, ["id"]));
-    return sameName && sameApi;
-}
-
 /** Whether `plan`'s apiStages name the served stage. */
 function planCovers(plan: PolicyResource, served: ServedStage): Link {
     const entries = knownItems(() => plan.props.apiStages);
@@ -121,45 +76,6 @@ function planCovers(plan: PolicyResource, served: ServedStage): Link {
         matches(known(() => plan.props.apiStages[i].apiId), apiIds(served), () => dependsOnAny(plan, "apiStages", [served.api, served.stage])),
         matches(known(() => plan.props.apiStages[i].stage), [known(() => served.stage.props.stageName)], () => dependsOnAny(plan, "apiStages", [served.stage])),
     )));
-}
-
-/** The values that name the stage's API: the stage's `restApi` and the RestApi's id. */
-export function apiIds(served: ServedStage): unknown[] {
-    return [known(() => served.stage.props.restApi), ...(served.api ? [known(() => served.api?.props.id)] : [])];
-}
-
-/**
- * Whether `value` is one of `expected`: when both sides are known, by value; when `value` is
- * unknown, by the dependency `linked` finds ("maybe" without one). An unknown expected value
- * with a known `value` cannot be told apart either.
- */
-export function matches(value: unknown, expected: readonly unknown[], linked: () => boolean): Link {
-    if (value === unknown) {
-        return linked() ? "yes" : "maybe";
-    }
-    if (expected.some(e => e !== unknown && e !== undefined && e === value)) {
-        return "yes";
-    }
-    return expected.some(e => e === unknown) ? "maybe" : "no";
-}
-
-export function both(...links: Link[]): Link {
-    return links.includes("no") ? "no" : links.every(l => l === "yes") ? "yes" : "maybe";
-}
-
-export function any(links: readonly Link[]): Link {
-    return links.includes("yes") ? "yes" : links.includes("maybe") ? "maybe" : "no";
-}
-
-/** Whether `resource.props[property]` depends on one of `targets`. */
-export function dependsOnAny(resource: PolicyResource, property: string, targets: readonly (PolicyResource | undefined)[]): boolean {
-    return (resource.propertyDependencies[property] ?? []).some(d => targets.some(t => t?.urn === d.urn));
-}
-
-/** The served domain as messages name it: its domain name, or its resource name. */
-export function domainOf(served: ServedStage): string {
-    const name = known(() => served.domain.props.domainName);
-    return typeof name === "string" ? name : `"${served.domain.name}"`;
 }
 
 function apiIdHint(served: ServedStage): string {

@@ -5,6 +5,8 @@ import { executeApiEndpointDisabled } from "./executeApiEndpointDisabled";
 import { generatedPartnerKeysInProduction } from "./generatedPartnerKeysInProduction";
 import { mtlsDomainCompatible } from "./mtlsDomainCompatible";
 import { mtlsOwnershipVerification } from "./mtlsOwnershipVerification";
+import { mtlsStageAlarmed } from "./mtlsStageAlarmed";
+import { mtlsStageThrottled } from "./mtlsStageThrottled";
 import { mtlsTruststorePinned } from "./mtlsTruststorePinned";
 import { regionalEndpoints } from "./regionalEndpoints";
 import { securityPolicyTls12OrNewer } from "./securityPolicyTls12OrNewer";
@@ -27,4 +29,6 @@ export const policies: Policies = [
     tlsLeafValidityLimited,
     mtlsOwnershipVerification,
     generatedPartnerKeysInProduction,
+    mtlsStageThrottled,
+    mtlsStageAlarmed,
 ];

@@ -1,6 +1,7 @@
 // The smoke checks of an mTLS endpoint, shared by `npm run verify` (any domain, deployed or
 // local) and `npm run local -- --smoke`: without a certificate, with a fresh self-signed one, with
-// the partner's, and over TLS 1.1. Each makes one real connection.
+// the partner's, and over TLS 1.1. Each makes one real connection. `burstCheck` (verify --burst)
+// makes many at once, to see the partner's usage plan throttle it.
 import * as http from "node:http";
 import * as net from "node:net";
 import * as tls from "node:tls";
@@ -196,6 +197,41 @@ export async function runChecks(target: Target): Promise<CheckResult[]> {
         passed: legacy.kind === "refused",
     });
     return results;
+}
+
+/** The most requests a burst check sends at once: local mode serves 512 connections at a time. */
+export const MAX_BURST = 500;
+
+/**
+ * Sends `count` requests at once with the partner's certificate, each on its own connection.
+ * Passes when at least one answer is 429 Too Many Requests (the usage plan's throttle) and none
+ * is 5xx; the row says how many got 200 and 429.
+ */
+export async function burstCheck(target: Target, count: number): Promise<CheckResult> {
+    const outcomes = await Promise.all(Array.from({ length: count }, () => attempt(target, { cert: target.cert, key: target.key })));
+    const statuses = outcomes.flatMap((o) => (o.kind === "response" ? [o.status] : []));
+    const throttled = outcomes.filter((o) => o.kind === "response" && o.status === 429 && messageOf(o.body) === "Too Many Requests").length;
+    const counted = (test: (status: number) => boolean) => statuses.filter(test).length;
+    const parts = [
+        `${counted((s) => s === 200)} got 200`,
+        `${counted((s) => s === 429)} got 429 (${throttled} Too Many Requests)`,
+        ...[["other 2xx-4xx", counted((s) => s !== 200 && s !== 429 && s < 500)], ["5xx", counted((s) => s >= 500)], ["no answer", outcomes.length - statuses.length]]
+            .filter(([, n]) => n !== 0).map(([what, n]) => `${n} ${what}`),
+    ];
+    return {
+        check: `burst of ${count}`,
+        expected: "some 429 Too Many Requests, no 5xx",
+        got: `of ${count}: ${parts.join(", ")}`,
+        passed: throttled > 0 && counted((s) => s >= 500) === 0,
+    };
+}
+
+function messageOf(body: string): unknown {
+    try {
+        return (JSON.parse(body) as { message?: unknown } | null)?.message;
+    } catch {
+        return undefined;
+    }
 }
 
 /** The results as a plain-text table with a PASS/FAIL column. */

@@ -117,6 +117,78 @@ describe("revocation authorizer", () => {
         assert.equal(uncached.length, 2);
     });
 
+    describe("usage keys", () => {
+        const parameter = "/apigw-mtls/test/partner-usage-keys";
+        const keys = { "acme-bank": "AcmeKey0123456789abcdefghijklmnopqrstuvw" };
+        /** Options with the keys parameter set, read by `readParameter`; `reads` counts the reads. */
+        const withKeys = (readParameter: (name: string) => Promise<string | undefined>, changes: Partial<AuthorizerOptions> = {}) =>
+            options({ env: { DECISION_CACHE_SECONDS: "60", USAGE_KEYS_PARAMETER: parameter }, readParameter, ...changes });
+
+        it("returns the calling partner's key as usageIdentifierKey, read from the named parameter once per instance", async () => {
+            const names: string[] = [];
+            const authorize = createAuthorizer(withKeys(async (name) => {
+                names.push(name);
+                return JSON.stringify(keys);
+            }));
+            const result = await authorize(event(acme));
+            assert.equal(effectOf(result), "Allow");
+            assert.equal(result.usageIdentifierKey, keys["acme-bank"]);
+            await authorize(event(acme));
+            assert.deepEqual(names, [parameter], "read once, at the first call");
+        });
+
+        it("allows a partner without a key without one, which API Gateway answers with 403 as for any missing key", async () => {
+            const result = await createAuthorizer(withKeys(async () => JSON.stringify({ initech: "other" })))(event(acme));
+            assert.equal(effectOf(result), "Allow");
+            assert.equal(result.usageIdentifierKey, undefined);
+            const prototypeName = await createAuthorizer(withKeys(async () => JSON.stringify({}), {
+                readLists: () => JSON.stringify({ ...lists, partnerNames: Object.fromEntries(Object.entries(lists.partnerNames).map(([k]) => [k, "constructor"])) }),
+            }))(event(acme));
+            assert.equal(prototypeName.usageIdentifierKey, undefined, "a partner named like an Object member has no key either");
+        });
+
+        it("returns no key and reads no parameter when none is named", async () => {
+            let reads = 0;
+            const result = await createAuthorizer(options({ readParameter: async () => (reads++, JSON.stringify(keys)) }))(event(acme));
+            assert.equal(effectOf(result), "Allow");
+            assert.equal("usageIdentifierKey" in result, false);
+            assert.equal(reads, 0);
+        });
+
+        it("denies when the keys cannot be read or do not parse, in one log line that holds no key, and reads again at the next call", async () => {
+            const failures: (() => Promise<string | undefined>)[] = [
+                async () => { throw new Error("AccessDeniedException: not authorized to perform ssm:GetParameter"); },
+                async () => undefined,
+                // Unquoted, so that JSON.parse's own message would quote it.
+                async () => `{"acme-bank": ${keys["acme-bank"]}}`,
+                async () => JSON.stringify({ "acme-bank": 42 }),
+            ];
+            for (const failure of failures) {
+                const lines: string[] = [];
+                let reads = 0;
+                const authorize = createAuthorizer(withKeys(async () => (reads++ === 0 ? failure() : JSON.stringify(keys)), { log: (line) => lines.push(line) }));
+                const denied = await authorize(event(acme));
+                assert.equal(effectOf(denied), "Deny");
+                assert.equal(denied.context?.reason, "the usage keys cannot be read");
+                assert.equal(denied.usageIdentifierKey, undefined);
+                const failed = lines.filter((line) => /usage keys cannot be read/.test(line));
+                assert.equal(failed.length, 1);
+                assert.doesNotMatch(failed[0], /\n/);
+                assert.equal(JSON.parse(failed[0]).parameter, parameter);
+                assert.ok(lines.every((line) => !line.includes(keys["acme-bank"])), "no line holds a key");
+                assert.equal((await authorize(event(acme))).usageIdentifierKey, keys["acme-bank"], "the next call reads again");
+            }
+        });
+
+        it("denies a revoked certificate without reading the keys", async () => {
+            let reads = 0;
+            const result = await createAuthorizer(withKeys(async () => (reads++, JSON.stringify(keys))))(event(initech));
+            assert.equal(effectOf(result), "Deny");
+            assert.equal(result.usageIdentifierKey, undefined);
+            assert.equal(reads, 0);
+        });
+    });
+
     describe("a certificate with a negative serial (DER INTEGER with the high bit set)", () => {
         let ca: Issued;
         let negative: Issued;

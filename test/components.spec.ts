@@ -13,7 +13,8 @@ import type { PartnerPki as PartnerPkiType } from "../components/partnerpki";
 import type { Truststore as TruststoreType, TruststoreError as TruststoreErrorType } from "../components/truststore";
 import type { CrlError as CrlErrorType } from "../core/crl";
 import { x509 } from "../core/x509";
-import { certificateKey, issuerId, normaliseSerial, partnerNames, revocationList } from "../core/revocation";
+import { certificateKey, issuerId, normaliseSerial, partnerNames, revocationList, subjectKey } from "../core/revocation";
+import { bundleHandler } from "../components/nodefunction";
 import { daysFrom, makeCa, makeLeaf } from "./certs";
 import { makeCrl } from "./crls";
 import { makeRequest } from "./csrs";
@@ -405,6 +406,23 @@ describe("components", () => {
             assert.deepEqual(inputs.environment, { variables: { MODE: "test" } });
             assert.equal(inputs.timeout, 3);
         });
+
+        it("allows its role what policyStatements allow, in an inline policy the function waits for", async () => {
+            const capture = await captureResources();
+            const statement = { Effect: "Allow" as const, Action: ["ssm:GetParameter"], Resource: ["arn:aws:ssm:eu-west-1:123456789012:parameter/p"] };
+            const fn = new NodeFunction("f", { entry: require.resolve("../handlers/customer"), logRetentionDays: 14, policyStatements: [statement] });
+            await valueOf(fn.function.arn);
+            const resources = await capture.settled();
+            const policy = only(resources, "aws:iam/rolePolicy:RolePolicy", "f-policy").inputs;
+            assert.equal(policy.role, only(resources, "aws:iam/role:Role", "f-role").outputs.name);
+            assert.deepEqual(JSON.parse(policy.policy), { Version: "2012-10-17", Statement: [statement] });
+        });
+
+        it("leaves AWS SDK v3 out of the bundle, for the Lambda runtime to provide", () => {
+            const code = bundleHandler(require.resolve("../handlers/authorizer"));
+            assert.match(code, /require\("@aws-sdk\/client-ssm"\)/);
+            assert.doesNotMatch(code, /class SSMClient/);
+        });
     });
 
     describe("PartnerAuthorizer", () => {
@@ -416,7 +434,7 @@ describe("components", () => {
             assert.deepEqual(revocationList(revokedSerials, crlRevocations), list);
         });
 
-        it("names issued certificates by issuer and serial, and a partner's own CAs by issuer", async () => {
+        it("names issued certificates by issuer and serial and by issuer and subject, and a partner's own CAs by issuer", async () => {
             const ours = await makeCa("CN=Example partner issuing CA");
             const acme = await makeLeaf("CN=acme", ours);
             const globexCa = await makeCa("CN=Globex Partner CA");
@@ -424,6 +442,7 @@ describe("components", () => {
             assert.deepEqual(partnerNames({ "acme-bank": acme.pem }, [{ name: "globex", caCertPem: globexCa.pem }]), {
                 [issuerId(new X509Certificate(globexCa.pem).subject)]: "globex",
                 [certificateKey(issuerId(cert.issuer), normaliseSerial(cert.serialNumber) as string)]: "acme-bank",
+                [subjectKey(issuerId(cert.issuer), cert.subject)]: "acme-bank",
             });
         });
 
@@ -444,6 +463,17 @@ describe("components", () => {
             assert.match(await archiveFile(fn.code, "index.js"), /the authorizer's lists cannot be read/, "the bundled handler");
             assert.deepEqual(allOf(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.inputs.policyArn.split("/").pop()), ["AWSLambdaBasicExecutionRole"]);
             assert.equal(allOf(resources, "aws:iam/rolePolicy:RolePolicy").length, 0, "no inline policy: it reads nothing");
+        });
+
+        it("names the usage-keys parameter in its environment and may read that parameter only", async () => {
+            const capture = await captureResources();
+            const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30, usageKeysParameterName: "/apigw-mtls/test/partner-usage-keys" });
+            await valueOf(authorizer.function.arn);
+            const resources = await capture.settled();
+            const fn = only(resources, "aws:lambda/function:Function", "a-function").inputs;
+            assert.deepEqual(fn.environment.variables, { DECISION_CACHE_SECONDS: "60", USAGE_KEYS_PARAMETER: "/apigw-mtls/test/partner-usage-keys" });
+            const policy = JSON.parse(only(resources, "aws:iam/rolePolicy:RolePolicy", "a-function-policy").inputs.policy);
+            assert.deepEqual(policy.Statement, [{ Effect: "Allow", Action: ["ssm:GetParameter"], Resource: ["arn:aws:ssm:eu-west-1:123456789012:parameter/apigw-mtls/test/partner-usage-keys"] }]);
         });
 
         it("carries lists far beyond Lambda's 4 KB environment limit, for stacks with many revocations", async () => {
@@ -474,6 +504,13 @@ describe("components", () => {
             const api = only(resources, "aws:apigateway/restApi:RestApi").inputs;
             assert.equal(api.disableExecuteApiEndpoint, true);
             assert.deepEqual(api.endpointConfiguration, { types: "REGIONAL" });
+        });
+
+        it("takes API keys from the authorizer and requires one on every method, so that usage plans meter partners who hold none", () => {
+            assert.equal(only(resources, "aws:apigateway/restApi:RestApi").inputs.apiKeySource, "AUTHORIZER");
+            const methods = allOf(resources, "aws:apigateway/method:Method");
+            assert.ok(methods.length > 0);
+            assert.ok(methods.every((m) => m.inputs.apiKeyRequired === true));
         });
 
         it("serves GET /customer/{customer-id} through a Lambda proxy integration, validating the path parameter", () => {
@@ -515,11 +552,12 @@ describe("components", () => {
             assert.equal(fn.handler, "index.handler");
         });
 
-        it("logs each access with the caller's certificate subject and serial, and executions at INFO", () => {
+        it("logs each access with the caller's certificate subject and serial and the partner's name, and executions at INFO", () => {
             const stage = only(resources, "aws:apigateway/stage:Stage").inputs;
             const format = JSON.parse(stage.accessLogSettings.format);
             assert.equal(format.clientCertSubject, "$context.identity.clientCert.subjectDN");
             assert.equal(format.clientCertSerial, "$context.identity.clientCert.serialNumber");
+            assert.equal(format.partner, "$context.authorizer.partner");
             assert.equal(stage.accessLogSettings.destinationArn, only(resources, "aws:cloudwatch/logGroup:LogGroup", "c-access-log").outputs.arn);
             const settings = only(resources, "aws:apigateway/methodSettings:MethodSettings").inputs;
             assert.equal(settings.settings.loggingLevel, "INFO");

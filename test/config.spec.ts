@@ -262,6 +262,56 @@ describe("stack config", () => {
         });
     });
 
+    describe("throttling and quotas", () => {
+        const limitsOf = (config: ReturnType<typeof parse>) => Object.fromEntries(config.partnerLimits.map(({ name, ...limits }) => [name, limits]));
+
+        it("gives every partner Pulumi.yaml's throttle and quota unless the stack or the partner sets its own", () => {
+            const config = parse({});
+            const defaults = { throttle: { rateLimit: 50, burstLimit: 100 }, quota: { limit: 100_000, period: "DAY" } };
+            assert.deepEqual(config.usageDefaults, defaults);
+            assert.deepEqual(limitsOf(config), { "acme-bank": defaults, globex: defaults });
+        });
+
+        it("takes a stack default and a partner's own throttle and quota, for every kind of partner", async () => {
+            const { pem } = await makeRequest("CN=hooli.partners.example.com, O=Hooli");
+            const config = parseConfig({
+                ...valid,
+                throttle: JSON.stringify({ rateLimit: 20, burstLimit: 40 }),
+                quota: JSON.stringify({ limit: 5000, period: "WEEK" }),
+                partners: JSON.stringify([
+                    { name: "acme-bank", throttle: { rateLimit: 0.5, burstLimit: 1 } },
+                    { name: "globex", caCertFile: "partners/globex-ca.pem", quota: { limit: 10, period: "MONTH" } },
+                    { name: "hooli", csrFile: "partners/hooli.csr", throttle: { rateLimit: "5", burstLimit: "10" }, quota: { limit: 100, period: "day" } },
+                    { name: "initech" },
+                ]),
+            }, "eu-west-1", withFile("partners/hooli.csr", pem));
+            assert.deepEqual(limitsOf(config), {
+                "acme-bank": { throttle: { rateLimit: 0.5, burstLimit: 1 }, quota: { limit: 5000, period: "WEEK" } },
+                globex: { throttle: { rateLimit: 20, burstLimit: 40 }, quota: { limit: 10, period: "MONTH" } },
+                hooli: { throttle: { rateLimit: 5, burstLimit: 10 }, quota: { limit: 100, period: "DAY" } },
+                initech: { throttle: { rateLimit: 20, burstLimit: 40 }, quota: { limit: 5000, period: "WEEK" } },
+            });
+        });
+
+        /** Refused in one line that names the key with its namespace, the value and the fix. */
+        const refusesLimit = (changes: RawConfig, pattern: RegExp) => refuses(changes, /^[^\n]+$/, pattern);
+        const partner = (fields: object) => ({ partners: JSON.stringify([{ name: "acme-bank" }, { name: "initech", ...fields }]) });
+
+        it("refuses a negative or zero rate, a burst below the rate, and an unknown period, before any resource", () => {
+            refusesLimit({ throttle: JSON.stringify({ rateLimit: -1, burstLimit: 10 }) }, /^apigw-mtls:throttle\.rateLimit is -1, below 0; set it to the requests per second the partner may send, above 0/);
+            refusesLimit(partner({ throttle: { rateLimit: 0, burstLimit: 10 } }), /^apigw-mtls:partners\[1\]\.throttle\.rateLimit is 0, which refuses every request; /);
+            refusesLimit(partner({ throttle: { rateLimit: 20, burstLimit: 10 } }), /^apigw-mtls:partners\[1\]\.throttle\.burstLimit is 10, below rateLimit 20, so the partner could never reach its rate; set burstLimit to 20 or more/);
+            refusesLimit({ quota: JSON.stringify({ limit: 1000, period: "HOUR" }) }, /^apigw-mtls:quota\.period is "HOUR", not a quota period; set it to one of DAY, WEEK, MONTH$/);
+            refusesLimit(partner({ quota: { limit: -5, period: "DAY" } }), /^apigw-mtls:partners\[1\]\.quota\.limit is -5, not a positive whole number; /);
+        });
+
+        it("refuses a quota offset, which AWS documents two ways", () =>
+            refusesLimit({ quota: JSON.stringify({ limit: 1000, period: "WEEK", offset: 1 }) }, /^apigw-mtls:quota\.offset is 1, which this program does not take: .*; remove it$/));
+
+        it("refuses a partner field the program does not read, naming the closest, so that a misspelt override is not lost", () =>
+            refuses(partner({ throtle: { rateLimit: 1, burstLimit: 2 } }), /^partners\[1\]\.throtle of "initech" is not a field of a partner \(the closest is throttle\); rename it, or remove it/));
+    });
+
     describe("keys of the project's namespace", () => {
         let saved: Record<string, string>;
         beforeEach(() => (saved = pulumi.runtime.allConfig()));

@@ -53,6 +53,8 @@ function extend(resources: CapturedResource[]): void {
     target.inputs.environment = { variables: { GREETING: "hello" } };
     method.inputs.authorization = "CUSTOM";
     method.inputs.authorizerId = authorizerId;
+    // Our authorizer names no API key; usage plans have their own spec (e2e-local-limits).
+    method.inputs.apiKeyRequired = false;
 
     const region = String(target.outputs.arn).split(":")[3];
     const arn = `arn:aws:lambda:${region}:123456789012:function:test-authorizer`;

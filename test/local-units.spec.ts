@@ -18,7 +18,7 @@ function node(path: string): ResourceNode {
 }
 
 function method(httpMethod: string, resourcePath: string): MethodModel {
-    return { httpMethod, resourcePath, resourceId: resourcePath, requiredParameters: [], integration: { function: {} as MethodModel["integration"]["function"] } };
+    return { httpMethod, resourcePath, resourceId: resourcePath, requiredParameters: [], apiKeyRequired: false, integration: { function: {} as MethodModel["integration"]["function"] } };
 }
 
 /** /customer/{id} (GET), /customer/{id}/orders (ANY), /files/{path+} (GET), /customer/me (GET). */
@@ -39,7 +39,7 @@ function sampleDomain(): DomainModel {
     me.methods.set("GET", method("GET", me.path));
     orders.methods.set("ANY", method("ANY", orders.path));
     anyFile.methods.set("GET", method("GET", anyFile.path));
-    const stage: StageModel = { apiId: "api", stageName: "v1", accountId: "123456789012", region: "eu-west-1", variables: null, root };
+    const stage: StageModel = { apiId: "api", stageName: "v1", accountId: "123456789012", region: "eu-west-1", variables: null, apiKeySource: "HEADER", usagePlans: [], root };
     return {
         domainName: "api.example.com",
         securityPolicy: "TLS_1_2",
@@ -51,6 +51,7 @@ function sampleDomain(): DomainModel {
             { basePath: ["unstaged"], stages: new Map([["v1", stage]]) },
         ],
         functions: [],
+        parameters: [],
     };
 }
 

@@ -15,6 +15,8 @@ const types = {
     object: resourceTypes.s3BucketObjectv2,
     key: resourceTypes.tlsPrivateKey,
     leaf: resourceTypes.tlsLocallySignedCert,
+    plan: resourceTypes.apigatewayUsagePlan,
+    alarm: resourceTypes.cloudwatchMetricAlarm,
 } as const;
 
 const isLeaf = (r: PackResource) => r.inputs.isCaCertificate !== true;
@@ -36,16 +38,27 @@ describe("the program under its policy pack", function () {
         prod = (await runProgram({ stack: "prod" })).resources;
     });
 
-    it("passes the whole pack on the dev and prod stacks, with no violation at all", async () => {
+    it("passes the whole pack on the dev and prod stacks, with no violation, advisory ones included", async () => {
         assert.ok(dev.some(r => r.type === types.domain), "the dev program declares an mTLS domain");
-        assert.deepEqual(await runPack(dev), []);
-        assert.deepEqual(await runPack(prod), []);
+        for (const resources of [dev, prod]) {
+            const found = await runPack(resources);
+            assert.deepEqual(firedPolicies(found), [], found.map(v => v.message).join("\n"));
+        }
     });
 
     it("passes with the example policy config too", async () => {
         const config: PolicyPackConfig = JSON.parse(readFileSync(path.join(__dirname, "..", "policy", "policy-config.example.json"), "utf8"));
         assert.deepEqual(await runPack(dev, config), []);
     });
+
+    for (const [what, type, rule] of [["usage plans", types.plan, "mtls-stage-throttled"], ["alarms", types.alarm, "mtls-stage-alarmed"]] as const) {
+        it(`fires only ${rule}, advisory, when the program's ${what} are taken away`, async () => {
+            assert.ok(dev.some(r => r.type === type), `the dev program declares ${what}`);
+            const found = await runPack(dev.filter(r => r.type !== type));
+            assert.deepEqual(firedPolicies(found), [rule], found.map(v => v.message).join("\n"));
+            assert.ok(found.every(v => v.enforcementLevel === "advisory"), JSON.stringify(found));
+        });
+    }
 
     const mutations: [string, string, (resources: readonly CapturedResource[]) => PackResource[]][] = [
         ["the execute-api endpoint on", "execute-api-endpoint-disabled",

@@ -76,33 +76,25 @@ describe("local per-partner limiter", () => {
         assert.deepEqual(limiter.take("initech"), allowed, "at midnight the bucket still holds the token the refused requests did not take, and half a token more");
     });
 
-    it("resets a WEEK quota on the weekday its offset names, in UTC", () => {
+    it("resets a WEEK quota on Sunday and a MONTH quota on the 1st, in UTC", () => {
         const time = clock();
-        const limiter = new PartnerLimiter({ initech: limits(10, 10, { limit: 1, period: "WEEK", offset: 1 }) }, time);
-        assert.deepEqual(takeMany(limiter, "initech", 2), [allowed, limitExceeded]);
-        time.set(Date.UTC(2026, 0, 11, 12));
-        assert.deepEqual(limiter.take("initech"), limitExceeded, "Sunday 2026-01-11 is still the week that began on Monday the 5th");
-        time.set(Date.UTC(2026, 0, 12));
-        assert.deepEqual(limiter.take("initech"), allowed, "Monday 2026-01-12 starts a new week");
-    });
-
-    it("resets a MONTH quota on the day its offset names", () => {
-        const time = clock();
-        const limiter = new PartnerLimiter({ initech: limits(10, 10, { limit: 1, period: "MONTH", offset: 14 }) }, time);
-        assert.deepEqual(takeMany(limiter, "initech", 2), [allowed, limitExceeded]);
-        time.set(Date.UTC(2026, 0, 14, 23));
-        assert.deepEqual(limiter.take("initech"), limitExceeded, "the month began on 2025-12-15");
-        time.set(Date.UTC(2026, 0, 15));
-        assert.deepEqual(limiter.take("initech"), allowed, "2026-01-15 starts a new month");
+        const limiter = new PartnerLimiter({ weekly: limits(10, 10, { limit: 1, period: "WEEK" }), monthly: limits(10, 10, { limit: 1, period: "MONTH" }) }, time);
+        assert.deepEqual([...takeMany(limiter, "weekly", 2), ...takeMany(limiter, "monthly", 2)], [allowed, limitExceeded, allowed, limitExceeded]);
+        time.set(Date.UTC(2026, 0, 10, 23));
+        assert.deepEqual(limiter.take("weekly"), limitExceeded, "Saturday 2026-01-10 is still the week that began on Sunday the 4th");
+        time.set(Date.UTC(2026, 0, 11));
+        assert.deepEqual(limiter.take("weekly"), allowed, "Sunday 2026-01-11 starts a new week");
+        time.set(Date.UTC(2026, 0, 31, 23));
+        assert.deepEqual(limiter.take("monthly"), limitExceeded, "still January");
+        time.set(Date.UTC(2026, 1, 1));
+        assert.deepEqual(limiter.take("monthly"), allowed, "February starts a new month");
     });
 
     it("finds the start of each kind of period in UTC", () => {
         const wednesday = Date.UTC(2026, 0, 7, 12, 30);
         assert.equal(periodStart({ limit: 1, period: "DAY" }, wednesday), Date.UTC(2026, 0, 7));
-        assert.equal(periodStart({ limit: 1, period: "WEEK" }, wednesday), Date.UTC(2026, 0, 4), "offset 0: Sunday");
-        assert.equal(periodStart({ limit: 1, period: "WEEK", offset: 3 }, wednesday), Date.UTC(2026, 0, 7), "offset 3: Wednesday, today");
+        assert.equal(periodStart({ limit: 1, period: "WEEK" }, wednesday), Date.UTC(2026, 0, 4), "Sunday");
         assert.equal(periodStart({ limit: 1, period: "MONTH" }, wednesday), Date.UTC(2026, 0, 1));
-        assert.equal(periodStart({ limit: 1, period: "MONTH", offset: 27 }, Date.UTC(2026, 2, 1)), Date.UTC(2026, 1, 28), "before the 28th: last month's 28th");
     });
 
     it("does not drain the bucket when the clock steps back", () => {
@@ -121,14 +113,14 @@ describe("local per-partner limiter", () => {
         assert.deepEqual(limiter.partners, ["initech", "acme-bank"]);
     });
 
-    it("describes a partner's limits in one line for npm run local", () => {
+    it("describes a partner's limits in one line for npm run local, under another label when given", () => {
         const limiter = new PartnerLimiter({
             "acme-bank": defaultLimits,
-            initech: limits(0.5, 1, { limit: 500, period: "WEEK", offset: 1 }),
-            globex: limits(5, 10, { limit: 9000, period: "MONTH", offset: 14 }),
+            initech: limits(0.5, 1, { limit: 500, period: "WEEK" }),
+            "plan/key": limits(10_000, 5_000, { limit: Number.POSITIVE_INFINITY, period: "DAY" }),
         }, clock());
         assert.equal(limiter.describe("acme-bank"), "acme-bank: 50 requests/s, burst 100, 100000 per DAY");
-        assert.equal(limiter.describe("initech"), "initech: 0.5 requests/s, burst 1, 500 per WEEK from Monday");
-        assert.equal(limiter.describe("globex"), "globex: 5 requests/s, burst 10, 9000 per MONTH from day 15 of the month");
+        assert.equal(limiter.describe("initech"), "initech: 0.5 requests/s, burst 1, 500 per WEEK");
+        assert.equal(limiter.describe("plan/key", "globex"), "globex: 10000 requests/s, burst 5000, no quota");
     });
 });

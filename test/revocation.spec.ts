@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
-import { certificateKey, decide, issuerId, normaliseSerial, parseAuthorizerLists, RevocationList, serialFromDer } from "../core/revocation";
+import {
+    certificateKey, decide, issuerId, normaliseSerial, parseAuthorizerLists, parseUsageKeys, partnerNames, RevocationList, serialFromDer, subjectKey, usageKeysParameterName,
+} from "../core/revocation";
 import { colonHex } from "../local/clientcerts";
 import { daysFrom, Issued, makeCa, makeLeaf } from "./certs";
 import { makeLeafWithSerial } from "./rawserials";
@@ -75,6 +77,39 @@ describe("revocation decision", () => {
         assert.equal(decide(acme.pem, empty, names, new Date()).partner, "acme.partners.example.com");
     });
 
+    describe("a partner's earlier certificate from our CA", () => {
+        let earlier: Issued;
+        let current: Issued;
+        before(async () => {
+            // A generation bump: a new certificate, same subject and issuer; the earlier one chains until revoked.
+            earlier = await makeLeaf("CN=acme-bank.partners.example.com, O=Acme Bank", ca);
+            current = await makeLeaf("CN=acme-bank.partners.example.com, O=Acme Bank", ca);
+        });
+
+        it("is named after the partner by issuer and subject, not by its common name, so that it keeps the partner's usage key", () => {
+            const names = partnerNames({ "acme-bank": current.pem }, []);
+            assert.equal(decide(current.pem, empty, names, new Date()).partner, "acme-bank");
+            assert.equal(decide(earlier.pem, empty, names, new Date()).partner, "acme-bank");
+            assert.equal(names[subjectKey(issuerOf(current), new X509Certificate(current.pem).subject)], "acme-bank");
+        });
+
+        it("is named by its serial first, and an own CA's partner by issuer only after the subject", () => {
+            const subject = subjectKey(issuerOf(current), new X509Certificate(current.pem).subject);
+            const names = { [certificateKey(issuerOf(earlier), serialOf(earlier))]: "by-serial", [subject]: "by-subject", [issuerOf(earlier)]: "by-issuer" };
+            assert.equal(decide(earlier.pem, empty, names, new Date()).partner, "by-serial");
+            assert.equal(decide(current.pem, empty, names, new Date()).partner, "by-subject");
+            assert.equal(decide(acme.pem, empty, names, new Date()).partner, "by-issuer");
+        });
+
+        it("names no partner by a subject that two partners share, leaving each its own serial", async () => {
+            const twin = await makeLeaf("CN=acme-bank.partners.example.com, O=Acme Bank", ca);
+            const names = partnerNames({ "acme-bank": current.pem, "acme-twin": twin.pem }, []);
+            assert.equal(names[subjectKey(issuerOf(current), new X509Certificate(current.pem).subject)], undefined);
+            assert.equal(decide(twin.pem, empty, names, new Date()).partner, "acme-twin");
+            assert.equal(decide(earlier.pem, empty, names, new Date()).partner, "acme-bank.partners.example.com", "the common name, as before");
+        });
+    });
+
     it("denies a serial revoked in stack config, whatever its issuer, with the reason", () => {
         const list = { anyIssuer: { [serialOf(acme)]: "key leaked, SEC-1" }, byIssuer: {} };
         const decision = decide(acme.pem, list, {}, new Date());
@@ -110,6 +145,19 @@ describe("revocation decision", () => {
         const decision = decide(acme.pem, empty, {}, daysFrom(new Date(), 400));
         assert.equal(decision.effect, "Deny");
         assert.match(decision.reason, /^the certificate is valid from .* to .* only$/);
+    });
+
+    describe("usage keys", () => {
+        it("names each stack's parameter under the project", () => {
+            assert.equal(usageKeysParameterName("prod"), "/apigw-mtls/prod/partner-usage-keys");
+        });
+
+        it("reads {partner: key} and refuses anything else without quoting it", () => {
+            assert.deepEqual(parseUsageKeys('{"acme-bank":"k1"}'), { "acme-bank": "k1" });
+            for (const [value, message] of [[undefined, /has no value/], ['{"acme-bank":secret-k1}', /is not JSON$/], ['{"acme-bank":1}', /is not \{partner: key\}/], ["[]", /is not \{partner: key\}/]] as const) {
+                assert.throws(() => parseUsageKeys(value), (error: Error) => message.test(error.message) && !error.message.includes("secret"));
+            }
+        });
     });
 
     describe("reading the lists", () => {

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import {
     defaultLimits, effectiveLimits, parseQuota, parseThrottle, parseUsageLimits, PartnerLimits, planGroups, planKey, UsageLimitError,
 } from "../core/usagelimits";
+import { readDeclaredConfig } from "../core/projectconfig";
 
 /** The message `read` throws, which must be a one-line `UsageLimitError`. */
 function refusal(read: () => unknown): string {
@@ -29,6 +30,11 @@ describe("usage limits", () => {
             assert.deepEqual(partners, [{ name: "acme-bank", ...defaultLimits }]);
         });
 
+        it("reads them from Pulumi.yaml, the one place the keys' defaults are written", () => {
+            const { defaults } = readDeclaredConfig();
+            assert.deepEqual(defaultLimits, { throttle: JSON.parse(defaults.throttle ?? "null"), quota: JSON.parse(defaults.quota ?? "null") });
+        });
+
         it("stays well below the account's own 10,000 requests/s and 5,000 burst", () => {
             assert.ok(defaultLimits.throttle.rateLimit * 50 <= 2_500, "fifty partners at full rate fit inside the smaller regional limit of 2,500/s");
             assert.ok(defaultLimits.throttle.burstLimit * 50 <= 5_000, "and their bursts inside the account's bucket");
@@ -39,10 +45,10 @@ describe("usage limits", () => {
         it("reads the stack default and a partner's override, each replacing the default as a whole", () => {
             const { defaults, partners } = parseUsageLimits({
                 throttle: { rateLimit: 20, burstLimit: 40 },
-                quota: { limit: 5000, period: "WEEK", offset: 1 },
+                quota: { limit: 5000, period: "WEEK" },
                 partners: [{ name: "acme-bank" }, { name: "initech", throttle: { rateLimit: 0.5, burstLimit: 1 } }, { name: "globex", quota: { limit: 10, period: "MONTH" } }],
             });
-            assert.deepEqual(defaults, { throttle: { rateLimit: 20, burstLimit: 40 }, quota: { limit: 5000, period: "WEEK", offset: 1 } });
+            assert.deepEqual(defaults, { throttle: { rateLimit: 20, burstLimit: 40 }, quota: { limit: 5000, period: "WEEK" } });
             assert.deepEqual(partners, [
                 { name: "acme-bank", ...defaults },
                 { name: "initech", throttle: { rateLimit: 0.5, burstLimit: 1 }, quota: defaults.quota },
@@ -55,11 +61,11 @@ describe("usage limits", () => {
             assert.deepEqual(defaults, { throttle: { rateLimit: 10, burstLimit: 20 }, quota: { limit: 1000, period: "DAY" } });
         });
 
-        it("accepts a burst equal to the rate and the last offset of each period", () => {
+        it("accepts a burst equal to the rate, and each period", () => {
             assert.deepEqual(parseThrottle({ rateLimit: 5, burstLimit: 5 }, "throttle"), { rateLimit: 5, burstLimit: 5 });
-            assert.equal(parseQuota({ limit: 1, period: "WEEK", offset: 6 }, "quota").offset, 6);
-            assert.equal(parseQuota({ limit: 1, period: "MONTH", offset: 27 }, "quota").offset, 27);
-            assert.equal(parseQuota({ limit: 1, period: "DAY", offset: 0 }, "quota").offset, 0);
+            for (const period of ["DAY", "WEEK", "MONTH"] as const) {
+                assert.deepEqual(parseQuota({ limit: 1, period }, "quota"), { limit: 1, period });
+            }
         });
     });
 
@@ -96,7 +102,7 @@ describe("usage limits", () => {
         it("refuses an unknown field, naming the closest known one", () => {
             assert.equal(refusal(() => parseUsageLimits(partner(1, { throttle: { rateLimit: 1, burstlimit: 2 } }))),
                 "apigw-mtls:partners[1].throttle.burstlimit is not a field of throttle (the closest is burstLimit); rename it, or remove it (the fields are rateLimit, burstLimit)");
-            assert.match(refusal(() => parseUsageLimits({ quota: { limit: 1, period: "DAY", ofset: 0 } })), /quota.ofset is not a field of quota \(the closest is offset\)/);
+            assert.match(refusal(() => parseUsageLimits({ quota: { limit: 1, period: "DAY", limt: 0 } })), /quota.limt is not a field of quota \(the closest is limit\)/);
         });
 
         it("refuses a quota limit that is not a positive whole number", () => {
@@ -106,13 +112,13 @@ describe("usage limits", () => {
             }
         });
 
-        it("refuses an offset out of range for its period", () => {
-            assert.equal(refusal(() => parseUsageLimits({ quota: { limit: 1, period: "WEEK", offset: 7 } })),
-                "apigw-mtls:quota.offset is 7, out of range for period WEEK; set it to a whole number from 0 to 6, " +
-                "the weekday the week starts on (0 Sunday, 1 Monday ... 6 Saturday)");
-            assert.match(refusal(() => parseUsageLimits({ quota: { limit: 1, period: "MONTH", offset: 28 } })), /offset is 28, out of range for period MONTH; set it to a whole number from 0 to 27/);
-            assert.match(refusal(() => parseUsageLimits({ quota: { limit: 1, period: "DAY", offset: 1 } })), /offset is 1, out of range for period DAY; a DAY quota takes only 0/);
-            assert.match(refusal(() => parseUsageLimits({ quota: { limit: 1, period: "WEEK", offset: -1 } })), /offset is -1, out of range/);
+        it("refuses an offset, which AWS's reference and its older pages read two ways, whatever its value", () => {
+            for (const offset of [0, 1, 7]) {
+                assert.equal(refusal(() => parseUsageLimits({ quota: { limit: 1, period: "WEEK", offset } })),
+                    `apigw-mtls:quota.offset is ${offset}, which this program does not take: AWS's API reference reads it as requests taken off ` +
+                    "the limit in the first period, older pages as the day a period starts; remove it");
+            }
+            assert.match(refusal(() => parseUsageLimits(partner(2, { quota: { limit: 1, period: "DAY", offset: 0 } }))), /^apigw-mtls:partners\[2\]\.quota\.offset is 0, /);
         });
 
         it("refuses a partner's override that leaves out a field, because it replaces the default as a whole", () => {
@@ -139,7 +145,7 @@ describe("usage limits", () => {
 
     describe("plan groups", () => {
         const slow = { throttle: { rateLimit: 10, burstLimit: 20 }, quota: { limit: 10_000, period: "DAY" as const } };
-        const weekly = { throttle: { rateLimit: 10, burstLimit: 20 }, quota: { limit: 10_000, period: "WEEK" as const, offset: 1 } };
+        const weekly = { throttle: { rateLimit: 10, burstLimit: 20 }, quota: { limit: 10_000, period: "WEEK" as const } };
         const partners: PartnerLimits[] = [
             { name: "initech", ...defaultLimits },
             { name: "vandelay", ...slow },
@@ -151,7 +157,7 @@ describe("usage limits", () => {
         it("puts partners with the same limits in one plan, with a key derived from the limits", () => {
             assert.deepEqual(planGroups(partners), [
                 { key: "r10-b20-q10000-day", ...slow, partners: ["hooli", "vandelay"] },
-                { key: "r10-b20-q10000-week-o1", ...weekly, partners: ["globex"] },
+                { key: "r10-b20-q10000-week", ...weekly, partners: ["globex"] },
                 { key: "r50-b100-q100000-day", ...defaultLimits, partners: ["acme-bank", "initech"] },
             ]);
         });
@@ -160,8 +166,7 @@ describe("usage limits", () => {
             assert.deepEqual(planGroups([...partners].reverse()), planGroups(partners));
         });
 
-        it("keys a fractional rate without a dot, and an offset of 0 like no offset", () => {
-            assert.equal(planKey({ throttle: { rateLimit: 0.5, burstLimit: 1 }, quota: { limit: 10, period: "MONTH", offset: 0 } }), "r0p5-b1-q10-month");
+        it("keys a fractional rate without a dot", () => {
             assert.equal(planKey({ throttle: { rateLimit: 0.5, burstLimit: 1 }, quota: { limit: 10, period: "MONTH" } }), "r0p5-b1-q10-month");
         });
     });

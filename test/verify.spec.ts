@@ -199,6 +199,9 @@ describe("verify", function () {
                 [["--url", "https://api.example.com/", "--cert", "partner.crt", "--key", "other.key"], /--key other\.key is not the key of --cert partner\.crt/],
                 [["--url", "https://api.example.com/", "--cert", "notes.txt", "--key", "partner.key"], /^verify: --cert notes\.txt is not a PEM certificate$/],
                 [["--url", `https://api.example.com:${port}/`, "--cert", "partner.crt", "--key", "partner.key", "--resolve", "127.0.0.1"], /cannot reach 127\.0\.0\.1:\d+: ECONNREFUSED/],
+                [["--url", "https://api.example.com/", "--cert", "partner.crt", "--key", "partner.key", "--burst", "0"], /--burst "0" is not a number of requests; use 1 to 500/],
+                [["--url", "https://api.example.com/", "--cert", "partner.crt", "--key", "partner.key", "--burst", "501"], /--burst "501" is not a number of requests/],
+                [["--url", "https://api.example.com/", "--cert", "partner.crt", "--key", "partner.key", "--burst", "ten"], /--burst "ten" is not a number of requests/],
             ];
             for (const [argv, message] of cases) {
                 const cli = io(dir);

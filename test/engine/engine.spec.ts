@@ -162,15 +162,17 @@ describe("the program under the real Pulumi CLI (stand-in cloud)", () => {
             assert.deepEqual(operations.map((o) => o.urn).sort(), custom.map((r) => r.urn).sort());
         });
 
-        it("previews a new generated partner as exactly its own resources created and the authorizer updated, nothing deleted", async () => {
+        it("previews a new generated partner as exactly its own resources created, the authorizer, the keys' parameter, its plan and the dashboard updated, nothing deleted", async () => {
             await workspace.pulumi(["config", "set", "--path", "partners[4].name", "acme-logistics"]);
             await workspace.pulumi(["config", "set", "--path", "partners[4].commonName", "acme-logistics.partners.example.com"]);
             try {
                 const byOp = stepsByOp(await workspace.pulumiJson<Preview>(["preview", "--diff", "--policy-pack", "policy"]));
                 assert.deepEqual((byOp.create ?? []).map(resourceName).sort(), [
-                    "pki-acme-logistics-cert", "pki-acme-logistics-csr", "pki-acme-logistics-key",
+                    "pki-acme-logistics-cert", "pki-acme-logistics-csr", "pki-acme-logistics-key", "usage-acme-logistics-key", "usage-acme-logistics-plan",
                 ].sort());
-                assert.deepEqual((byOp.update ?? []).map(resourceName), ["authorizer-function"], "only the authorizer's lists change");
+                // The authorizer's lists, the parameter of the keys, the description of the plan the
+                // partner joins, and the dashboard's per-partner lines.
+                assert.deepEqual((byOp.update ?? []).map(resourceName).sort(), ["authorizer-function", "monitoring-dashboard", "usage-keys", "usage-r50-b100-q100000-day"]);
                 assert.equal(byOp.delete, undefined);
                 assert.equal(byOp.replace, undefined);
             } finally {
@@ -190,7 +192,7 @@ describe("the program under the real Pulumi CLI (stand-in cloud)", () => {
                 const domainStep = preview.steps.find((s) => s.op === "update" && resourceName(s.urn).startsWith("domain"));
                 assert.ok(domainStep?.diffReasons?.some((reason) => reason.startsWith("mutualTlsAuthentication")), "the domain's truststore version changes");
                 assert.ok(updated.includes("authorizer-function"), "the authorizer learns the new partner");
-                assert.equal(byOp.create, undefined);
+                assert.deepEqual((byOp.create ?? []).map(resourceName).sort(), ["usage-hooli-key", "usage-hooli-plan"], "only its usage key and plan key are new");
                 assert.equal(byOp.delete, undefined);
             } finally {
                 await workspace.pulumi(["config", "rm", "--path", "partners[4]"]);

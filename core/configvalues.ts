@@ -1,0 +1,111 @@
+// Reading one raw config value: the error every config module throws, and the scalar and list
+// readers they share. Values arrive as strings, the way Pulumi stores them.
+import * as pulumi from "@pulumi/pulumi";
+
+/** Config keys as strings, the way Pulumi stores them (objects and arrays as JSON). */
+export type RawConfig = Readonly<Record<string, string | undefined>>;
+
+/** A config value that cannot work; the message names the key, the value and the fix. */
+export class ConfigError extends pulumi.RunError {
+    constructor(message: string) {
+        super(message);
+        this.name = "ConfigError";
+    }
+}
+
+/** Where a relative file of config (`caCertFile`, `csrFile`, `crlFile`) is read from, and how; tests substitute their own. */
+export interface ConfigEnvironment {
+    readonly projectDir: string;
+    readonly readFile: (file: string) => string;
+}
+
+/**
+ * A structured config value that must be a list (Pulumi hands it over as JSON).
+ * Entries are as written: `T` has only `unknown` fields, for the caller to check.
+ */
+export function parseList<T>(key: string, value: string, shape: string): T[] {
+    let list: unknown;
+    try {
+        list = JSON.parse(value);
+    } catch {
+        list = value;
+    }
+    if (!Array.isArray(list)) {
+        throw new ConfigError(`${key} is ${JSON.stringify(list)}, not a list; set it in the stack file as a YAML list of ${shape}`);
+    }
+    return list as T[];
+}
+
+export function requireString(raw: RawConfig, key: string, example: string): string {
+    const value = raw[key];
+    if (value === undefined || value.trim() === "") {
+        // Local mode reads the stack file without the CLI: say how to write it there too.
+        throw new ConfigError(`${key} is not set; run \`pulumi config set ${key} ${example}\`, or add \`apigw-mtls:${key}: ${example}\` under \`config:\` in Pulumi.<stack>.yaml`);
+    }
+    return value.trim();
+}
+
+/** A key's value, the stack's or Pulumi.yaml's default; only a key declared without a default can be missing. */
+export function setting(raw: RawConfig, key: string): string {
+    const value = raw[key];
+    if (value === undefined) {
+        throw new ConfigError(`${key} is not set and Pulumi.yaml gives it no default; set it in Pulumi.<stack>.yaml, or declare a default for it`);
+    }
+    return value;
+}
+
+/** A key whose default is "" in Pulumi.yaml, which means unset. */
+export function optionalSetting(raw: RawConfig, key: string): string | undefined {
+    const value = raw[key];
+    return value === "" ? undefined : value;
+}
+
+export function stringSetting(raw: RawConfig, key: string): string {
+    return setting(raw, key).trim();
+}
+
+export function booleanSetting(raw: RawConfig, key: string): boolean {
+    const value = setting(raw, key);
+    if (value !== "true" && value !== "false") {
+        throw new ConfigError(`${key} "${value}" is not a boolean; set it to true or false`);
+    }
+    return value === "true";
+}
+
+export function positiveNumber(key: string, value: string, what: string): number {
+    if (!/^\d+$/.test(value.trim()) || Number(value) <= 0) {
+        throw new ConfigError(`${key} "${value}" must be a positive whole number ${what}`);
+    }
+    return Number(value);
+}
+
+export function positiveInteger(raw: RawConfig, key: string): number {
+    return positiveNumber(key, setting(raw, key), "of days");
+}
+
+export function wholeNumber(raw: RawConfig, key: string): number {
+    const value = setting(raw, key);
+    if (!/^\d+$/.test(value.trim())) {
+        throw new ConfigError(`${key} "${value}" must be a whole number of seconds, 0 or more`);
+    }
+    return Number(value);
+}
+
+/** Edits (insert, delete, replace a character) from `a` to `b`, case aside. */
+function editDistance(a: string, b: string): number {
+    const [from, to] = [a.toLowerCase(), b.toLowerCase()];
+    let previous = Array.from({ length: to.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= from.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= to.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (from[i - 1] === to[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[to.length];
+}
+
+/** The name of `known` nearest to `name`: what a typo most likely meant. */
+export function closestName(name: string, known: readonly string[]): string {
+    return known.reduce((best, candidate) => (editDistance(name, candidate) < editDistance(name, best) ? candidate : best));
+}

@@ -1,0 +1,121 @@
+// Per-partner throttling and quotas under the REAL Pulumi engine (stand-in cloud): the plans, keys
+// and the keys' parameter are previewed and created, and no key value is in the state in plain
+// text. The engine, not mocks, applies `additionalSecretOutputs`, so only here is that proven.
+import * as assert from "node:assert/strict";
+import { EngineWorkspace, missingEngine } from "../../engine/workspace";
+
+interface StateResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly outputs?: Record<string, unknown>;
+}
+
+interface StackExport {
+    readonly deployment: { readonly resources?: StateResource[] };
+}
+
+interface PreviewStep {
+    readonly op: string;
+    readonly urn: string;
+}
+
+/** The marker Pulumi puts on a secret value in state. */
+const secretSignature = "4dabf18193072939515e22adb298388d";
+const types = {
+    apiKey: "aws:apigateway/apiKey:ApiKey",
+    plan: "aws:apigateway/usagePlan:UsagePlan",
+    planKey: "aws:apigateway/usagePlanKey:UsagePlanKey",
+    parameter: "aws:ssm/parameter:Parameter",
+};
+const resourceName = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+
+async function stackExport(workspace: EngineWorkspace, ...flags: string[]): Promise<StateResource[]> {
+    return (JSON.parse((await workspace.pulumi(["stack", "export", ...flags])).stdout) as StackExport).deployment.resources ?? [];
+}
+
+/** A secret output as `stack export --show-secrets` writes it: the signature and the value's JSON as `plaintext`. */
+function revealedValue(resource: StateResource | undefined): unknown {
+    const value = resource?.outputs?.value as { plaintext?: string } | undefined;
+    return typeof value?.plaintext === "string" ? JSON.parse(value.plaintext) : undefined;
+}
+
+before(function () {
+    const missing = missingEngine();
+    if (missing) {
+        throw new Error(missing);
+    }
+});
+
+describe("usage plans under the real Pulumi CLI (stand-in cloud)", () => {
+    let workspace: EngineWorkspace;
+    let plain: StateResource[];
+    let revealed: StateResource[];
+    before(async () => {
+        workspace = new EngineWorkspace();
+        await workspace.pulumi(["stack", "init", "dev"]);
+    });
+    after(() => workspace.dispose());
+
+    it("previews a key and a plan key per partner, a plan per set of limits and the keys' parameter", async () => {
+        const preview = await workspace.pulumiJson<{ steps: PreviewStep[] }>(["preview", "--policy-pack", "policy"]);
+        // A child's URN names its parents' types before its own: `...PartnerUsagePlans$aws:apigateway/apiKey:ApiKey::usage-acme-bank-key`.
+        const created = (type: string) => preview.steps.filter((s) => s.op === "create" && s.urn.includes(`${type}::`)).map((s) => resourceName(s.urn)).sort();
+        const partners = ["acme-bank", "globex", "initech", "vandelay"];
+        assert.deepEqual(created(types.apiKey), partners.map((p) => `usage-${p}-key`));
+        assert.deepEqual(created(types.planKey), partners.map((p) => `usage-${p}-plan`));
+        assert.deepEqual(created(types.plan), ["usage-r5-b10-q10000-day", "usage-r50-b100-q100000-day"]);
+        assert.deepEqual(created(types.parameter), ["usage-keys"]);
+        assert.deepEqual(workspace.operations(), [], "a preview creates nothing");
+    });
+
+    it("creates them with pulumi up", async () => {
+        await workspace.pulumi(["up", "--yes", "--policy-pack", "policy"]);
+        plain = await stackExport(workspace);
+        revealed = await stackExport(workspace, "--show-secrets");
+        const created = workspace.operations().filter((o) => o.op === "create").map((o) => o.type);
+        assert.equal(created.filter((t) => t === types.apiKey).length, 4);
+        assert.equal(created.filter((t) => t === types.planKey).length, 4);
+        assert.equal(created.filter((t) => t === types.plan).length, 2);
+        assert.equal(created.filter((t) => t === types.parameter).length, 1);
+    });
+
+    it("keeps no API key value in plain text anywhere in the exported state", () => {
+        const values = revealed.filter((r) => r.type === types.apiKey).map(revealedValue);
+        assert.equal(values.length, 4);
+        assert.ok(values.every((v) => typeof v === "string" && /^[A-Za-z0-9]{40}$/.test(v)), "--show-secrets gives each key's value");
+        const state = JSON.stringify(plain);
+        for (const value of values as string[]) {
+            assert.ok(!state.includes(value), "a key's value is in the plain export");
+        }
+    });
+
+    it("holds each key's value, its plan key's copy and the parameter's value as secrets", () => {
+        const secret = (r: StateResource) => (r.outputs?.value as Record<string, unknown> | undefined)?.[secretSignature] !== undefined;
+        for (const type of [types.apiKey, types.planKey, types.parameter]) {
+            const found = plain.filter((r) => r.type === type);
+            assert.ok(found.length > 0, type);
+            assert.ok(found.every(secret), `${type}: value is a secret`);
+        }
+        const parameter = revealed.find((r) => r.type === types.parameter);
+        const byPartner = JSON.parse(String(revealedValue(parameter))) as Record<string, string>;
+        const keyOf = (partner: string) => revealedValue(revealed.find((r) => r.type === types.apiKey && resourceName(r.urn) === `usage-${partner}-key`));
+        assert.deepEqual(Object.keys(byPartner).sort(), ["acme-bank", "globex", "initech", "vandelay"]);
+        assert.equal(byPartner.initech, keyOf("initech"));
+    });
+
+    // The real provider replaces a plan key whose plan changes (deleting first, as the component
+    // asks); the stand-in updates in place. Either way the partner's key stays.
+    it("previews new limits for a partner as a new plan its plan key moves to, its key kept", async () => {
+        await workspace.pulumi(["config", "set", "--path", "partners[0].throttle.rateLimit", "1"]);
+        await workspace.pulumi(["config", "set", "--path", "partners[0].throttle.burstLimit", "2"]);
+        try {
+            const preview = await workspace.pulumiJson<{ steps: PreviewStep[] }>(["preview", "--diff"]);
+            const byOp = (op: string) => preview.steps.filter((s) => s.op === op).map((s) => resourceName(s.urn)).sort();
+            assert.deepEqual(byOp("create"), ["usage-r1-b2-q100000-day"]);
+            assert.ok(preview.steps.some((s) => s.op !== "same" && resourceName(s.urn) === "usage-acme-bank-plan"), "the plan key moves");
+            assert.ok(!preview.steps.some((s) => s.op !== "same" && resourceName(s.urn) === "usage-acme-bank-key"), "the partner keeps its key");
+        } finally {
+            await workspace.pulumi(["config", "rm", "--path", "partners[0].throttle"]);
+        }
+    });
+});
