@@ -32,7 +32,7 @@ const layering = (...names) => ({
 });
 
 /** Specs that test a handler directly. */
-const handlerSpecs = ["test/handler*.spec.ts", "test/authorizer.spec.ts"];
+const handlerSpecs = ["test/handlers/**/*.spec.ts"];
 
 export default defineConfig(
     {

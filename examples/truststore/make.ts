@@ -1,5 +1,5 @@
 // Makes the example inputs README's "Truststore rules" shows the CLI on, and that
-// test/readme-truststore.spec.ts runs it on. Run once, from the repository root:
+// test/repo/readme-truststore.spec.ts runs it on. Run once, from the repository root:
 //   npx ts-node --transpile-only examples/truststore/make.ts
 // Keys live in memory only: the files are certificates, never a private key. Validity runs to the
 // end of 2049 so that the examples print the same findings for twenty years and more; Initech's

@@ -1,0 +1,93 @@
+// README's facts about local mode and the smoke test that the code can check: the command lines
+// it shows, the curl commands a run prints, the modes of the files it writes, and the limits it
+// names.
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { OPTIONS as LOCAL_OPTIONS } from "../../bin/local";
+import { OPTIONS as VERIFY_OPTIONS } from "../../bin/verify";
+import { parseCommandLine } from "../../cli/args";
+import { defaultLimits } from "../../local/limits";
+
+const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+
+/** The text of a `## ` section, without its heading. */
+function section(title: string): string {
+    const start = readme.indexOf(`\n## ${title}\n`);
+    assert.ok(start >= 0, `README has a section ${title}`);
+    const end = readme.indexOf("\n## ", start + 1);
+    return readme.slice(start, end < 0 ? undefined : end);
+}
+
+/** Every `npm run <script> -- ...` line of the README's code blocks, continuations joined, comments dropped. */
+function commandLines(script: string): string[][] {
+    const blocks = readme.match(/```[a-z]*\n[\s\S]*?```/g) ?? [];
+    const lines = blocks.flatMap((block) => block.replace(/\\\n\s*/g, " ").split("\n"));
+    const pattern = new RegExp(`^(?:\\$ )?npm run (?:--silent )?${script}(?: -- (.*))?$`);
+    return lines.flatMap((line) => {
+        const match = pattern.exec(line.replace(/\s+#.*$/, "").trim());
+        return match ? [match[1] === undefined ? [] : match[1].split(/\s+/)] : [];
+    });
+}
+
+describe("README on local mode and the smoke test", function () {
+    this.timeout(30_000);
+    let dir: string;
+    let printed: string[];
+    let partners: number;
+
+    before(async () => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-readme-"));
+        const { main } = await import("../../bin/local");
+        printed = [];
+        const code = await main(["--port", "0"], { out: (line) => printed.push(line), err: (line) => printed.push(line), untilInterrupted: async () => undefined }, { dir, partnerKeysDir: path.join(dir, "no-partner-keys") });
+        assert.equal(code, 0, printed.join("\n"));
+        partners = fs.readdirSync(path.join(dir, "partners")).filter((file) => file.endsWith(".crt")).length;
+        assert.ok(partners > 0, "the dev stack issues partner certificates");
+    });
+
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("shows npm run local and npm run verify only with options they take", () => {
+        const local = commandLines("local");
+        const verify = commandLines("verify");
+        assert.ok(local.length >= 4 && verify.length >= 4, `${local.length} local and ${verify.length} verify command lines`);
+        for (const argv of local) {
+            assert.doesNotThrow(() => parseCommandLine(argv, LOCAL_OPTIONS), `npm run local -- ${argv.join(" ")}`);
+        }
+        for (const argv of verify) {
+            assert.doesNotThrow(() => parseCommandLine(argv, VERIFY_OPTIONS), `npm run verify -- ${argv.join(" ")}`);
+        }
+    });
+
+    it("shows the curl commands a run prints: one per partner, one with the untrusted certificate, one without", () => {
+        const port = /on https:\/\/127\.0\.0\.1:(\d+) /.exec(printed.join("\n"))?.[1];
+        const curls = printed.filter((line) => line.startsWith("  curl ")).map((line) => line.split(`:${port}`).join(":8443").split(dir).join(".local/dev"));
+        const shown = section("Local mode").split("\n").filter((line) => line.startsWith("  curl "));
+        assert.equal(curls.length, partners + 2);
+        assert.deepEqual(shown, curls);
+    });
+
+    it("states the modes of what local mode writes: directories 0700, key files 0600", () => {
+        assert.match(section("Local mode"), /directories mode 0700, key files\s+0600/);
+        const entries = (fs.readdirSync(dir, { recursive: true }) as string[]).map((name) => path.join(dir, name));
+        const folders = [dir, ...entries.filter((file) => fs.statSync(file).isDirectory())];
+        const keys = entries.filter((file) => file.endsWith(".key"));
+        assert.ok(folders.some((folder) => path.dirname(folder) === path.join(dir, "functions")), "each function has a folder");
+        assert.deepEqual(folders.filter((folder) => (fs.statSync(folder).mode & 0o777) !== 0o700).map((folder) => path.relative(dir, folder)), []);
+        const keepTheirKey = printed.filter((line) => /^Trusted partner .*, with its own key/.test(line)).length;
+        assert.equal(keys.length, partners - keepTheirKey + 1);
+        assert.deepEqual(keys.filter((file) => (fs.statSync(file).mode & 0o777) !== 0o600).map((file) => path.relative(dir, file)), []);
+    });
+
+    it("names the limits local mode applies", () => {
+        const refuses = section("Local mode").split("\n### What local mode refuses, and why\n")[1] ?? "";
+        const seconds = (ms: number) => `${ms / 1000} s`;
+        assert.match(refuses, new RegExp(`not done ${seconds(defaultLimits.handshakeTimeoutMs)} after the TCP connection`));
+        assert.match(refuses, new RegExp(`headers not complete ${seconds(defaultLimits.headersTimeoutMs)} after the handshake`));
+        assert.match(refuses, new RegExp(`the whole request not within ${seconds(defaultLimits.requestTimeoutMs)}`));
+        assert.match(refuses, new RegExp(`\\| ${seconds(defaultLimits.idleTimeoutMs)} without a byte`));
+        assert.match(refuses, new RegExp(`one more while ${defaultLimits.maxConnections} are open`));
+    });
+});
