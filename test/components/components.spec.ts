@@ -1,20 +1,18 @@
 import { strict as assert } from "node:assert";
+import { BasePathMapping } from "../../components/basepathmapping";
+import { CustomerApi } from "../../components/customerapi";
+import { DnsAlias } from "../../components/dnsalias";
+import { GatewayAccount } from "../../components/gatewayaccount";
+import { MtlsDomain } from "../../components/mtlsdomain";
+import { bundleHandler, NodeFunction } from "../../components/nodefunction";
+import { PartnerAuthorizer } from "../../components/partnerauthorizer";
+import { caCommonName, generationName, PartnerPki } from "../../components/partnerpki";
+import { Truststore, TruststoreError } from "../../components/truststore";
+import { CrlError } from "../../core/crl";
 import { createPublicKey, X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import type { BasePathMapping as BasePathMappingType } from "../../components/basepathmapping";
-import type { CustomerApi as CustomerApiType } from "../../components/customerapi";
-import type { DnsAlias as DnsAliasType } from "../../components/dnsalias";
-import type { GatewayAccount as GatewayAccountType } from "../../components/gatewayaccount";
-import type { MtlsDomain as MtlsDomainType } from "../../components/mtlsdomain";
-import type { NodeFunction as NodeFunctionType } from "../../components/nodefunction";
-import type { PartnerAuthorizer as PartnerAuthorizerType } from "../../components/partnerauthorizer";
-import { caCommonName, generationName } from "../../components/partnerpki";
-import type { PartnerPki as PartnerPkiType } from "../../components/partnerpki";
-import type { Truststore as TruststoreType, TruststoreError as TruststoreErrorType } from "../../components/truststore";
-import type { CrlError as CrlErrorType } from "../../core/crl";
 import { x509 } from "../../core/x509";
 import { certificateKey, issuerId, normaliseSerial, partnerNames, revocationList, subjectKey } from "../../core/revocation";
-import { bundleHandler } from "../../components/nodefunction";
 import { daysFrom, makeCa, makeLeaf } from "../certs";
 import { makeCrl } from "../crls";
 import { makeRequest } from "../csrs";
@@ -22,32 +20,10 @@ import { CapturedResource, capturingMocks } from "../../mocks/program";
 import { allOf, archiveFile, captureResources, only, valueOf } from "../helpers";
 import { certificateBlocks } from "../../core/bundle";
 
-// Components are imported after the mocks exist (a static import would run first).
-let PartnerPki: typeof PartnerPkiType;
-let Truststore: typeof TruststoreType;
-let TruststoreError: typeof TruststoreErrorType;
-let MtlsDomain: typeof MtlsDomainType;
-let BasePathMapping: typeof BasePathMappingType;
-let DnsAlias: typeof DnsAliasType;
-let GatewayAccount: typeof GatewayAccountType;
-let CustomerApi: typeof CustomerApiType;
-let PartnerAuthorizer: typeof PartnerAuthorizerType;
-let NodeFunction: typeof NodeFunctionType;
-let CrlError: typeof CrlErrorType;
 
 describe("components", () => {
     before(async () => {
         await captureResources();
-        ({ PartnerPki } = await import("../../components/partnerpki"));
-        ({ Truststore, TruststoreError } = await import("../../components/truststore"));
-        ({ MtlsDomain } = await import("../../components/mtlsdomain"));
-        ({ BasePathMapping } = await import("../../components/basepathmapping"));
-        ({ DnsAlias } = await import("../../components/dnsalias"));
-        ({ GatewayAccount } = await import("../../components/gatewayaccount"));
-        ({ CustomerApi } = await import("../../components/customerapi"));
-        ({ PartnerAuthorizer } = await import("../../components/partnerauthorizer"));
-        ({ NodeFunction } = await import("../../components/nodefunction"));
-        ({ CrlError } = await import("../../core/crl"));
     });
 
     describe("PartnerPki", () => {

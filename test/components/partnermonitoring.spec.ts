@@ -1,12 +1,10 @@
 import { strict as assert } from "node:assert";
-import type { PartnerMonitoring as PartnerMonitoringType, PartnerMonitoringArgs } from "../../components/partnermonitoring";
+import { PartnerMonitoring, PartnerMonitoringArgs } from "../../components/partnermonitoring";
 import { AlarmSettings, defaultAlarmThresholds } from "../../core/alarmconfig";
 import { resourceTypes as types } from "../../core/resourcetypes";
 import { CapturedResource } from "../../mocks/program";
 import { allOf, captureResources, only, valueOf } from "../helpers";
 
-// The component is imported after the mocks exist (a static import would run first).
-let PartnerMonitoring: typeof PartnerMonitoringType;
 
 const existingTopic = "arn:aws:sns:eu-west-1:123456789012:ops-alarms";
 const stageDimensions = { ApiName: "customer-api-1a2b3c4", Stage: "v1" };
@@ -21,7 +19,7 @@ const args = (alarms: Partial<AlarmSettings> = {}): PartnerMonitoringArgs => ({
 });
 
 /** The resources one PartnerMonitoring declares, and the component, once every output is known. */
-async function declare(componentArgs: PartnerMonitoringArgs): Promise<{ monitoring: PartnerMonitoringType; resources: CapturedResource[] }> {
+async function declare(componentArgs: PartnerMonitoringArgs): Promise<{ monitoring: PartnerMonitoring; resources: CapturedResource[] }> {
     const capture = await captureResources();
     const monitoring = new PartnerMonitoring("monitoring", componentArgs);
     await valueOf(monitoring.dashboardUrl);
@@ -33,11 +31,10 @@ const alarmNamed = (resources: readonly CapturedResource[], name: string) => onl
 describe("PartnerMonitoring", () => {
     before(async () => {
         await captureResources();
-        ({ PartnerMonitoring } = await import("../../components/partnermonitoring"));
     });
 
     describe("with the defaults", () => {
-        let monitoring: PartnerMonitoringType;
+        let monitoring: PartnerMonitoring;
         let resources: CapturedResource[];
         let topicArn: string;
 

@@ -1,10 +1,9 @@
 import { strict as assert } from "node:assert";
-import type { PartnerUsagePlans as PartnerUsagePlansType } from "../../components/partnerusageplans";
+import { PartnerUsagePlans } from "../../components/partnerusageplans";
 import { defaultLimits, PartnerLimits, UsageLimits } from "../../core/usagelimits";
 import { CapturedResource, runProgram } from "../../mocks/program";
 import { allOf, captureResources, only, valueOf } from "../helpers";
 
-let PartnerUsagePlans: typeof PartnerUsagePlansType;
 
 const types = {
     apiKey: "aws:apigateway/apiKey:ApiKey",
@@ -16,7 +15,7 @@ const slow: UsageLimits = { throttle: { rateLimit: 5, burstLimit: 10 }, quota: {
 const parameterName = "/apigw-mtls/test/partner-usage-keys";
 
 /** The plans, keys and parameter of PartnerUsagePlans "usage" for these partners, once registered. */
-async function declare(partners: PartnerLimits[]): Promise<{ resources: CapturedResource[]; usage: PartnerUsagePlansType }> {
+async function declare(partners: PartnerLimits[]): Promise<{ resources: CapturedResource[]; usage: PartnerUsagePlans }> {
     const capture = await captureResources();
     const usage = new PartnerUsagePlans("usage", { partners, restApiId: "a1b2c3d4e5", stageName: "v1", parameterName });
     await valueOf(usage.parameter.arn);
@@ -26,12 +25,11 @@ async function declare(partners: PartnerLimits[]): Promise<{ resources: Captured
 describe("PartnerUsagePlans", () => {
     before(async () => {
         await captureResources();
-        ({ PartnerUsagePlans } = await import("../../components/partnerusageplans"));
     });
 
     describe("for partners on the default limits and one lower override", () => {
         let resources: CapturedResource[];
-        let usage: PartnerUsagePlansType;
+        let usage: PartnerUsagePlans;
         before(async () => {
             ({ resources, usage } = await declare([
                 { name: "acme-bank", ...defaultLimits },
