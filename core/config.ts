@@ -1,10 +1,11 @@
 // The stack's config as one typed value: every key checked, in one place, before the first
 // resource is declared. The partners and revocation keys have modules of their own.
+import { closestName } from "./closest";
 import { AlarmConfigError, AlarmSettings, parseAlarmSettings } from "./alarmconfig";
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    booleanSetting, closestName, ConfigEnvironment, ConfigError, optionalSetting, positiveInteger, positiveNumber, RawConfig, requireString, setting,
+    booleanSetting, ConfigEnvironment, ConfigError, optionalSetting, positiveInteger, positiveNumber, RawConfig, requireString, setting,
     stringSetting, wholeNumber,
 } from "./configvalues";
 import { keyRefusal, KeyShape } from "./keyrules";

@@ -4,7 +4,8 @@
 import { X509Certificate } from "node:crypto";
 import * as path from "node:path";
 import { certificateBlocks } from "./bundle";
-import { closestName, ConfigEnvironment, ConfigError, parseList } from "./configvalues";
+import { closestName } from "./closest";
+import { ConfigEnvironment, ConfigError, parseList } from "./configvalues";
 import { CsrError, csrFix, readCertificateRequest, requestCommand } from "./csr";
 
 interface PartnerBase {

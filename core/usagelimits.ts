@@ -1,6 +1,7 @@
 // Per-partner throttling and quotas as API Gateway's usage plans spell them: the stack default
 // `throttle` / `quota` and each partner's `partners[].throttle` / `partners[].quota`, checked at
 // config time, and partners with the same limits grouped into one plan.
+import { closestName } from "./closest";
 import { readDeclaredConfig } from "./projectconfig";
 
 /** Steady rate and burst, as a usage plan's `throttleSettings`. */
@@ -222,7 +223,7 @@ function fieldsOf<F extends string>(value: unknown, key: string, known: readonly
     }
     const stranger = Object.keys(value).find(field => !(known as readonly string[]).includes(field));
     if (stranger !== undefined) {
-        throw new UsageLimitError(`${keyOf(`${key}.${stranger}`)} is not a field of ${key.replace(/^.*\./, "")} (the closest is ${closest(stranger, known)}); rename it, or remove it (the fields are ${known.join(", ")})`);
+        throw new UsageLimitError(`${keyOf(`${key}.${stranger}`)} is not a field of ${key.replace(/^.*\./, "")} (the closest is ${closestName(stranger, known)}); rename it, or remove it (the fields are ${known.join(", ")})`);
     }
     const missing = known.find(field => value[field] === undefined);
     if (missing !== undefined) {
@@ -239,23 +240,6 @@ function number(value: unknown, key: string, unit: string): number {
         throw new UsageLimitError(`${keyOf(key)} is ${show(value)}, not a number; set it to a number of ${unit}`);
     }
     return parsed;
-}
-
-function closest(field: string, known: readonly string[]): string {
-    const distance = (a: string, b: string) => editDistance(a.toLowerCase(), b.toLowerCase());
-    return known.reduce((best, k) => (distance(field, k) < distance(field, best) ? k : best));
-}
-
-function editDistance(from: string, to: string): number {
-    let previous = Array.from({ length: to.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= from.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= to.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (from[i - 1] === to[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[to.length];
 }
 
 function show(value: unknown): string {
