@@ -122,3 +122,11 @@ export interface ParameterModel {
     readonly version: number;
     readonly arn: string;
 }
+
+/** The stack declares something local mode cannot serve faithfully; the message says what. */
+export class ModelError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ModelError";
+    }
+}

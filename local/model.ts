@@ -4,17 +4,12 @@
 // and API keys of each stage, the Lambda functions behind them and the SSM parameters; ModelError
 // for what local mode cannot serve faithfully.
 import { resourceTypes } from "../core/resourcetypes";
-import { QuotaPeriod, quotaPeriods, Throttle } from "../core/usagelimits";
 import type { CapturedResource } from "../mocks/program";
-import type { ApiKeyModel, AuthorizerModel, DomainModel, FunctionModel, MappingModel, ParameterModel, ResourceNode, StageModel, UsagePlanModel } from "./domainmodel";
+import { ModelError } from "./domainmodel";
+import type { AuthorizerModel, DomainModel, FunctionModel, MappingModel, ParameterModel, ResourceNode, StageModel } from "./domainmodel";
+import { readUsagePlans } from "./usageplanmodel";
 
-/** The stack declares something local mode cannot serve faithfully; the message says what. */
-export class ModelError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "ModelError";
-    }
-}
+export { ModelError };
 
 const type = {
     domain: resourceTypes.apigatewayDomainName,
@@ -35,12 +30,6 @@ const type = {
     usagePlanKey: resourceTypes.apigatewayUsagePlanKey,
     parameter: resourceTypes.ssmParameter,
 };
-
-/**
- * What a plan without throttleSettings gets: the account's own limit in most regions, 10,000
- * requests per second with a bucket of 5,000. Exported for testing.
- */
-export const accountThrottle: Throttle = { rateLimit: 10_000, burstLimit: 5_000 };
 
 /** An ARN pattern with * and ? wildcards, as Lambda permissions and IAM policies use them. */
 export function arnPattern(pattern: string): RegExp {
@@ -294,91 +283,9 @@ function readStage(stack: Stack, api: CapturedResource, stage: CapturedResource,
         variables: variables && Object.keys(variables).length > 0 ? variables : null,
         accessLogFormat: text(stage.inputs.accessLogSettings?.format),
         apiKeySource,
-        usagePlans: readUsagePlans(stack, api.id, stageName),
+        usagePlans: readUsagePlans((t) => stack.all(t), api.id, stageName),
         root,
     };
-}
-
-interface ApiStage {
-    readonly apiId?: unknown;
-    readonly stage?: unknown;
-    readonly throttles?: unknown;
-}
-
-function number(value: unknown, what: string): number {
-    const parsed = Number(value);
-    if (value === undefined || value === null || value === "" || !Number.isFinite(parsed)) {
-        throw new ModelError(`${what} is ${JSON.stringify(value) ?? "omitted"}, not a number`);
-    }
-    return parsed;
-}
-
-/** The usage plans of one stage, each with the keys added to it; a key in two of them is refused, as API Gateway refuses it. */
-function readUsagePlans(stack: Stack, apiId: string, stageName: string): UsagePlanModel[] {
-    const plans = stack.all(type.usagePlan).flatMap((plan): UsagePlanModel[] => {
-        const stages = (Array.isArray(plan.inputs.apiStages) ? plan.inputs.apiStages : []) as ApiStage[];
-        const here = stages.find((s) => s.apiId === apiId && s.stage === stageName);
-        if (!here) {
-            return [];
-        }
-        const name = text(plan.inputs.name) ?? plan.name;
-        if (Array.isArray(here.throttles) && here.throttles.length > 0) {
-            throw new ModelError(`usage plan ${name} sets per-method throttles on stage ${stageName}; local mode emulates a plan's throttleSettings and quotaSettings only`);
-        }
-        const throttle = plan.inputs.throttleSettings as { rateLimit?: unknown; burstLimit?: unknown } | undefined;
-        const quota = plan.inputs.quotaSettings as { limit?: unknown; period?: unknown; offset?: unknown } | undefined;
-        if (quota?.offset !== undefined && Number(quota.offset) !== 0) {
-            throw new ModelError(`usage plan ${name} has quotaSettings.offset ${JSON.stringify(quota.offset)}; local mode emulates periods that start on their first day (offset 0) only`);
-        }
-        const period = quota && quotaPeriods.find((p) => p === quota.period);
-        if (quota && period === undefined) {
-            throw new ModelError(`usage plan ${name} has quotaSettings.period ${JSON.stringify(quota.period)}; API Gateway takes ${quotaPeriods.join(", ")}`);
-        }
-        const keys = stack.all(type.usagePlanKey)
-            .filter((k) => k.inputs.usagePlanId === plan.id)
-            .map((k) => readApiKey(stack, k, name));
-        return [{
-            id: plan.id,
-            name,
-            limits: {
-                throttle: throttle
-                    ? { rateLimit: number(throttle.rateLimit, `usage plan ${name}'s throttleSettings.rateLimit`), burstLimit: number(throttle.burstLimit, `usage plan ${name}'s throttleSettings.burstLimit`) }
-                    : accountThrottle,
-                quota: quota
-                    ? { limit: number(quota.limit, `usage plan ${name}'s quotaSettings.limit`), period: period as QuotaPeriod }
-                    : { limit: Number.POSITIVE_INFINITY, period: "DAY" as const },
-            },
-            keys,
-        }];
-    });
-    const planOf = new Map<string, string>();
-    for (const plan of plans) {
-        for (const key of plan.keys) {
-            const other = planOf.get(key.id);
-            if (other !== undefined) {
-                throw new ModelError(`API key ${key.name} is in usage plans ${other} and ${plan.name}, which both cover stage ${stageName}; API Gateway refuses a key in two plans of one stage: keep it in one`);
-            }
-            planOf.set(key.id, plan.name);
-        }
-    }
-    return plans;
-}
-
-function readApiKey(stack: Stack, planKey: CapturedResource, planName: string): ApiKeyModel {
-    if (planKey.inputs.keyType !== "API_KEY") {
-        throw new ModelError(`usage plan key ${planKey.name} has keyType ${String(planKey.inputs.keyType)}; API Gateway takes API_KEY`);
-    }
-    const key = stack.all(type.apiKey).find((k) => k.id === planKey.inputs.keyId);
-    if (!key) {
-        throw new ModelError(`usage plan key ${planKey.name} adds key ${String(planKey.inputs.keyId)} to usage plan ${planName}, but no API key of this stack has that id`);
-    }
-    const name = text(key.inputs.name) ?? key.name;
-    const value = text(key.outputs.value) ?? text(key.inputs.value);
-    if (value === undefined) {
-        throw new ModelError(`API key ${name} has no value; the mocks generate one for a key that sets none`);
-    }
-    const tags = (key.inputs.tags ?? {}) as Record<string, unknown>;
-    return { id: key.id, name, partner: text(tags.partner) ?? name, value, enabled: key.inputs.enabled !== false };
 }
 
 function readAuthorizer(
