@@ -134,6 +134,16 @@ export function subjectKey(issuer: string, subject: string): string {
     return `${issuer}/subject:${issuerId(subject)}`;
 }
 
+/**
+ * The key of a subject our CA issued to, whatever generation of our CA issued it, in
+ * `PartnerNames`: after a CA rotation a partner's certificate from the previous CA, still trusted
+ * while that CA is in the truststore, keeps the partner's name (and its usage key). Looked up after
+ * an own CA's issuer, so a partner's own CA never lends its certificates our partners' names.
+ */
+export function issuedSubjectKey(subject: string): string {
+    return `subject:${issuerId(subject)}`;
+}
+
 /** The revocation list from config entries (any issuer) and verified CRL entries (their issuer only). */
 export function revocationList(configured: readonly RevokedSerial[], crl: readonly CrlRevocation[]): RevocationList {
     const byIssuer: Record<string, Record<string, string>> = {};
@@ -144,8 +154,9 @@ export function revocationList(configured: readonly RevokedSerial[], crl: readon
 }
 
 /**
- * Partner names: each certificate we issued by issuer and serial, and by issuer and subject (so
- * that a partner's earlier certificates from our CA are still its own); every certificate of a
+ * Partner names: each certificate we issued by issuer and serial, by issuer and subject (so
+ * that a partner's earlier certificates from our CA are still its own), and by subject alone (so
+ * that its certificates from an earlier generation of our CA are too); every certificate of a
  * partner's own CA by that CA (each CA of its file, so an intermediate counts too). A subject that
  * two partners share names neither of them.
  */
@@ -161,8 +172,9 @@ export function partnerNames(issued: Readonly<Record<string, string>>, ownCas: r
         const certificate = new X509Certificate(pem);
         const issuer = issuerId(certificate.issuer);
         names[certificateKey(issuer, certificateSerial(certificate))] = name;
-        const key = subjectKey(issuer, certificate.subject);
-        bySubject.set(key, bySubject.has(key) ? undefined : name);
+        for (const key of [subjectKey(issuer, certificate.subject), issuedSubjectKey(certificate.subject)]) {
+            bySubject.set(key, bySubject.has(key) ? undefined : name);
+        }
     }
     for (const [key, name] of bySubject) {
         if (name !== undefined) {
@@ -193,7 +205,8 @@ export function decide(clientCertPem: string | null | undefined, list: Revocatio
     }
     const serial = certificateSerial(certificate);
     const issuer = issuerId(certificate.issuer);
-    const partner = names[certificateKey(issuer, serial)] ?? names[subjectKey(issuer, certificate.subject)] ?? names[issuer] ?? commonNameOf(certificate.subject) ?? "unknown";
+    const partner = names[certificateKey(issuer, serial)] ?? names[subjectKey(issuer, certificate.subject)] ?? names[issuer]
+        ?? names[issuedSubjectKey(certificate.subject)] ?? commonNameOf(certificate.subject) ?? "unknown";
     const known = { partner, serial };
     if (list === undefined) {
         return { effect: "Deny", reason: "the revocation list is missing or unreadable", ...known };

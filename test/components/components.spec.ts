@@ -12,7 +12,7 @@ import { CrlError } from "../../core/crl";
 import { createPublicKey, X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { x509 } from "../../core/x509";
-import { certificateKey, issuerId, normaliseSerial, partnerNames, revocationList, subjectKey } from "../../core/revocation";
+import { certificateKey, issuedSubjectKey, issuerId, normaliseSerial, partnerNames, revocationList, subjectKey } from "../../core/revocation";
 import { daysFrom, makeCa, makeLeaf } from "../certs";
 import { makeCrl } from "../crls";
 import { makeRequest } from "../csrs";
@@ -410,7 +410,7 @@ describe("components", () => {
             assert.deepEqual(revocationList(revokedSerials, crlRevocations), list);
         });
 
-        it("names issued certificates by issuer and serial and by issuer and subject, and a partner's own CAs by issuer", async () => {
+        it("names issued certificates by issuer and serial, by issuer and subject and by subject, and a partner's own CAs by issuer", async () => {
             const ours = await makeCa("CN=Example partner issuing CA");
             const acme = await makeLeaf("CN=acme", ours);
             const globexCa = await makeCa("CN=Globex Partner CA");
@@ -419,6 +419,7 @@ describe("components", () => {
                 [issuerId(new X509Certificate(globexCa.pem).subject)]: "globex",
                 [certificateKey(issuerId(cert.issuer), normaliseSerial(cert.serialNumber) as string)]: "acme-bank",
                 [subjectKey(issuerId(cert.issuer), cert.subject)]: "acme-bank",
+                [issuedSubjectKey(cert.subject)]: "acme-bank",
             });
         });
 

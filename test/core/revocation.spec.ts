@@ -101,6 +101,14 @@ describe("revocation decision", () => {
             assert.equal(decide(acme.pem, empty, names, new Date()).partner, "by-issuer");
         });
 
+        it("is named after the partner when an earlier generation of our CA issued it, and an own CA's partner keeps its own name", async () => {
+            const previousCa = await makeCa("CN=Example Corp partner issuing CA, O=Example Corp, OU=generation 1");
+            const fromPrevious = await makeLeaf("CN=acme-bank.partners.example.com, O=Acme Bank", previousCa);
+            const names = partnerNames({ "acme-bank": current.pem }, [{ name: "globex", caCertPem: previousCa.pem }]);
+            assert.equal(decide(fromPrevious.pem, empty, partnerNames({ "acme-bank": current.pem }, []), new Date()).partner, "acme-bank");
+            assert.equal(decide(fromPrevious.pem, empty, names, new Date()).partner, "globex", "an own CA's issuer comes first");
+        });
+
         it("names no partner by a subject that two partners share, leaving each its own serial", async () => {
             const twin = await makeLeaf("CN=acme-bank.partners.example.com, O=Acme Bank", ca);
             const names = partnerNames({ "acme-bank": current.pem, "acme-twin": twin.pem }, []);
