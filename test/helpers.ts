@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CapturedResource, capturingMocks, waitForRegistrations } from "../mocks/program";
+import { CapturedResource, capturingMocks, runProgram, waitForRegistrations } from "../mocks/program";
 
 /**
  * The value of an Output, for `await` in a test (assertions inside `apply` never reach mocha).
@@ -48,4 +48,9 @@ export async function archiveFile(code: pulumi.asset.AssetArchive, file: string)
         throw new Error(`the archive has no ${file}: it has ${Object.keys(assets).join(", ")}`);
     }
     return await assets[file].text;
+}
+
+/** The resources the program declares for the repository's dev and prod stacks, under the mocks. */
+export async function devAndProdResources(): Promise<{ dev: CapturedResource[]; prod: CapturedResource[] }> {
+    return { dev: (await runProgram({ stack: "dev" })).resources, prod: (await runProgram({ stack: "prod" })).resources };
 }

@@ -3,7 +3,8 @@
 import * as fs from "node:fs";
 import * as https from "node:https";
 import type { SecureVersion } from "node:tls";
-import type { LocalRun } from "../local/start";
+import * as path from "node:path";
+import { LocalRun, startLocal } from "../local/start";
 
 export interface Reply {
     readonly status?: number;
@@ -42,4 +43,25 @@ export function get(run: LocalRun, urlPath: string, credentials: Credentials = {
         request.on("error", (error: NodeJS.ErrnoException) => resolve({ error }));
         request.end();
     });
+}
+
+/**
+ * Local mode of the dev stack with the partners given and the partner hooli on its own CA
+ * (`hooli-ca.pem` in `dir`), denying `revokedSerial` and what `hooli.crl.pem` in `dir` revokes;
+ * its files in `dir/local`, its functions' log lines into `log`. Returns the run and the path of
+ * customer 42.
+ */
+export async function startHooliRevocations(dir: string, revokedSerial: string, log: string[], partners: readonly Record<string, unknown>[] = []): Promise<{ local: LocalRun; customerPath: string }> {
+    const local = await startLocal({
+        stack: "dev",
+        port: 0,
+        dir: path.join(dir, "local"),
+        config: {
+            partners: [...partners, { name: "hooli", caCertFile: path.join(dir, "hooli-ca.pem") }],
+            revokedSerials: [{ serial: revokedSerial, reason: "laptop stolen, SEC-42" }],
+            crlFile: path.join(dir, "hooli.crl.pem"),
+        },
+        functionLog: (_fn, line) => log.push(line),
+    });
+    return { local, customerPath: `/${local.domain.mappings[0].basePath.join("/")}/customer/42` };
 }

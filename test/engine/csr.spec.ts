@@ -9,12 +9,7 @@ import { join } from "node:path";
 import * as yaml from "js-yaml";
 import { x509 } from "../../core/x509";
 import { EngineWorkspace, missingEngine } from "../../engine/workspace";
-
-interface StateResource {
-    readonly urn: string;
-    readonly type: string;
-    readonly outputs?: Record<string, unknown>;
-}
+import { StackExport } from "./state";
 
 before(function () {
     const missing = missingEngine();
@@ -56,7 +51,7 @@ describe("a partner from a certificate request under the real Pulumi CLI (stand-
         const certificate = new X509Certificate(certificates[name]);
         assert.ok(certificate.publicKey.equals(requestedKey), "the certificate carries the request's public key");
 
-        const state = JSON.parse((await workspace.pulumi(["stack", "export"])).stdout) as { deployment: { resources?: StateResource[] } };
+        const state = JSON.parse((await workspace.pulumi(["stack", "export"])).stdout) as StackExport;
         const resources = state.deployment.resources ?? [];
         const bundle = resources.find((r) => r.type === "aws:s3/bucketObjectv2:BucketObjectv2" && r.urn.endsWith("::truststore-bundle"));
         assert.ok(bundle, "the truststore bundle is in state");

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EngineWorkspace, missingEngine } from "../../engine/workspace";
+import { resourceName, secretSignature, StackExport, StateResource } from "./state";
 import { makeCa } from "../certs";
 
 interface PreviewStep {
@@ -21,18 +22,6 @@ interface Preview {
     readonly steps: PreviewStep[];
 }
 
-interface StateResource {
-    readonly urn: string;
-    readonly type: string;
-    readonly outputs?: Record<string, unknown>;
-}
-
-interface StackExport {
-    readonly deployment: { readonly resources?: StateResource[] };
-}
-
-/** The marker Pulumi puts on a secret value in state. */
-const secretSignature = "4dabf18193072939515e22adb298388d";
 const mandatoryRules = ["execute-api-endpoint-disabled", "regional-endpoints", "security-policy-tls12-or-newer"];
 
 function resourcesOf(exported: StackExport): StateResource[] {
@@ -69,7 +58,6 @@ async function stackExport(workspace: EngineWorkspace): Promise<StackExport> {
     return JSON.parse((await workspace.pulumi(["stack", "export"])).stdout) as StackExport;
 }
 
-const resourceName = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 
 before(function () {
     const missing = missingEngine();

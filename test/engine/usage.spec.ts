@@ -3,31 +3,19 @@
 // text. The engine, not mocks, applies `additionalSecretOutputs`, so only here is that proven.
 import * as assert from "node:assert/strict";
 import { EngineWorkspace, missingEngine } from "../../engine/workspace";
-
-interface StateResource {
-    readonly urn: string;
-    readonly type: string;
-    readonly outputs?: Record<string, unknown>;
-}
-
-interface StackExport {
-    readonly deployment: { readonly resources?: StateResource[] };
-}
+import { resourceName, secretSignature, StackExport, StateResource } from "./state";
 
 interface PreviewStep {
     readonly op: string;
     readonly urn: string;
 }
 
-/** The marker Pulumi puts on a secret value in state. */
-const secretSignature = "4dabf18193072939515e22adb298388d";
 const types = {
     apiKey: "aws:apigateway/apiKey:ApiKey",
     plan: "aws:apigateway/usagePlan:UsagePlan",
     planKey: "aws:apigateway/usagePlanKey:UsagePlanKey",
     parameter: "aws:ssm/parameter:Parameter",
 };
-const resourceName = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 
 async function stackExport(workspace: EngineWorkspace, ...flags: string[]): Promise<StateResource[]> {
     return (JSON.parse((await workspace.pulumi(["stack", "export", ...flags])).stdout) as StackExport).deployment.resources ?? [];

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { LocalRun } from "../../local/start";
 import { Issued, keyPem, makeCa } from "../certs";
-import { get } from "../localclient";
+import { get, startHooliRevocations } from "../localclient";
 import { makeCrlWithSerials, makeLeafWithSerial } from "../rawserials";
 
 describe("negative serials end to end in local mode", function () {
@@ -30,20 +30,8 @@ describe("negative serials end to end in local mode", function () {
         fs.writeFileSync(path.join(dir, "hooli-ca.pem"), ca.pem);
         fs.writeFileSync(path.join(dir, "hooli.crl.pem"), await makeCrlWithSerials(ca, ["f5e4d4"]));
 
-        const { startLocal } = await import("../../local/start");
-        local = await startLocal({
-            stack: "dev",
-            port: 0,
-            dir: path.join(dir, "local"),
-            config: {
-                partners: [{ name: "hooli", caCertFile: path.join(dir, "hooli-ca.pem") }],
-                // As `openssl x509 -noout -serial` and Node.js print it.
-                revokedSerials: [{ serial: new X509Certificate(revokedInConfig.pem).serialNumber, reason: "laptop stolen, SEC-42" }],
-                crlFile: path.join(dir, "hooli.crl.pem"),
-            },
-            functionLog: (_fn, line) => log.push(line),
-        });
-        customerPath = `/${local.domain.mappings[0].basePath.join("/")}/customer/42`;
+        // As `openssl x509 -noout -serial` and Node.js print it.
+        ({ local, customerPath } = await startHooliRevocations(dir, new X509Certificate(revokedInConfig.pem).serialNumber, log));
     });
 
     after(async () => {

@@ -9,7 +9,7 @@ import type { LocalRun } from "../../local/start";
 import { x509 } from "../../core/x509";
 import { Issued, keyPem, makeCa, makeLeaf } from "../certs";
 import { makeCrl } from "../crls";
-import { get } from "../localclient";
+import { get, startHooliRevocations } from "../localclient";
 
 describe("revocation end to end in local mode", function () {
     let local: LocalRun;
@@ -30,22 +30,9 @@ describe("revocation end to end in local mode", function () {
         // API Gateway and OpenSSL print serials with colons; config may hold either form.
         const colonSerial = new X509Certificate(revokedInConfig.pem).serialNumber.toLowerCase().match(/../g)?.join(":");
 
-        const { startLocal } = await import("../../local/start");
-        local = await startLocal({
-            stack: "dev",
-            port: 0,
-            dir: path.join(dir, "local"),
-            config: {
-                partners: [
-                    { name: "acme-bank", commonName: "acme-bank.partners.example.com", organization: "Acme Bank" },
-                    { name: "hooli", caCertFile: path.join(dir, "hooli-ca.pem") },
-                ],
-                revokedSerials: [{ serial: colonSerial, reason: "laptop stolen, SEC-42" }],
-                crlFile: path.join(dir, "hooli.crl.pem"),
-            },
-            functionLog: (_fn, line) => log.push(line),
-        });
-        customerPath = `/${local.domain.mappings[0].basePath.join("/")}/customer/42`;
+        ({ local, customerPath } = await startHooliRevocations(dir, colonSerial as string, log, [
+            { name: "acme-bank", commonName: "acme-bank.partners.example.com", organization: "Acme Bank" },
+        ]));
     });
 
     after(async () => {

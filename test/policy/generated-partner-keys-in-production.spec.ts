@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { devAndProdResources } from "../helpers";
 import type { CapturedResource } from "../../mocks/program";
 import { PackResource } from "../../policy/evaluate";
 import { generatedPartnerKeysInProduction as policy } from "../../policy/generatedPartnerKeysInProduction";
@@ -94,9 +95,7 @@ describe("policy generated-partner-keys-in-production", () => {
         let prod: CapturedResource[];
         before(async function () {
             this.timeout(300_000);
-            const { runProgram } = await import("../../mocks/program");
-            dev = (await runProgram({ stack: "dev" })).resources;
-            prod = (await runProgram({ stack: "prod" })).resources;
+            ({ dev, prod } = await devAndProdResources());
         });
 
         it("flags exactly the generated partners of dev taken as production, not the CSR partner or the CA keys", async () => {

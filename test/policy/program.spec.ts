@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { devAndProdResources } from "../helpers";
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -32,10 +33,7 @@ describe("the program under its policy pack", function () {
 
     before(async function () {
         this.timeout(300_000);
-        // Imported here, not at the top: the program runs under the mocks runProgram sets.
-        const { runProgram } = await import("../../mocks/program");
-        dev = (await runProgram({ stack: "dev" })).resources;
-        prod = (await runProgram({ stack: "prod" })).resources;
+        ({ dev, prod } = await devAndProdResources());
     });
 
     it("passes the whole pack on the dev and prod stacks, with no violation, advisory ones included", async () => {
