@@ -10,19 +10,20 @@ import tseslint from "typescript-eslint";
 const folders = (...names) => `^(\\./|(\\.\\./)+)(${names.join("|")})(/|$)`;
 
 // The layers, bottom up: core (pure logic); handlers and components; the program, the policy
-// pack, local mode, mocks and the CLIs. Each entry says what a layer may not import, and why.
+// pack and tools/ (CLIs, local mode, the simulator, bench, the engine harness). Each entry says
+// what a layer may not import, and why.
 const restrictions = {
     handlers: {
         regex: folders("handlers"),
         message: "Lambda handlers are bundled on their own: only handlers/ (and their specs) import them; share what they need through core/.",
     },
     core: {
-        regex: `${folders("components", "handlers", "local", "bin", "mocks", "policy", "index")}|^\\.\\./?$`,
+        regex: `${folders("components", "handlers", "tools", "policy", "index")}|^\\.\\.(/\\.\\.)*/?$`,
         message: "core/ is the bottom layer: it imports nothing else of ours (move what it needs into core/).",
     },
     policy: {
-        regex: folders("components"),
-        message: "The policy pack judges resources, not our components: import the pure rules from core/ instead.",
+        regex: folders("components", "tools"),
+        message: "The policy pack judges resources, not our components or tools: import the pure rules from core/ instead.",
     },
 };
 

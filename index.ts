@@ -1,18 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
-import { BasePathMapping } from "./components/basepathmapping";
-import { CustomerApi } from "./components/customerapi";
-import { DnsAlias } from "./components/dnsalias";
-import { GatewayAccount } from "./components/gatewayaccount";
-import { MtlsDomain } from "./components/mtlsdomain";
-import { PartnerAuthorizer } from "./components/partnerauthorizer";
-import { PartnerMonitoring } from "./components/partnermonitoring";
-import { PartnerPki } from "./components/partnerpki";
-import { PartnerUsagePlans } from "./components/partnerusageplans";
+import { BasePathMapping } from "./components/base-path-mapping";
+import { CustomerApi } from "./components/customer-api";
+import { DnsAlias } from "./components/dns-alias";
+import { GatewayAccount } from "./components/gateway-account";
+import { MtlsDomain } from "./components/mtls-domain";
+import { PartnerAuthorizer } from "./components/partner-authorizer";
+import { PartnerMonitoring } from "./components/partner-monitoring";
+import { PartnerPki } from "./components/partner-pki";
+import { PartnerUsagePlans } from "./components/partner-usage-plans";
 import { Truststore } from "./components/truststore";
-import { parseConfig, readRawConfig } from "./core/config";
-import { expiryOf } from "./core/expiry";
-import { partnersByIssuer } from "./core/partners";
-import { certificateSerials, usageKeysParameterName } from "./core/revocation";
+import { parseConfig, readRawConfig } from "./core/config/stack";
+import { expiryOf } from "./core/x509/expiry";
+import { partnersByIssuer } from "./core/config/partner-kinds";
+import { certificateSerials, usageKeysParameterName } from "./core/authorizer/decision";
 
 // Every value is checked before the first resource is declared.
 const config = parseConfig(readRawConfig(new pulumi.Config()), new pulumi.Config("aws").get("region"));

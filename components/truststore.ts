@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { buildBundle } from "../core/bundle";
-import { CrlFile } from "../core/revocationconfig";
-import { CrlRevocation, staleCrlWarning, verifyCrls } from "../core/crl";
-import { Finding, formatFinding, hasErrors } from "../core/findings";
-import { checkTruststore } from "../core/truststorecheck";
+import { buildBundle } from "../core/truststore/bundle";
+import { CrlFile } from "../core/config/revocation";
+import { CrlRevocation, staleCrlWarning, verifyCrls } from "../core/x509/crl";
+import { Finding, formatFinding, hasErrors } from "../core/truststore/findings";
+import { checkTruststore } from "../core/truststore/check";
 
 export interface TruststoreArgs {
     /** PEM certificates of every CA whose clients may call the API (chains up to their roots). */

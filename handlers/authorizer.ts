@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { BoundedCache } from "../core/cache";
 import {
     AuthorizerEnvironment, AuthorizerLists, authorizerListsFile, Decision, decide, normaliseSerial, parseAuthorizerLists, parseUsageKeys, UsageKeys,
-} from "../core/revocation";
+} from "../core/authorizer/decision";
 
 export interface AuthorizerOptions {
     readonly env: AuthorizerEnvironment;

@@ -1,20 +1,20 @@
 // Every rule of the pack. Importing this module starts nothing: `index.ts` hands the list to a
 // PolicyPack, which serves it; `evaluate.ts` runs it in-process.
 import { Policies } from "@pulumi/policy";
-import { executeApiEndpointDisabled } from "./executeApiEndpointDisabled";
-import { generatedPartnerKeysInProduction } from "./generatedPartnerKeysInProduction";
-import { mtlsDomainCompatible } from "./mtlsDomainCompatible";
-import { mtlsOwnershipVerification } from "./mtlsOwnershipVerification";
-import { mtlsStageAlarmed } from "./mtlsStageAlarmed";
-import { mtlsStageThrottled } from "./mtlsStageThrottled";
-import { mtlsTruststorePinned } from "./mtlsTruststorePinned";
-import { regionalEndpoints } from "./regionalEndpoints";
-import { securityPolicyTls12OrNewer } from "./securityPolicyTls12OrNewer";
-import { tlsCertificateUses } from "./tlsCertificateUses";
-import { tlsKeysAcceptedByApiGateway } from "./tlsKeysAcceptedByApiGateway";
-import { tlsLeafValidityLimited } from "./tlsLeafValidityLimited";
-import { truststoreBucketHardened } from "./truststoreBucketHardened";
-import { truststoreContentValid } from "./truststoreContentValid";
+import { executeApiEndpointDisabled } from "./rules/execute-api-endpoint-disabled";
+import { generatedPartnerKeysInProduction } from "./rules/generated-partner-keys-in-production";
+import { mtlsDomainCompatible } from "./rules/mtls-domain-compatible";
+import { mtlsOwnershipVerification } from "./rules/mtls-ownership-verification";
+import { mtlsStageAlarmed } from "./rules/mtls-stage-alarmed";
+import { mtlsStageThrottled } from "./rules/mtls-stage-throttled";
+import { mtlsTruststorePinned } from "./rules/mtls-truststore-pinned";
+import { regionalEndpoints } from "./rules/regional-endpoints";
+import { securityPolicyTls12OrNewer } from "./rules/security-policy-tls12-or-newer";
+import { tlsCertificateUses } from "./rules/tls-certificate-uses";
+import { tlsKeysAcceptedByApiGateway } from "./rules/tls-keys-accepted-by-api-gateway";
+import { tlsLeafValidityLimited } from "./rules/tls-leaf-validity-limited";
+import { truststoreBucketHardened } from "./rules/truststore-bucket-hardened";
+import { truststoreContentValid } from "./rules/truststore-content-valid";
 
 export const policies: Policies = [
     executeApiEndpointDisabled,

@@ -1,24 +1,24 @@
 import { strict as assert } from "node:assert";
-import { BasePathMapping } from "../../components/basepathmapping";
-import { CustomerApi } from "../../components/customerapi";
-import { DnsAlias } from "../../components/dnsalias";
-import { GatewayAccount } from "../../components/gatewayaccount";
-import { MtlsDomain } from "../../components/mtlsdomain";
-import { bundleHandler, NodeFunction } from "../../components/nodefunction";
-import { PartnerAuthorizer } from "../../components/partnerauthorizer";
-import { caCommonName, generationName, PartnerPki } from "../../components/partnerpki";
+import { BasePathMapping } from "../../components/base-path-mapping";
+import { CustomerApi } from "../../components/customer-api";
+import { DnsAlias } from "../../components/dns-alias";
+import { GatewayAccount } from "../../components/gateway-account";
+import { MtlsDomain } from "../../components/mtls-domain";
+import { bundleHandler, NodeFunction } from "../../components/node-function";
+import { PartnerAuthorizer } from "../../components/partner-authorizer";
+import { caCommonName, generationName, PartnerPki } from "../../components/partner-pki";
 import { Truststore, TruststoreError } from "../../components/truststore";
-import { CrlError } from "../../core/crl";
+import { CrlError } from "../../core/x509/crl";
 import { createPublicKey, X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { x509 } from "../../core/x509";
-import { certificateKey, issuedSubjectKey, issuerId, normaliseSerial, partnerNames, revocationList, subjectKey } from "../../core/revocation";
-import { daysFrom, makeCa, makeLeaf } from "../certs";
-import { makeCrl } from "../crls";
-import { makeRequest } from "../csrs";
-import { CapturedResource, capturingMocks } from "../../mocks/program";
-import { allOf, archiveFile, captureResources, only, valueOf } from "../helpers";
-import { certificateBlocks } from "../../core/bundle";
+import { x509 } from "../../core/x509/x509";
+import { certificateKey, issuedSubjectKey, issuerId, normaliseSerial, partnerNames, revocationList, subjectKey } from "../../core/authorizer/decision";
+import { daysFrom, makeCa, makeLeaf } from "../helpers/certs";
+import { makeCrl } from "../helpers/crls";
+import { makeRequest } from "../helpers/csrs";
+import { CapturedResource, capturingMocks } from "../../tools/simulator/program";
+import { allOf, archiveFile, captureResources, only, valueOf } from "../helpers/outputs";
+import { certificateBlocks } from "../../core/truststore/bundle";
 
 
 describe("components", () => {

@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as yaml from "js-yaml";
-import { x509 } from "../../core/x509";
-import { EngineWorkspace, missingEngine } from "../../engine/workspace";
-import { StackExport } from "./state";
+import { x509 } from "../../core/x509/x509";
+import { EngineWorkspace, missingEngine } from "../../tools/engine/workspace";
+import { StackExport } from "../helpers/engine-state";
 
 before(function () {
     const missing = missingEngine();

@@ -8,9 +8,9 @@ import { createPublicKey, X509Certificate } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EngineWorkspace, missingEngine } from "../../engine/workspace";
-import { resourceName, secretSignature, StackExport, StateResource } from "./state";
-import { makeCa } from "../certs";
+import { EngineWorkspace, missingEngine } from "../../tools/engine/workspace";
+import { resourceName, secretSignature, StackExport, StateResource } from "../helpers/engine-state";
+import { makeCa } from "../helpers/certs";
 
 interface PreviewStep {
     readonly op: string;

@@ -6,8 +6,8 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HandoverIo, main, pulumiCli } from "../../bin/handover";
-import { EngineWorkspace, missingEngine } from "../../engine/workspace";
+import { HandoverIo, main, pulumiCli } from "../../tools/bin/handover";
+import { EngineWorkspace, missingEngine } from "../../tools/engine/workspace";
 
 before(function () {
     const missing = missingEngine();

@@ -2,8 +2,8 @@
 // and the keys' parameter are previewed and created, and no key value is in the state in plain
 // text. The engine, not mocks, applies `additionalSecretOutputs`, so only here is that proven.
 import * as assert from "node:assert/strict";
-import { EngineWorkspace, missingEngine } from "../../engine/workspace";
-import { resourceName, secretSignature, StackExport, StateResource } from "./state";
+import { EngineWorkspace, missingEngine } from "../../tools/engine/workspace";
+import { resourceName, secretSignature, StackExport, StateResource } from "../helpers/engine-state";
 
 interface PreviewStep {
     readonly op: string;

@@ -5,15 +5,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import { AuthorizerOptions, createAuthorizer } from "../../handlers/authorizer";
-import { AuthorizerLists, authorizerListsFile, certificateKey, issuerId, normaliseSerial } from "../../core/revocation";
-import { parseConfig } from "../../core/config";
-import { verifyCrls } from "../../core/crl";
-import { bundleHandler } from "../../components/nodefunction";
-import { partnerNames, revocationList } from "../../core/revocation";
-import { colonHex } from "../../local/clientcerts";
-import { decide as gatewayDecision } from "../../local/authorizer";
-import { Issued, makeCa, makeLeaf } from "../certs";
-import { makeCrlWithSerials, makeLeafWithSerial } from "../rawserials";
+import { AuthorizerLists, authorizerListsFile, certificateKey, issuerId, normaliseSerial } from "../../core/authorizer/decision";
+import { parseConfig } from "../../core/config/stack";
+import { verifyCrls } from "../../core/x509/crl";
+import { bundleHandler } from "../../components/node-function";
+import { partnerNames, revocationList } from "../../core/authorizer/decision";
+import { colonHex } from "../../tools/local/client-certs";
+import { decide as gatewayDecision } from "../../tools/local/authorizer";
+import { Issued, makeCa, makeLeaf } from "../helpers/certs";
+import { makeCrlWithSerials, makeLeafWithSerial } from "../helpers/raw-serials";
 
 const methodArn = "arn:aws:execute-api:eu-west-1:123456789012:abc123/v1/GET/customer/42";
 

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import { PolicyPackConfig, ResourceValidationPolicy } from "@pulumi/policy";
 import { enforcementOf, resourceArgs, runPolicies, stackArgs } from "../../policy/evaluate";
 import { policies } from "../../policy/policies";
-import { resource, unknownValue } from "../policyargs";
+import { resource, unknownValue } from "../helpers/policy-args";
 
 const root = path.resolve(__dirname, "..", "..");
 const policyDir = path.join(root, "policy");

@@ -1,13 +1,13 @@
 import * as assert from "node:assert/strict";
-import { devAndProdResources } from "../helpers";
+import { devAndProdResources } from "../helpers/outputs";
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PolicyPackConfig } from "@pulumi/policy";
-import { resourceTypes } from "../../core/resourcetypes";
-import type { CapturedResource } from "../../mocks/program";
+import { resourceTypes } from "../../core/resource-types";
+import type { CapturedResource } from "../../tools/simulator/program";
 import { PackResource, runPack } from "../../policy/evaluate";
-import { firedPolicies, mutate, Props, resource } from "../policyargs";
+import { firedPolicies, mutate, Props, resource } from "../helpers/policy-args";
 
 const types = {
     restApi: resourceTypes.apigatewayRestApi,

@@ -4,14 +4,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { AuthorizerLists, authorizerListsFile, certificateKey, issuerId, normaliseSerial } from "../../core/revocation";
-import { ProgramFailure, ProgramRun, RunOptions, runProgram } from "../../mocks/program";
-import { acceptsClient } from "../../core/clientverifier";
-import { x509 } from "../../core/x509";
-import { daysFrom, makeCa, sharedKey } from "../certs";
-import { makeRequest, Request, withBrokenSignature } from "../csrs";
-import { allOf, archiveFile, only } from "../helpers";
-import { certificateBlocks } from "../../core/bundle";
+import { AuthorizerLists, authorizerListsFile, certificateKey, issuerId, normaliseSerial } from "../../core/authorizer/decision";
+import { ProgramFailure, ProgramRun, RunOptions, runProgram } from "../../tools/simulator/program";
+import { acceptsClient } from "../../core/truststore/client-verifier";
+import { x509 } from "../../core/x509/x509";
+import { daysFrom, makeCa, sharedKey } from "../helpers/certs";
+import { makeRequest, Request, withBrokenSignature } from "../helpers/csrs";
+import { allOf, archiveFile, only } from "../helpers/outputs";
+import { certificateBlocks } from "../../core/truststore/bundle";
 
 
 describe("the program", () => {

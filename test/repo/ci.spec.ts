@@ -52,13 +52,13 @@ describe("CI workflows that enforce the policy pack", () => {
         assert.ok(steps(main).some(s => s.run === "npm test"));
     });
 
-    it("runs the commands of .ci/run, in its order, the real-engine suite with the Go of engine/go.mod included", () => {
+    it("runs the commands of .ci/run, in its order, the real-engine suite with the Go of tools/engine/go.mod included", () => {
         const ciCommands = readFileSync(path.join(projectDir, ".ci", "run"), "utf8").split("\n").map(line => line.trim()).filter(line => /^(npm|npx) /.test(line));
         for (const w of [pr, main]) {
             const runs = steps(w).map(s => s.run).filter((run): run is string => run !== undefined && ciCommands.includes(run));
             assert.deepEqual(runs.slice(0, ciCommands.length), ciCommands);
             const setupGo = steps(w).find(s => s.uses?.startsWith("actions/setup-go@"));
-            assert.equal(setupGo?.with?.["go-version-file"], "engine/go.mod");
+            assert.equal(setupGo?.with?.["go-version-file"], "tools/engine/go.mod");
         }
     });
 

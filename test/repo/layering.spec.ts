@@ -28,10 +28,18 @@ describe("the layering rule", function () {
     });
 
     it("reports a core module that imports the program, mocks or the policy pack", async () => {
-        for (const source of ["..", "../index", "../mocks/program", "../policy/policies", "../local/model", "../bin/verify", "../handlers/authorizer"]) {
+        for (const source of ["..", "../index", "../tools/simulator/program", "../policy/policies", "../tools/local/model", "../tools/bin/verify", "../handlers/authorizer"]) {
             const findings = await layeringFindings("core/layering-probe.ts", `import type * as m from "${source}";\nexport type M = typeof m;\n`);
             assert.equal(findings.length, 1, `${source}: ${findings.join("\n")}`);
         }
+    });
+
+    it("reports a module in a concept folder of core that imports upward", async () => {
+        for (const source of ["../..", "../../index", "../../components/truststore", "../../tools/local/model"]) {
+            const findings = await layeringFindings("core/x509/layering-probe.ts", `import type * as m from "${source}";\nexport type M = typeof m;\n`);
+            assert.equal(findings.length, 1, `${source}: ${findings.join("\n")}`);
+        }
+        assert.deepEqual(await layeringFindings("core/x509/layering-probe.ts", 'import { MAX_CA_LEVELS } from "../truststore/limits";\nexport const l = MAX_CA_LEVELS;\n'), []);
     });
 
     it("lets a core module import its own layer and packages", async () => {
@@ -41,15 +49,16 @@ describe("the layering rule", function () {
     it("keeps handlers to handlers/ and their specs", async () => {
         const code = 'import { handler } from "../handlers/customer";\nexport const h = handler;\n';
         assert.equal((await layeringFindings("components/layering-probe.ts", code)).length, 1);
-        assert.equal((await layeringFindings("bench/layering-probe.ts", code)).length, 1);
+        assert.equal((await layeringFindings("tools/bench/layering-probe.ts", code)).length, 1);
         assert.equal((await layeringFindings("index-probe.ts", code.replace("../handlers", "./handlers"))).length, 1);
         assert.deepEqual(await layeringFindings("test/handlers/probe.spec.ts", code.replace("../handlers", "../../handlers")), []);
         assert.deepEqual(await layeringFindings("handlers/layering-probe.ts", code.replace("../handlers", ".")), []);
     });
 
     it("reports a policy that imports a component", async () => {
-        const findings = await layeringFindings("policy/layering-probe.ts", 'import { MtlsDomain } from "../components/mtlsdomain";\nexport const d = MtlsDomain;\n');
+        const findings = await layeringFindings("policy/layering-probe.ts", 'import { MtlsDomain } from "../components/mtls-domain";\nexport const d = MtlsDomain;\n');
         assert.equal(findings.length, 1, findings.join("\n"));
         assert.match(findings[0], /policy pack judges resources/);
+        assert.equal((await layeringFindings("policy/rules/layering-probe.ts", 'import { start } from "../../tools/local/start";\nexport const s = start;\n')).length, 1);
     });
 });

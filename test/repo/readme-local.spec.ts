@@ -5,10 +5,10 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { OPTIONS as LOCAL_OPTIONS } from "../../bin/local";
-import { OPTIONS as VERIFY_OPTIONS } from "../../bin/verify";
-import { parseCommandLine } from "../../cli/args";
-import { defaultLimits } from "../../local/limits";
+import { OPTIONS as LOCAL_OPTIONS } from "../../tools/bin/local";
+import { OPTIONS as VERIFY_OPTIONS } from "../../tools/bin/verify";
+import { parseCommandLine } from "../../tools/cli/args";
+import { defaultLimits } from "../../tools/local/limits";
 
 const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
 
@@ -39,7 +39,7 @@ describe("README on local mode and the smoke test", function () {
 
     before(async () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-readme-"));
-        const { main } = await import("../../bin/local");
+        const { main } = await import("../../tools/bin/local");
         printed = [];
         const code = await main(["--port", "0"], { out: (line) => printed.push(line), err: (line) => printed.push(line), untilInterrupted: async () => undefined }, { dir, partnerKeysDir: path.join(dir, "no-partner-keys") });
         assert.equal(code, 0, printed.join("\n"));

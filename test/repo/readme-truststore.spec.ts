@@ -1,15 +1,15 @@
 // README's "Truststore rules" section, held to the code: every `$ npm run --silent truststore --`
 // example prints what README shows and exits as README shows, on the example files in
-// examples/truststore/; the table lists every finding code; the "In code" imports exist.
+// docs/examples/truststore/; the table lists every finding code; the "In code" imports exist.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { main } from "../../bin/truststore";
-import { FINDING_CODES } from "../../core/findings";
-import { certificateDer, holdsPrivateKey, scanPem } from "../../core/pem";
+import { main } from "../../tools/bin/truststore";
+import { FINDING_CODES } from "../../core/truststore/findings";
+import { certificateDer, holdsPrivateKey, scanPem } from "../../core/x509/pem";
 
 const repo = path.join(__dirname, "..", "..");
-const examples = path.join(repo, "examples", "truststore");
+const examples = path.join(repo, "docs", "examples", "truststore");
 const readme = fs.readFileSync(path.join(repo, "README.md"), "utf8");
 const COMMAND = "$ npm run --silent truststore -- ";
 
@@ -70,11 +70,11 @@ describe("README on the truststore rules", () => {
     const text = section();
     const shown = examplesOf(text);
 
-    it("shows check and client examples, on files of examples/truststore/ only", () => {
+    it("shows check and client examples, on files of docs/examples/truststore/ only", () => {
         assert.ok(shown.filter((example) => example.argv[0] === "check").length >= 2, "two check examples");
         assert.ok(shown.filter((example) => example.argv[0] === "client").length >= 3, "three client examples");
         for (const file of shown.flatMap((example) => example.argv.slice(1))) {
-            assert.ok(file.startsWith("examples/truststore/") && fs.existsSync(path.join(repo, file)), `${file} is an example file in the repository`);
+            assert.ok(file.startsWith("docs/examples/truststore/") && fs.existsSync(path.join(repo, file)), `${file} is an example file in the repository`);
         }
     });
 
@@ -87,7 +87,7 @@ describe("README on the truststore rules", () => {
         });
     }
 
-    it("commits certificates only to examples/truststore/: no private key, no other block, no other text", () => {
+    it("commits certificates only to docs/examples/truststore/: no private key, no other block, no other text", () => {
         const files = fs.readdirSync(examples).filter((file) => file !== "make.ts");
         assert.ok(files.length >= 4, files.join(", "));
         for (const file of files) {
@@ -110,7 +110,7 @@ describe("README on the truststore rules", () => {
 
     it("imports in its code sample only what the core modules export", async () => {
         const sample = codeBlocks(text).find((block) => block.info === "ts")?.lines.join("\n") ?? "";
-        const imports = [...sample.matchAll(/^import \{ ([^}]+) \} from "\.\/(core\/[a-z]+)";$/gm)];
+        const imports = [...sample.matchAll(/^import \{ ([^}]+) \} from "\.\/(core\/[a-z0-9/-]+)";$/gm)];
         assert.ok(imports.length > 0, "the sample imports from core/");
         for (const [, names, module] of imports) {
             const exported: Record<string, unknown> = await import(path.join(repo, module));

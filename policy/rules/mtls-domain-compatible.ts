@@ -1,0 +1,33 @@
+import * as aws from "@pulumi/aws";
+import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { known, subject, unknown } from "../values";
+
+/**
+ * Severity: high. Enforcement: mandatory: AWS refuses the combination when it creates or
+ * updates the domain, so the stack would fail halfway through `pulumi up`; the policy says so
+ * at preview, with the fix.
+ *
+ * A domain with mutual TLS uses exactly `TLS_1_2`: API Gateway cannot combine mTLS with the
+ * enhanced `SecurityPolicy_*` policies. The other half of "an mTLS domain is REGIONAL with
+ * TLS_1_2" (EDGE, PRIVATE, `TLS_1_0`, an omitted policy; HTTP domains, which only know
+ * `TLS_1_2`) is what `regional-endpoints` and `security-policy-tls12-or-newer` already report;
+ * this rule reports only what they accept, so that one mistake yields one violation.
+ *
+ * @link https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html
+ */
+export const mtlsDomainCompatible: ResourceValidationPolicy = {
+    name: "mtls-domain-compatible",
+    description: "A custom domain with mutual TLS uses securityPolicy TLS_1_2, never an enhanced SecurityPolicy_* policy.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html",
+    validateResource: validateResourceOfType(aws.apigateway.DomainName, (domain, args, report) => {
+        const policy = known(() => domain.securityPolicy);
+        if (known(() => domain.mutualTlsAuthentication != null) !== true || policy === unknown) {
+            return;
+        }
+        if (policy?.startsWith("SecurityPolicy_")) {
+            report(`${subject(args)}: securityPolicy is ${policy}; set it to TLS_1_2 (mTLS domains cannot use SecurityPolicy_* policies)`);
+        }
+    }),
+};

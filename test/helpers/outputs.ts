@@ -1,0 +1,56 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CapturedResource, capturingMocks, runProgram, waitForRegistrations } from "../../tools/simulator/program";
+
+/**
+ * The value of an Output, for `await` in a test (assertions inside `apply` never reach mocha).
+ * Rejects when the Output failed, so that a test can assert on the error.
+ */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    // `promise()` is not in the SDK's public types, but it is the only way to see a failed Output.
+    return (output as unknown as { promise(): Promise<T> }).promise();
+}
+
+/**
+ * Sets Pulumi mocks that generate real certificates and records each resource declared
+ * after it; call `settled()` before reading the list.
+ */
+export async function captureResources(stack = "test", region = "eu-west-1"): Promise<{ resources: CapturedResource[]; settled: () => Promise<CapturedResource[]> }> {
+    const resources: CapturedResource[] = [];
+    pulumi.runtime.setAllConfig({ "aws:region": region });
+    await pulumi.runtime.setMocks(capturingMocks(stack, region, resources), "apigw-mtls", stack, false);
+    return {
+        resources,
+        settled: async () => {
+            await waitForRegistrations();
+            return resources;
+        },
+    };
+}
+
+/** The one captured resource of a type (and name, when given); fails when there is not exactly one. */
+export function only(resources: readonly CapturedResource[], type: string, name?: string): CapturedResource {
+    const found = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+    }
+    return found[0];
+}
+
+/** Every captured resource of a type. */
+export function allOf(resources: readonly CapturedResource[], type: string): CapturedResource[] {
+    return resources.filter((r) => r.type === type);
+}
+
+/** The text of one file of a Lambda code archive, as the mocks captured it. */
+export async function archiveFile(code: pulumi.asset.AssetArchive, file: string): Promise<string> {
+    const assets = (await code.assets) as Record<string, pulumi.asset.StringAsset>;
+    if (!assets[file]) {
+        throw new Error(`the archive has no ${file}: it has ${Object.keys(assets).join(", ")}`);
+    }
+    return await assets[file].text;
+}
+
+/** The resources the program declares for the repository's dev and prod stacks, under the mocks. */
+export async function devAndProdResources(): Promise<{ dev: CapturedResource[]; prod: CapturedResource[] }> {
+    return { dev: (await runProgram({ stack: "dev" })).resources, prod: (await runProgram({ stack: "prod" })).resources };
+}

@@ -1,0 +1,312 @@
+// What API Gateway would serve for a stack (tools/local/domain-model.ts), read from the resources the
+// program declared: the mTLS custom domain, its truststore object, base-path mappings, stages, the
+// deployed REST API's resources and methods, their integrations and authorizers, the usage plans
+// and API keys of each stage, the Lambda functions behind them and the SSM parameters; ModelError
+// for what local mode cannot serve faithfully.
+import { resourceTypes } from "../../core/resource-types";
+import type { CapturedResource } from "../simulator/program";
+import { ModelError } from "./domain-model";
+import type { AuthorizerModel, DomainModel, FunctionModel, MappingModel, ParameterModel, ResourceNode, StageModel } from "./domain-model";
+import { readUsagePlans } from "./usage-plan-model";
+
+export { ModelError };
+
+const type = {
+    domain: resourceTypes.apigatewayDomainName,
+    mapping: resourceTypes.apigatewayBasePathMapping,
+    object: resourceTypes.s3BucketObjectv2,
+    stage: resourceTypes.apigatewayStage,
+    deployment: resourceTypes.apigatewayDeployment,
+    api: resourceTypes.apigatewayRestApi,
+    resource: resourceTypes.apigatewayResource,
+    method: resourceTypes.apigatewayMethod,
+    integration: resourceTypes.apigatewayIntegration,
+    authorizer: resourceTypes.apigatewayAuthorizer,
+    validator: resourceTypes.apigatewayRequestValidator,
+    function: resourceTypes.lambdaFunction,
+    permission: resourceTypes.lambdaPermission,
+    apiKey: resourceTypes.apigatewayApiKey,
+    usagePlan: resourceTypes.apigatewayUsagePlan,
+    usagePlanKey: resourceTypes.apigatewayUsagePlanKey,
+    parameter: resourceTypes.ssmParameter,
+};
+
+/** An ARN pattern with * and ? wildcards, as Lambda permissions and IAM policies use them. */
+export function arnPattern(pattern: string): RegExp {
+    const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    return new RegExp(`^${body}$`);
+}
+
+/** The function ARN inside an integration or authorizer URI (…/functions/<arn>/invocations). */
+export function functionArnOfUri(uri: string): string | undefined {
+    return /\/functions\/(arn:[^/]+)\/invocations$/.exec(uri)?.[1];
+}
+
+function text(value: unknown): string | undefined {
+    return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+class Stack {
+    constructor(readonly resources: readonly CapturedResource[]) {}
+
+    all(t: string): CapturedResource[] {
+        return this.resources.filter((r) => r.type === t && r.custom);
+    }
+}
+
+function readFunction(r: CapturedResource): FunctionModel {
+    const arn = String(r.outputs.arn);
+    const variables = r.inputs.environment?.variables ?? {};
+    return {
+        resourceName: r.name,
+        functionName: String(r.outputs.name ?? r.id),
+        arn,
+        region: arn.split(":")[3] ?? "us-east-1",
+        handler: text(r.inputs.handler) ?? "index.handler",
+        runtime: text(r.inputs.runtime) ?? "nodejs",
+        timeoutSeconds: Number(r.inputs.timeout ?? 3),
+        memorySize: Number(r.inputs.memorySize ?? 128),
+        environment: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
+        code: r.inputs.code,
+    };
+}
+
+/** Builds the model of the one mTLS domain the stack declares; throws ModelError on what it cannot serve. */
+export function buildModel(resources: readonly CapturedResource[]): DomainModel {
+    const stack = new Stack(resources);
+    const domains = stack.all(type.domain);
+    if (domains.length !== 1) {
+        throw new ModelError(`local mode serves one custom domain; the stack declares ${domains.length} (${domains.map((d) => d.inputs.domainName).join(", ") || "none"})`);
+    }
+    const domain = domains[0];
+    const domainName = String(domain.inputs.domainName);
+    const mtls = domain.inputs.mutualTlsAuthentication;
+    const truststoreUri = text(mtls?.truststoreUri);
+    if (!truststoreUri) {
+        throw new ModelError(`domain ${domainName} has no mutualTlsAuthentication.truststoreUri; local mode emulates mTLS domains only`);
+    }
+    const truststoreVersion = text(mtls?.truststoreVersion);
+    const truststorePem = truststoreContent(stack, domainName, truststoreUri, truststoreVersion);
+
+    const functions = new Map<string, FunctionModel>();
+    const functionOf = (uri: unknown, what: string): FunctionModel => {
+        const arn = typeof uri === "string" ? functionArnOfUri(uri) : undefined;
+        const found = stack.all(type.function).find((f) => arn !== undefined && (f.outputs.arn === arn || arn.startsWith(`${f.outputs.arn}:`)));
+        if (!found) {
+            throw new ModelError(`${what} invokes ${typeof uri === "string" ? uri : String(JSON.stringify(uri))}, which is no Lambda function of this stack`);
+        }
+        if (!functions.has(found.name)) {
+            functions.set(found.name, readFunction(found));
+        }
+        return functions.get(found.name) as FunctionModel;
+    };
+
+    const mappings = stack.all(type.mapping)
+        .filter((m) => m.inputs.domainName === domainName)
+        .map((m) => readMapping(stack, m, functionOf))
+        .sort((a, b) => b.basePath.length - a.basePath.length);
+    return {
+        domainName,
+        securityPolicy: text(domain.inputs.securityPolicy) ?? "TLS_1_0",
+        truststorePem,
+        truststoreUri,
+        truststoreVersion,
+        mappings,
+        functions: [...functions.values()],
+        parameters: stack.all(type.parameter).map(readParameter),
+    };
+}
+
+const parameterTypes = ["String", "StringList", "SecureString"] as const;
+
+function readParameter(r: CapturedResource): ParameterModel {
+    const name = text(r.inputs.name) ?? text(r.outputs.name) ?? r.name;
+    const kind = parameterTypes.find((t) => t === r.inputs.type);
+    if (kind === undefined) {
+        throw new ModelError(`SSM parameter ${name} is of type ${String(r.inputs.type)}; set type to one of ${parameterTypes.join(", ")}`);
+    }
+    const value = [r.inputs.value, r.inputs.insecureValue, r.outputs.value].find((v) => typeof v === "string");
+    if (typeof value !== "string") {
+        throw new ModelError(`SSM parameter ${name} has no value in the program; local mode serves the value the program sets`);
+    }
+    const arn = text(r.outputs.arn);
+    if (arn === undefined) {
+        throw new ModelError(`SSM parameter ${name} has no arn output; the mocks give every parameter one`);
+    }
+    return { name, type: kind, value, version: Number(r.outputs.version ?? 1), arn };
+}
+
+function truststoreContent(stack: Stack, domainName: string, uri: string, version: string | undefined): string {
+    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+    const object = match && stack.all(type.object).find((o) => o.inputs.bucket === match[1] && o.inputs.key === match[2]);
+    if (!object) {
+        throw new ModelError(`domain ${domainName} trusts ${uri}, which is no S3 object of this stack; local mode serves only what the stack declares`);
+    }
+    if (version !== undefined && object.outputs.versionId !== version) {
+        throw new ModelError(`domain ${domainName} pins truststoreVersion ${version} but ${uri} is at version ${object.outputs.versionId}; pin the object's versionId`);
+    }
+    const content = text(object.inputs.content);
+    if (content === undefined) {
+        throw new ModelError(`truststore object ${uri} has no inline content; local mode reads the bundle from the object's content`);
+    }
+    return content;
+}
+
+type FunctionOf = (uri: unknown, what: string) => FunctionModel;
+
+function readMapping(stack: Stack, mapping: CapturedResource, functionOf: FunctionOf): MappingModel {
+    const apiId = String(mapping.inputs.restApi);
+    const api = stack.all(type.api).find((a) => a.id === apiId);
+    if (!api) {
+        throw new ModelError(`base-path mapping ${mapping.name} maps REST API ${apiId}, which this stack does not declare`);
+    }
+    const stages = new Map<string, StageModel>();
+    for (const stage of stack.all(type.stage).filter((s) => s.inputs.restApi === apiId)) {
+        const deployment = stack.all(type.deployment).find((d) => d.id === stage.inputs.deployment);
+        if (!deployment || deployment.inputs.restApi !== apiId) {
+            throw new ModelError(`stage ${stage.inputs.stageName} of REST API ${apiId} has no deployment of that API; add an aws.apigateway.Deployment`);
+        }
+        stages.set(String(stage.inputs.stageName), readStage(stack, api, stage, functionOf));
+    }
+    const basePath = text(mapping.inputs.basePath);
+    const stageName = text(mapping.inputs.stageName);
+    const stage = stageName === undefined ? undefined : stages.get(stageName);
+    if (stageName !== undefined && !stage) {
+        throw new ModelError(`base-path mapping ${mapping.name} maps stage ${stageName}, which REST API ${apiId} does not have`);
+    }
+    return {
+        basePath: basePath === undefined || basePath === "(none)" ? [] : basePath.split("/").filter((s) => s !== ""),
+        stage,
+        stages,
+    };
+}
+
+function readStage(stack: Stack, api: CapturedResource, stage: CapturedResource, functionOf: FunctionOf): StageModel {
+    const executionArn = String(api.outputs.executionArn);
+    const [, , , region, accountId] = executionArn.split(":");
+    const stageName = String(stage.inputs.stageName);
+    const permissions = stack.all(type.permission);
+    const invokeProblem = (fn: FunctionModel, sourceArn: string, credentials: unknown): string | undefined => {
+        if (text(credentials)) {
+            return undefined;
+        }
+        const allowed = permissions.some((p) =>
+            (p.inputs.function === fn.functionName || p.inputs.function === fn.arn)
+            && p.inputs.principal === "apigateway.amazonaws.com"
+            && ["lambda:InvokeFunction", "lambda:*"].includes(p.inputs.action)
+            && (text(p.inputs.sourceArn) === undefined || arnPattern(p.inputs.sourceArn).test(sourceArn)));
+        return allowed ? undefined : `no aws.lambda.Permission lets apigateway.amazonaws.com invoke ${fn.functionName} from ${sourceArn}`;
+    };
+
+    const nodes = new Map<string, ResourceNode>();
+    const rootId = String(api.outputs.rootResourceId);
+    const root: ResourceNode = { id: rootId, path: "/", statics: new Map(), methods: new Map() };
+    nodes.set(rootId, root);
+    const resources = stack.all(type.resource).filter((r) => r.inputs.restApi === api.id);
+    const attach = (r: CapturedResource): ResourceNode => {
+        const known = nodes.get(r.id);
+        if (known) {
+            return known;
+        }
+        const parentResource = resources.find((p) => p.id === r.inputs.parentId);
+        const parent = r.inputs.parentId === rootId ? root : parentResource ? attach(parentResource) : undefined;
+        if (!parent) {
+            throw new ModelError(`resource ${r.name} hangs under ${r.inputs.parentId}, which REST API ${api.id} does not have`);
+        }
+        const part = String(r.inputs.pathPart);
+        const node: ResourceNode = { id: r.id, path: `${parent.path === "/" ? "" : parent.path}/${part}`, statics: new Map(), methods: new Map() };
+        const variable = /^\{([^}+]+)(\+?)\}$/.exec(part);
+        if (!variable) {
+            parent.statics.set(part, node);
+        } else if (variable[2]) {
+            parent.greedy = { name: variable[1], node };
+        } else {
+            parent.param = { name: variable[1], node };
+        }
+        nodes.set(r.id, node);
+        return node;
+    };
+    resources.forEach(attach);
+
+    const validators = stack.all(type.validator).filter((v) => v.inputs.restApi === api.id);
+    for (const method of stack.all(type.method).filter((m) => m.inputs.restApi === api.id)) {
+        const node = nodes.get(String(method.inputs.resourceId));
+        const httpMethod = String(method.inputs.httpMethod).toUpperCase();
+        const where = `method ${httpMethod} ${node?.path ?? method.inputs.resourceId}`;
+        if (!node) {
+            throw new ModelError(`${where} is on a resource REST API ${api.id} does not have`);
+        }
+        const methodArn = `${executionArn}/${stageName}/${httpMethod === "ANY" ? "*" : httpMethod}${node.path === "/" ? "/" : node.path}`;
+        const integration = stack.all(type.integration).find((i) =>
+            i.inputs.restApi === api.id && i.inputs.resourceId === node.id && String(i.inputs.httpMethod).toUpperCase() === httpMethod);
+        if (!integration) {
+            throw new ModelError(`${where} has no integration; API Gateway refuses to deploy it`);
+        }
+        if (integration.inputs.type !== "AWS_PROXY") {
+            throw new ModelError(`${where} uses a ${integration.inputs.type} integration; local mode emulates AWS_PROXY (Lambda proxy) integrations only`);
+        }
+        const fn = functionOf(integration.inputs.uri, where);
+        let authorizer: AuthorizerModel | undefined;
+        const authorization = String(method.inputs.authorization ?? "NONE").toUpperCase();
+        if (authorization === "CUSTOM") {
+            authorizer = readAuthorizer(stack, api, String(method.inputs.authorizerId), where, functionOf, invokeProblem, executionArn);
+        } else if (authorization !== "NONE") {
+            throw new ModelError(`${where} uses ${authorization} authorization; local mode emulates NONE and CUSTOM (Lambda REQUEST authorizers)`);
+        }
+        const validator = validators.find((v) => v.id === method.inputs.requestValidatorId);
+        const requiredParameters = validator?.inputs.validateRequestParameters
+            ? Object.entries(method.inputs.requestParameters ?? {}).flatMap(([expression, required]) => {
+                const parameter = /^method\.request\.(querystring|header)\.(.+)$/.exec(expression);
+                return required === true && parameter ? [{ in: parameter[1] as "querystring" | "header", name: parameter[2] }] : [];
+            })
+            : [];
+        node.methods.set(httpMethod, {
+            httpMethod,
+            resourcePath: node.path,
+            resourceId: node.id,
+            authorizer,
+            requiredParameters,
+            apiKeyRequired: method.inputs.apiKeyRequired === true,
+            integration: { function: fn, invokeProblem: invokeProblem(fn, methodArn, integration.inputs.credentials) },
+        });
+    }
+    const variables = stage.inputs.variables;
+    const apiKeySource = text(api.inputs.apiKeySource) ?? "HEADER";
+    if (apiKeySource !== "HEADER" && apiKeySource !== "AUTHORIZER") {
+        throw new ModelError(`REST API ${api.name} has apiKeySource ${apiKeySource}; API Gateway takes HEADER or AUTHORIZER`);
+    }
+    return {
+        apiId: api.id,
+        stageName,
+        accountId,
+        region,
+        variables: variables && Object.keys(variables).length > 0 ? variables : null,
+        accessLogFormat: text(stage.inputs.accessLogSettings?.format),
+        apiKeySource,
+        usagePlans: readUsagePlans((t) => stack.all(t), api.id, stageName),
+        root,
+    };
+}
+
+function readAuthorizer(
+    stack: Stack, api: CapturedResource, id: string, where: string, functionOf: FunctionOf,
+    invokeProblem: (fn: FunctionModel, sourceArn: string, credentials: unknown) => string | undefined, executionArn: string,
+): AuthorizerModel {
+    const r = stack.all(type.authorizer).find((a) => a.id === id && a.inputs.restApi === api.id);
+    if (!r) {
+        throw new ModelError(`${where} uses authorizer ${id}, which REST API ${api.id} does not have`);
+    }
+    const kind = String(r.inputs.type ?? "TOKEN").toUpperCase();
+    if (kind !== "REQUEST") {
+        throw new ModelError(`authorizer ${r.name} is of type ${kind}; local mode emulates REQUEST Lambda authorizers`);
+    }
+    const fn = functionOf(r.inputs.authorizerUri, `authorizer ${r.name}`);
+    return {
+        id,
+        name: String(r.inputs.name ?? r.name),
+        function: fn,
+        identitySources: String(r.inputs.identitySource ?? "").split(",").map((s) => s.trim()).filter((s) => s !== ""),
+        ttlSeconds: r.inputs.authorizerResultTtlInSeconds === undefined ? 300 : Number(r.inputs.authorizerResultTtlInSeconds),
+        invokeProblem: invokeProblem(fn, `${executionArn}/authorizers/${id}`, r.inputs.authorizerCredentials),
+    };
+}
