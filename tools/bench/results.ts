@@ -1,4 +1,4 @@
-// The bench's results: what tools/bench/results.json holds, the targets they are judged on, and the
+// The bench's results: what .local/bench/results.json holds, the targets they are judged on, and the
 // tables printed from them.
 import { Cell, formatTable } from "../cli/table";
 import { EngineCase, engineLabel, EngineResult } from "./engine-case";

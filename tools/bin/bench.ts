@@ -1,13 +1,14 @@
 // `npm run bench [-- --quick] [--only program,rules,local,engine,tests] [--harness compiled,ts-node] [--out file]`:
 // how fast and how far the program, the policy pack, the truststore rules, local mode and the
-// program under the real Pulumi CLI go. Prints a table and writes tools/bench/results.json. Figures
-// only: nothing here fails on a time.
+// program under the real Pulumi CLI go. Prints a table and writes .local/bench/results.json (outside
+// every source folder: a JSON beside tools/bench/results.ts would shadow that module). Figures only:
+// nothing here fails on a time.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { EngineCase, engineLabel, EngineResult, runEngineCase } from "../bench/engine-case";
-import { compile, Harness, HarnessName, harnesses, isHarnessName, projectDir, run, start } from "../bench/harness";
+import { compile, defaultResultsFile, Harness, HarnessName, harnesses, isHarnessName, projectDir, run, start } from "../bench/harness";
 import type { LoadCase, LoadResult } from "../bench/load";
 import type { ProgramCase, ProgramResult } from "../bench/program-case";
 import { caseName, engineCaseName, EngineRow, LocalFigures, ProgramRow, report, Results, round, Section, sections, targets } from "../bench/results";
@@ -27,7 +28,7 @@ const USAGE = `usage: npm run bench -- [--quick] [--only ${sections.join(",")}] 
   --only      sections to run (default: all; --quick leaves out ${slowSections.join(" and ")} unless named here,
               and runs only the dev stack's preview in engine)
   --harness   how program cases run (default: all three; --quick: ts-node)
-  --out       where the JSON goes (default: tools/bench/results.json)`;
+  --out       where the JSON goes (default: .local/bench/results.json)`;
 
 interface Options {
     readonly quick: boolean;
@@ -63,7 +64,7 @@ function parseOptions(argv: readonly string[]): Options {
         quick,
         only: only ?? sections.filter((s) => !(quick && slowSections.includes(s))),
         harnesses: chosen ?? (quick ? ["ts-node"] : ["compiled", "compiled+sms", "ts-node"]),
-        out: values.out === undefined ? path.join(projectDir, "tools", "bench", "results.json") : path.resolve(values.out),
+        out: values.out === undefined ? defaultResultsFile : path.resolve(values.out),
     };
 }
 
