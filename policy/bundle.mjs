@@ -55,6 +55,8 @@ const result = await build({
     entryPoints: [join(here, "index.ts")],
     outfile: join(out, "index.js"),
     absWorkingDir: here,
+    // core/ resolves its imports from the project's node_modules when installed, else from the pack's own.
+    nodePaths: [join(here, "node_modules")],
     bundle: true,
     platform: "node",
     target: "node22",
