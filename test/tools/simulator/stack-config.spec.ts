@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { ConfigEnvironment, configKeys, parseConfig, RawConfig } from "../../../core/config/stack";
-import { readDeclaredConfig } from "../../../core/config/project";
+import { configDefaults } from "../../../core/config/keys";
 import {
     ConfigDeclaration, loadStackConfig, mergeProjectConfig, parseProjectConfig, ProjectConfig, projectDir, readProjectConfig, readStackFile, StackConfigError,
 } from "../../../tools/simulator/stack-config";
@@ -168,16 +168,15 @@ describe("README's configuration table", () => {
     const section = readme.slice(start, readme.indexOf("\n### ", start + 1));
     /** Each row's key and default cell, in the table's order. */
     const rows = [...section.matchAll(/^\| `([A-Za-z]+)` \| ([^|]+) \|/gm)].map(([, key, cell]) => ({ key, cell: cell.trim() }));
-    const { defaults } = readDeclaredConfig();
 
     it("lists every key the program reads, in Pulumi.yaml's order, and no other", () => {
         assert.ok(start >= 0, "README has a Configuration section");
         assert.deepEqual(rows.map((row) => row.key), configKeys);
     });
 
-    it("gives each key Pulumi.yaml's default: the value, a word for \"\" (unset), (required) for none", () => {
+    it("gives each key its default (core/config/keys.ts, as Pulumi.yaml): the value, a word for \"\" (unset), (required) for none", () => {
         for (const { key, cell } of rows) {
-            const declared = defaults[key];
+            const declared = configDefaults[key];
             if (key === "activeCaGeneration") {
                 assert.equal(cell, "highest", key);
             } else if (declared === undefined) {
