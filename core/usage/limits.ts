@@ -67,6 +67,9 @@ export class UsageLimitError extends Error {
     }
 }
 
+/** The project's config namespace, which messages put before each key: core/config/keys.ts's projectName. */
+export const configNamespace = projectName;
+
 const throttleFields = ["rateLimit", "burstLimit"] as const;
 const quotaFields = ["limit", "period"] as const;
 
@@ -196,7 +199,7 @@ function compareLimits(a: UsageLimits, b: UsageLimits): number {
 }
 
 function keyOf(key: string): string {
-    return `${projectName}:${key}`;
+    return `${configNamespace}:${key}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
