@@ -89,6 +89,13 @@ describe("local mode remembers the stack's PKI between starts", function () {
         assert.deepEqual(rotated.initech, first.initech);
     });
 
+    it("re-issues partners' certificates from a new CA generation once it is active, on the keys they have", async () => {
+        const rotated = await step({ caGenerations: [1, 2], activeCaGeneration: 2 }, (run) => served(run, "initech"));
+        assert.equal(rotated.key, first.initech.key);
+        assert.notEqual(rotated.serial, first.initech.serial);
+        assert.match(new X509Certificate(rotated.cert).issuer, /CA G2/);
+    });
+
     it("makes a new PKI with fresh: new serials and fingerprints for every partner, and new CAs", async () => {
         const fresh = await step({}, (run) => {
             assert.deepEqual([...new Set(run.pkiChanges.values())], ["created"]);
