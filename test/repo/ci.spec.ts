@@ -62,17 +62,27 @@ describe("CI workflows that enforce the policy pack", () => {
         }
     });
 
-    it("tests on every Node.js major that package.json's engines admits, and on no other", () => {
+    it("tests on every LTS major from package.json's engines on, 24 (what .ci/run and the Lambda functions run) among them", () => {
         const engines = (JSON.parse(readFileSync(path.join(projectDir, "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
-        const range = /^>=(\d+) <(\d+)$/.exec(engines);
-        assert.ok(range, `engines.node is "${engines}"; write it as ">=<oldest> <<newest + 1>"`);
-        const [oldest, past] = [Number(range[1]), Number(range[2])];
-        const tested = workflow("test.yml").jobs.test.strategy?.matrix.node ?? [];
+        const range = /^>=(\d+)$/.exec(engines);
+        assert.ok(range, `engines.node is "${engines}"; write it as ">=<oldest>"`);
+        const tested = (workflow("test.yml").jobs.test.strategy?.matrix.node ?? []).map(Number);
         // Even majors are the LTS lines; odd ones are never supported for long.
-        const majors = Array.from({ length: past - oldest }, (_, i) => oldest + i).filter((major) => major % 2 === 0);
-        assert.deepEqual(tested.map(Number), majors);
+        const majors = Array.from({ length: Math.max(...tested) - Number(range[1]) + 1 }, (_, i) => Number(range[1]) + i).filter((major) => major % 2 === 0);
+        assert.deepEqual(tested, majors);
+        assert.ok(tested.includes(24) && tested.length >= 3, `the matrix is ${tested.join(", ")}`);
         const setupNode = workflow("test.yml").jobs.test.steps?.find((s) => s.uses?.startsWith("actions/setup-node@"));
         assert.equal(setupNode?.with?.["node-version"], "${{ matrix.node }}");
+        for (const w of [pr, main]) {
+            const deployNodes = steps(w).filter((s) => s.uses?.startsWith("actions/setup-node@")).map((s) => s.with?.["node-version"]).filter((v) => v !== "${{ matrix.node }}");
+            assert.deepEqual([...new Set(deployNodes)], [24]);
+        }
+    });
+
+    it("runs .ci/run on Node 24 from tools/bin/node24 where the machine's Node is older than engines admits", () => {
+        const ci = readFileSync(path.join(projectDir, ".ci", "run"), "utf8");
+        assert.match(ci, /-lt 22 \]; then\n\s+exec tools\/bin\/node24 bash "\$0" "\$@"/);
+        assert.match(readFileSync(path.join(projectDir, "tools", "bin", "node24"), "utf8"), /^version=24\.\d+\.\d+$/m);
     });
 
     it("gets AWS credentials through OIDC, only in the job that assumes the role, with no stored keys, and pins action major versions", () => {

@@ -10,8 +10,12 @@ import { projectDir } from "../simulator/stack-config";
 
 // The project, not this file's folder: compiled, this file runs from compiledDir.
 export { projectDir };
-/** Where `tsc` writes the compiled program, mocks, pack and bench (git-ignored). */
-export const compiledDir = path.join(projectDir, ".local", "bench", "js");
+/** What the bench writes goes here (git-ignored), never into a source folder, where a file could shadow a module. */
+export const benchOutputDir = path.join(projectDir, ".local", "bench");
+/** Where `tsc` writes the compiled program, mocks, pack and bench. */
+export const compiledDir = path.join(benchOutputDir, "js");
+/** Where the results go unless `--out` says otherwise. */
+export const defaultResultsFile = path.join(benchOutputDir, "results.json");
 
 export type HarnessName = "compiled" | "compiled+sms" | "ts-node";
 

@@ -12,6 +12,8 @@ export interface LoadCase {
     readonly requests: number;
     readonly concurrency: number;
     readonly maxSeconds: number;
+    /** The statuses a request may get: 200; 429 and 200 on the throttled path (1 request a second passes). */
+    readonly expect: readonly number[];
 }
 
 export interface LoadResult {
@@ -19,12 +21,14 @@ export interface LoadResult {
     readonly failed: number;
     /** First failure, if any. */
     readonly failure?: string;
+    /** Responses by HTTP status. */
+    readonly statuses: Record<string, number>;
     readonly elapsedMs: number;
-    /** Latency of each successful request (connect to last byte), ms. */
+    /** Latency of each request answered with the expected status (connect to last byte), ms. */
     readonly latenciesMs: number[];
 }
 
-function call(target: Target, secureContext: tls.SecureContext): Promise<number> {
+function call(target: Target, secureContext: tls.SecureContext, expect: readonly number[], statuses: Record<string, number>): Promise<number> {
     return new Promise((resolve, reject) => {
         // https.request hands these to tls.connect, which takes a secureContext; its types do not say so.
         const options: https.RequestOptions & Pick<tls.ConnectionOptions, "secureContext"> = {
@@ -39,7 +43,11 @@ function call(target: Target, secureContext: tls.SecureContext): Promise<number>
         const started = performance.now();
         const req = https.request(options, (res) => {
             res.resume();
-            res.on("end", () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`status ${res.statusCode}`))));
+            res.on("end", () => {
+                const status = res.statusCode ?? 0;
+                statuses[status] = (statuses[status] ?? 0) + 1;
+                return expect.includes(status) ? resolve(performance.now() - started) : reject(new Error(`status ${status}`));
+            });
         });
         req.on("error", reject);
         req.end();
@@ -55,6 +63,7 @@ async function main(): Promise<LoadResult> {
         key: fs.readFileSync(spec.target.keyFile, "utf8"),
     });
     const latenciesMs: number[] = [];
+    const statuses: Record<string, number> = {};
     let failed = 0;
     let failure: string | undefined;
     let next = 0;
@@ -64,7 +73,7 @@ async function main(): Promise<LoadResult> {
         while (next < spec.requests && performance.now() < deadline) {
             next++;
             try {
-                latenciesMs.push(await call(spec.target, secureContext));
+                latenciesMs.push(await call(spec.target, secureContext, spec.expect, statuses));
             } catch (error) {
                 failed++;
                 failure ??= error instanceof Error ? error.message : String(error);
@@ -72,7 +81,7 @@ async function main(): Promise<LoadResult> {
         }
     };
     await Promise.all(Array.from({ length: spec.concurrency }, worker));
-    return { ok: latenciesMs.length, failed, failure, elapsedMs: performance.now() - started, latenciesMs };
+    return { ok: latenciesMs.length, failed, failure, statuses, elapsedMs: performance.now() - started, latenciesMs };
 }
 
 serve(main);

@@ -19,6 +19,17 @@ export interface ServersCase {
     readonly maxSeconds: number;
 }
 
+/**
+ * The bench's own partners, in place of the stack's: one whose limits the load never reaches
+ * (the 200 path, compared with bare https) and one it throttles from the second request on (the
+ * 429 path, a case of its own). The dev stack's partners share 50 requests a second, so most of a
+ * load on them was answered 429.
+ */
+export const benchPartners = [
+    { name: "unthrottled", throttle: { rateLimit: 1_000_000, burstLimit: 1_000_000 } },
+    { name: "throttled", throttle: { rateLimit: 1, burstLimit: 1 } },
+] as const;
+
 /** Where and how to call one server. */
 export interface Target {
     readonly port: number;
@@ -38,6 +49,8 @@ export interface ServerCpu {
 
 export interface Servers {
     readonly local: Target;
+    /** Local mode as the throttled partner calls it. */
+    readonly throttled: Target;
     readonly bare: Target;
     /** Milliseconds local mode took to start (program under mocks, pack, functions). */
     readonly localStartMs: number;
@@ -48,6 +61,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     const run = await startLocal({
         stack: spec.stack,
+        config: { partners: benchPartners.map((partner) => ({ ...partner })) },
         port: 0,
         dir: fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-bench-local-")),
         log: () => undefined,
@@ -55,10 +69,13 @@ async function main(): Promise<void> {
         functionLog: () => undefined,
     });
     const localStartMs = Math.round(performance.now() - started);
-    const partner = run.partners[0];
-    if (!partner) {
-        throw new Error(`stack ${spec.stack} issues no partner certificate to call local mode with`);
-    }
+    const partner = (name: string) => {
+        const found = run.partners.find((p) => p.name === name);
+        if (!found) {
+            throw new Error(`local mode issued no certificate for the bench partner ${name}`);
+        }
+        return found;
+    };
     const url = new URL(sampleUrl(run));
     const customerId = decodeURIComponent(url.pathname.split("/").pop() ?? "");
     const body = JSON.stringify(customers.get(customerId) ?? { message: "Not found" });
@@ -77,9 +94,13 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => bare.listen(0, "127.0.0.1", resolve));
     const barePort = (bare.address() as { port: number }).port;
 
-    const common = { servername: run.domain.domainName, path: url.pathname, certFile: partner.certFile, keyFile: partner.keyFile };
+    const unthrottled = partner("unthrottled");
+    const common = { servername: run.domain.domainName, path: url.pathname, certFile: unthrottled.certFile, keyFile: unthrottled.keyFile };
+    const local = { ...common, port: run.port, ca: fs.readFileSync(run.serverCaFile, "utf8") };
+    const throttled = partner("throttled");
     const servers: Servers = {
-        local: { ...common, port: run.port, ca: fs.readFileSync(run.serverCaFile, "utf8") },
+        local,
+        throttled: { ...local, certFile: throttled.certFile, keyFile: throttled.keyFile },
         bare: { ...common, port: barePort, ca: credentials.caPem },
         localStartMs,
     };

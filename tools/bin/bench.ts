@@ -1,33 +1,36 @@
 // `npm run bench [-- --quick] [--only program,rules,local,engine,tests] [--harness compiled,ts-node] [--out file]`:
 // how fast and how far the program, the policy pack, the truststore rules, local mode and the
-// program under the real Pulumi CLI go. Prints a table and writes tools/bench/results.json. Figures
-// only: nothing here fails on a time.
+// program under the real Pulumi CLI go. Prints a table and writes .local/bench/results.json (outside
+// every source folder: a JSON beside tools/bench/results.ts would shadow that module). Figures only:
+// nothing here fails on a time.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { EngineCase, engineLabel, EngineResult, runEngineCase } from "../bench/engine-case";
-import { compile, Harness, HarnessName, harnesses, isHarnessName, projectDir, run, start } from "../bench/harness";
+import { installCdk, runCdk } from "../bench/cdk-case";
+import { EngineCase, engineLabel, EngineResult, oneBucket, runEngineCase } from "../bench/engine-case";
+import { compile, defaultResultsFile, Harness, HarnessName, harnesses, isHarnessName, projectDir, run, start } from "../bench/harness";
 import type { LoadCase, LoadResult } from "../bench/load";
+import { PackEntry, runPackStart } from "../bench/pack-start";
 import type { ProgramCase, ProgramResult } from "../bench/program-case";
 import { caseName, engineCaseName, EngineRow, LocalFigures, ProgramRow, report, Results, round, Section, sections, targets } from "../bench/results";
 import type { RulesCase, RulesResult } from "../bench/rules-case";
-import type { ServerCpu, Servers, ServersCase } from "../bench/servers";
+import type { ServerCpu, Servers, ServersCase, Target } from "../bench/servers";
 import { parseCommandLine, UsageError } from "../cli/args";
 import { missingEngine } from "../engine/workspace";
 
-/** Sections a smoke run leaves out unless `--only` names them: they take a minute or more, and engine needs the built CLI. */
-const slowSections: readonly Section[] = ["engine", "tests"];
+/** Sections a smoke run leaves out unless `--only` names them: they take a minute or more, engine needs the built CLI, cdk installs aws-cdk-lib. */
+const slowSections: readonly Section[] = ["pack", "cdk", "engine", "tests"];
 /** Sections that run code under the harnesses (the compiled ones need a compile first). */
-const harnessSections: readonly Section[] = ["program", "rules", "local"];
+const harnessSections: readonly Section[] = ["program", "rules", "local", "cdk"];
 
 const USAGE = `usage: npm run bench -- [--quick] [--only ${sections.join(",")}] [--harness ${Object.keys(harnesses).join(",")}] [--out <file>]
 
-  --quick     small sizes, ts-node only, no engine, no npm test: a smoke run (seconds, not minutes)
+  --quick     small sizes, ts-node only, no pack, cdk, engine or npm test: a smoke run (seconds, not minutes)
   --only      sections to run (default: all; --quick leaves out ${slowSections.join(" and ")} unless named here,
               and runs only the dev stack's preview in engine)
   --harness   how program cases run (default: all three; --quick: ts-node)
-  --out       where the JSON goes (default: tools/bench/results.json)`;
+  --out       where the JSON goes (default: .local/bench/results.json)`;
 
 interface Options {
     readonly quick: boolean;
@@ -63,7 +66,7 @@ function parseOptions(argv: readonly string[]): Options {
         quick,
         only: only ?? sections.filter((s) => !(quick && slowSections.includes(s))),
         harnesses: chosen ?? (quick ? ["ts-node"] : ["compiled", "compiled+sms", "ts-node"]),
-        out: values.out === undefined ? path.join(projectDir, "tools", "bench", "results.json") : path.resolve(values.out),
+        out: values.out === undefined ? defaultResultsFile : path.resolve(values.out),
     };
 }
 
@@ -74,13 +77,15 @@ function sizes(quick: boolean) {
             program: [{ generated: 1, external: 0 }, { generated: 5, external: 0 }, { generated: 0, external: 3 }],
             rules: [{ certificates: 20, curve: "P256", warmRuns: 1 }] as RulesCase[],
             local: { rounds: 1, warmup: 5, requests: 20, concurrency: 4, maxSeconds: 20 },
+            pack: [{ entry: "bundle", runs: 1 }] as { entry: PackEntry; runs: number }[],
             engine: [{ previewOnly: true }] as EngineCase[],
         }
         : {
             program: [1, 10, 100, 1000].map((generated) => ({ generated, external: 0 })).concat([{ generated: 0, external: 999 }]),
             rules: [{ certificates: 1000, curve: "P256", warmRuns: 3 }, { certificates: 1000, curve: "P384", warmRuns: 3 }] as RulesCase[],
             local: { rounds: 3, warmup: 50, requests: 600, concurrency: 8, maxSeconds: 30 },
-            engine: [{ previewOnly: false }, { generated: 100, previewOnly: false }] as EngineCase[],
+            pack: [{ entry: "bundle", runs: 3 }, { entry: "sources", runs: 1 }] as { entry: PackEntry; runs: number }[],
+            engine: [{ program: oneBucket, previewOnly: true }, { previewOnly: false }, { generated: 100, previewOnly: false }] as EngineCase[],
         };
 }
 
@@ -126,6 +131,10 @@ interface Round extends LoadResult {
 function figures(runs: readonly Round[]): LocalFigures {
     const latencies = runs.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
     const ok = runs.reduce((sum, r) => sum + r.ok, 0);
+    const statuses: Record<string, number> = {};
+    for (const [status, n] of runs.flatMap((r) => Object.entries(r.statuses))) {
+        statuses[status] = (statuses[status] ?? 0) + n;
+    }
     const elapsed = runs.reduce((sum, r) => sum + r.elapsedMs, 0);
     const cpu = runs.reduce((sum, r) => sum + r.serverCpuMs, 0);
     return {
@@ -134,6 +143,7 @@ function figures(runs: readonly Round[]): LocalFigures {
         serverBusy: round(cpu / elapsed, 2),
         failed: runs.reduce((sum, r) => sum + r.failed, 0),
         failure: runs.find((r) => r.failure)?.failure,
+        statuses,
         perSecond: round(ok / (elapsed / 1000), 1),
         p50Ms: round(percentile(latencies, 50), 2),
         p99Ms: round(percentile(latencies, 99), 2),
@@ -144,7 +154,7 @@ async function localSection(options: Options, harness: Harness, results: Results
     const plan = sizes(options.quick).local;
     const stack = "dev";
     results.local = { stack, rounds: plan.rounds, concurrency: plan.concurrency };
-    log(`local mode vs bare https (${plan.rounds} x ${plan.requests} requests a side, ${plan.concurrency} at a time)`);
+    log(`local mode vs bare https, and local mode's 429 path (${plan.rounds} x ${plan.requests} requests a side, ${plan.concurrency} at a time)`);
     const serversCase: ServersCase = { stack, maxSeconds: 600 };
     const servers = start<Servers & { error?: string }>(harness, "servers", serversCase, 300_000);
     try {
@@ -157,22 +167,26 @@ async function localSection(options: Options, harness: Harness, results: Results
             servers.process.once("message", (message) => resolve((message as ServerCpu).cpuMs));
             servers.process.send("cpu");
         });
-        const load = async (target: Servers["bare"], requests: number): Promise<Round> => {
+        const load = async (target: Target, requests: number, expect: readonly number[] = [200]): Promise<Round> => {
             const before = await serverCpu();
-            const result = await run<LoadResult>(harness, "load", { target, requests, concurrency: plan.concurrency, maxSeconds: plan.maxSeconds } satisfies LoadCase, (plan.maxSeconds + 60) * 1000);
+            const result = await run<LoadResult>(harness, "load", { target, requests, concurrency: plan.concurrency, maxSeconds: plan.maxSeconds, expect } satisfies LoadCase, (plan.maxSeconds + 60) * 1000);
             return { ...result, serverCpuMs: (await serverCpu()) - before };
         };
         await load(ready.bare, plan.warmup);
         await load(ready.local, plan.warmup);
         const bare: Round[] = [];
         const local: Round[] = [];
-        // Alternating rounds share whatever else the machine is doing between both sides.
+        const throttled: Round[] = [];
+        // Alternating rounds share whatever else the machine is doing between the sides.
         for (let round = 0; round < plan.rounds; round++) {
             bare.push(await load(ready.bare, plan.requests));
             local.push(await load(ready.local, plan.requests));
+            // One request a second passes its limit; the rest are the 429 path.
+            throttled.push(await load(ready.throttled, plan.requests, [429, 200]));
         }
         results.local.bare = figures(bare);
         results.local.local = figures(local);
+        results.local.throttled = figures(throttled);
         results.local.ratio = round(results.local.local.perSecond / results.local.bare.perSecond, 2);
         results.local.cpuRatio = round(results.local.bare.serverCpuMsPerRequest / results.local.local.serverCpuMsPerRequest, 2);
     } catch (error) {
@@ -182,6 +196,38 @@ async function localSection(options: Options, harness: Harness, results: Results
             servers.process.send("stop");
         }
         await new Promise((resolve) => (servers.process.exitCode !== null ? resolve(null) : servers.process.once("exit", resolve)));
+    }
+}
+
+async function packSection(options: Options, results: Results): Promise<void> {
+    results.pack = { runs: {} };
+    try {
+        log("policy pack: a first start, untimed (it builds policy/dist if a source changed)");
+        await runPackStart({ entry: "bundle", runs: 1 });
+        for (const spec of sizes(options.quick).pack) {
+            log(`policy pack start, ${spec.entry}, ${spec.runs} run(s)`);
+            results.pack.runs[spec.entry] = await runPackStart(spec);
+        }
+    } catch (error) {
+        results.pack.error = firstLine(error);
+    }
+}
+
+async function cdkSection(harness: Harness, results: Results): Promise<void> {
+    results.cdk = { harness: harness.name };
+    try {
+        const installed = installCdk();
+        if (installed) {
+            log(installed);
+        }
+        log(`dev stack: program + pack under mocks (${harness.name}), then the CDK app synthesized under cdk-nag`);
+        const started = performance.now();
+        const ours = await run<ProgramResult>(harness, "program-case", { generated: 0, external: 0, stackPartners: true } satisfies ProgramCase, 600_000);
+        results.cdk.ours = { wallMs: Math.round(performance.now() - started), resources: ours.resources };
+        results.cdk.cdk = await runCdk();
+        results.cdk.ratio = round(results.cdk.ours.wallMs / results.cdk.cdk.wallMs, 2);
+    } catch (error) {
+        results.cdk.error = firstLine(error);
     }
 }
 
@@ -196,10 +242,12 @@ async function engineSection(options: Options, results: Results): Promise<void> 
         log(`engine ${engineCaseName(spec)}${spec.previewOnly ? ", preview only" : ""} (${engineLabel})`);
         const mocksCase: ProgramCase = spec.generated === undefined ? { generated: 0, external: 0, stackPartners: true } : { generated: spec.generated, external: 0 };
         let mocks: EngineRow["mocks"];
-        try {
-            mocks = await run<ProgramResult>(harnesses["ts-node"], "program-case", mocksCase, 600_000);
-        } catch (error) {
-            mocks = { error: firstLine(error) };
+        if (spec.program === undefined) {
+            try {
+                mocks = await run<ProgramResult>(harnesses["ts-node"], "program-case", mocksCase, 600_000);
+            } catch (error) {
+                mocks = { error: firstLine(error) };
+            }
         }
         let engine: EngineResult;
         try {
@@ -257,6 +305,12 @@ async function bench(options: Options): Promise<void> {
     }
     if (options.only.includes("local")) {
         await localSection(options, main, results);
+    }
+    if (options.only.includes("pack")) {
+        await packSection(options, results);
+    }
+    if (options.only.includes("cdk")) {
+        await cdkSection(main, results);
     }
     if (options.only.includes("engine")) {
         await engineSection(options, results);

@@ -52,7 +52,9 @@ export class EngineWorkspace {
     constructor(source: string = projectRoot) {
         this.root = mkdtempSync(join(tmpdir(), "apigw-mtls-engine-"));
         this.dir = join(this.root, basename(source));
-        cpSync(source, this.dir, { recursive: true, filter: (from) => !notCopied.has(basename(from)) });
+        // The policy pack's bundle is copied: built anew in every copy, it would weigh on each preview.
+        const packBundle = join(source, "policy", "dist");
+        cpSync(source, this.dir, { recursive: true, filter: (from) => from === packBundle || !notCopied.has(basename(from)) });
         for (const modules of ["node_modules", "policy/node_modules"]) {
             if (existsSync(join(projectRoot, modules)) && existsSync(join(this.dir, modules, ".."))) {
                 symlinkSync(join(projectRoot, modules), join(this.dir, modules), "dir");

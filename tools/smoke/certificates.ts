@@ -1,7 +1,7 @@
 // Throwaway certificates for talking mutual TLS with an endpoint under test: fresh self-signed
 // client certificates that no truststore can contain (the smoke checks' outsider, local mode's
 // untrusted client) and a one-run CA with a server certificate (local mode's domain, test servers).
-import { KeyObject, randomBytes, webcrypto } from "node:crypto";
+import { KeyObject, randomBytes } from "node:crypto";
 import { x509 } from "../../core/x509/x509";
 
 const ecdsa = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
@@ -20,7 +20,9 @@ export interface ServerCredentials extends KeyedCertificate {
 }
 
 function newKeys(): Promise<CryptoKeyPair> {
-    return webcrypto.subtle.generateKey(ecdsa, true, ["sign", "verify"]);
+    // The global WebCrypto (the same object as node:crypto's webcrypto) is typed by the DOM lib,
+    // as @peculiar/x509 expects; @types/node 24's own KeyUsage has values the DOM lib lacks.
+    return crypto.subtle.generateKey(ecdsa, true, ["sign", "verify"]);
 }
 
 /** A positive 128-bit serial, hex. */

@@ -10,12 +10,13 @@ interface Side {
     readonly requests: number;
     readonly failed: number;
     readonly failure?: string;
+    readonly statuses: Record<string, number>;
     readonly perSecond: number;
     readonly p50Ms: number;
     readonly p99Ms: number;
 }
 
-/** The part of tools/bench/results.json this spec reads. */
+/** The part of the bench's results JSON this spec reads. */
 interface QuickResults {
     readonly machine: { readonly cpus: number; readonly node: string; readonly date: string };
     readonly options: { readonly quick: boolean };
@@ -27,8 +28,10 @@ interface QuickResults {
         readonly pack: { readonly wallMs: number; readonly mandatory: number };
     })[];
     readonly rules: readonly { readonly certificates: number; readonly errors: boolean; readonly coldMs: number }[];
-    readonly local: { readonly error?: string; readonly bare: Side; readonly local: Side; readonly ratio: number };
+    readonly local: { readonly error?: string; readonly bare: Side; readonly local: Side; readonly throttled: Side; readonly ratio: number };
     readonly engine?: unknown;
+    readonly pack?: unknown;
+    readonly cdk?: unknown;
     readonly tests?: unknown;
 }
 
@@ -85,11 +88,16 @@ describe("npm run bench -- --quick", function () {
             }
         }
         assert.equal(typeof results.local.ratio, "number");
+        assert.deepEqual(Object.keys(results.local.local.statuses), ["200"], "the bench's unthrottled partner gets no 429");
+        assert.equal(results.local.throttled.failed, 0, results.local.throttled.failure);
+        assert.ok((results.local.throttled.statuses["429"] ?? 0) > 0, `the throttled partner got ${JSON.stringify(results.local.throttled.statuses)}`);
     });
 
-    it("leaves npm test and the engine case out of a quick run and prints the tables", () => {
+    it("leaves npm test, the pack's start, the CDK comparison and the engine case out of a quick run and prints the tables", () => {
         assert.equal(results.tests, undefined);
         assert.equal(results.engine, undefined);
+        assert.equal(results.pack, undefined);
+        assert.equal(results.cdk, undefined);
         assert.match(stdout, /program under mocks/);
         assert.match(stdout, /ratio local\/bare/);
     });
@@ -99,6 +107,6 @@ describe("npm run bench -- --only", () => {
     it("takes engine among its sections and refuses a section it does not know, naming them all", () => {
         const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/bin/bench.ts", "--only", "engine,nope"], { cwd: projectDir, encoding: "utf8" });
         assert.equal(run.status, 2);
-        assert.match(run.stderr, /--only nope: not one of program, rules, local, engine, tests/);
+        assert.match(run.stderr, /--only nope: not one of program, rules, local, pack, cdk, engine, tests/);
     });
 });
