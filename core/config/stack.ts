@@ -13,6 +13,7 @@ import { parsePartners, Partner } from "./partners";
 import { readDeclaredConfig } from "./project";
 import { CrlFile, parseRevokedSerials, readCrlFile, RevokedSerial } from "./revocation";
 import { PartnerLimits, parseUsageLimits, UsageLimitError, UsageLimits } from "../usage/limits";
+import { checkUsageKeysFit } from "../usage/keys";
 
 // The config's types and errors, where callers of parseConfig look for them.
 export { ConfigError } from "./values";
@@ -195,7 +196,9 @@ function parseAlarms(raw: RawConfig): AlarmSettings {
 /** The stack's `throttle` and `quota`, and every partner's, its own over the stack's (each partner already checked). */
 function parseStackLimits(raw: RawConfig): { defaults: UsageLimits; partners: PartnerLimits[] } {
     try {
-        return parseUsageLimits({ throttle: setting(raw, "throttle"), quota: setting(raw, "quota"), partners: setting(raw, "partners") });
+        const limits = parseUsageLimits({ throttle: setting(raw, "throttle"), quota: setting(raw, "quota"), partners: setting(raw, "partners") });
+        checkUsageKeysFit(limits.partners.map((p) => p.name));
+        return limits;
     } catch (error) {
         throw error instanceof UsageLimitError ? new ConfigError(error.message) : error;
     }

@@ -6,8 +6,9 @@ import { GatewayAccount } from "../../components/gateway-account";
 import { MtlsDomain } from "../../components/mtls-domain";
 import { bundleHandler, NodeFunction } from "../../components/node-function";
 import { PartnerAuthorizer } from "../../components/partner-authorizer";
+import { PartnerUsageKeys } from "../../components/partner-usage-keys";
 import { caCommonName, generationName, PartnerPki } from "../../components/partner-pki";
-import { Truststore, TruststoreError } from "../../components/truststore";
+import { pinnableVersion, Truststore, TruststoreError } from "../../components/truststore";
 import { CrlError } from "../../core/x509/crl";
 import { createPublicKey, X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
@@ -20,6 +21,17 @@ import { CapturedResource, capturingMocks } from "../../tools/simulator/program"
 import { allOf, archiveFile, captureResources, only, valueOf } from "../helpers/outputs";
 import { certificateBlocks } from "../../core/truststore/bundle";
 
+/** The options each child of a component was declared with, by name, as a transformation sees them. */
+function recordOptions(): { options: Map<string, pulumi.CustomResourceOptions>; transformations: pulumi.ResourceTransformation[] } {
+    const options = new Map<string, pulumi.CustomResourceOptions>();
+    return {
+        options,
+        transformations: [(args) => {
+            options.set(args.name, args.opts as pulumi.CustomResourceOptions);
+            return undefined;
+        }],
+    };
+}
 
 describe("components", () => {
     before(async () => {
@@ -265,6 +277,55 @@ describe("components", () => {
             const { resources } = await truststore(true);
             assert.equal(only(resources, "aws:s3/bucket:Bucket").inputs.forceDestroy, false);
         });
+
+        for (const retain of [true, false]) {
+            it(`${retain ? "retains" : "deletes"} on destroy, with the bucket, its versions, versioning, access block, ownership, TLS-only policy and encryption${retain ? " when asked to" : " by default"}`, async () => {
+                const capture = await captureResources();
+                const { options, transformations } = recordOptions();
+                const pki = new PartnerPki("pki", { organization: "Example", keyAlgorithm: "ECDSA-P256", caValidityDays: 400, partnerValidityDays: 7, partners: [] });
+                const store = new Truststore("store", { caCertificatePems: pki.caCertificatePems, retainOnDelete: retain || undefined }, { transformations });
+                await valueOf(store.version);
+                const children = (await capture.settled()).filter((r) => r.type.startsWith("aws:s3/"));
+                assert.equal(children.length, 7, children.map((r) => r.name).join(", "));
+                for (const child of children) {
+                    assert.equal(options.get(child.name)?.retainOnDelete ?? false, retain, `${child.name}: retainOnDelete`);
+                }
+            });
+        }
+
+        it("replaces its object by deleting the old one first: the provider deletes every version of the key with it", async () => {
+            const { options, transformations } = recordOptions();
+            await captureResources();
+            const pki = new PartnerPki("pki", { organization: "Example", keyAlgorithm: "ECDSA-P256", caValidityDays: 400, partnerValidityDays: 7, partners: [] });
+            await valueOf(new Truststore("store", { caCertificatePems: pki.caCertificatePems }, { transformations }).version);
+            assert.equal(options.get("store-bundle")?.deleteBeforeReplace, true);
+        });
+
+        for (const written of ["null", ""]) {
+            it(`never hands the domain a version id ${JSON.stringify(written)}, which S3 gives a write made before versioning took effect`, async () => {
+                assert.equal(pinnableVersion("s3://b/truststore.pem", "3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY", "urn:o"), "3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY");
+                assert.throws(() => pinnableVersion("s3://b/truststore.pem", written, "urn:pulumi:dev::apigw-mtls::x::truststore-bundle"), (error: Error) => {
+                    assert.equal(error.message, `truststore s3://b/truststore.pem has version id ${JSON.stringify(written)}: S3 wrote it before versioning took effect (up to 15 minutes after it is first enabled); wait 15 minutes, then run pulumi up --replace 'urn:pulumi:dev::apigw-mtls::x::truststore-bundle'`);
+                    return true;
+                });
+            });
+        }
+
+        it("stops before the domain when S3 answers the first upload with version null", async () => {
+            const resources: CapturedResource[] = [];
+            const mocks = capturingMocks("test", "eu-west-1", resources);
+            await pulumi.runtime.setMocks({
+                ...mocks,
+                newResource: async (args) => {
+                    const created = await mocks.newResource(args);
+                    return args.type === "aws:s3/bucketObjectv2:BucketObjectv2" ? { ...created, state: { ...created.state, versionId: "null" } } : created;
+                },
+            }, "apigw-mtls", "test", false);
+            const pki = new PartnerPki("pki", { organization: "Example", keyAlgorithm: "ECDSA-P256", caValidityDays: 400, partnerValidityDays: 7, partners: [] });
+            const store = new Truststore("store", { caCertificatePems: pki.caCertificatePems });
+            const failure = await valueOf(store.version).then(() => undefined, (error: unknown) => error);
+            assert.match(String(failure), /has version id "null": S3 wrote it before versioning took effect/);
+        });
     });
 
     describe("MtlsDomain", () => {
@@ -343,12 +404,24 @@ describe("components", () => {
             assert.equal(only(resources, "aws:apigateway/account:Account").inputs.cloudwatchRoleArn, role.outputs.arn);
         });
 
-        it("uses an existing role without creating one", async () => {
+        it("leaves the account setting to its owner when given a role: it declares no setting and no role", async () => {
             const capture = await captureResources();
-            new GatewayAccount("g", { cloudwatchRoleArn: "arn:aws:iam::123456789012:role/existing" });
+            const account = new GatewayAccount("g", { cloudwatchRoleArn: "arn:aws:iam::123456789012:role/existing" });
             const resources = await capture.settled();
-            assert.equal(allOf(resources, "aws:iam/role:Role").length, 0);
-            assert.equal(only(resources, "aws:apigateway/account:Account").inputs.cloudwatchRoleArn, "arn:aws:iam::123456789012:role/existing");
+            assert.deepEqual(resources.filter((r) => r.custom).map((r) => r.type), []);
+            assert.equal(account.account, undefined);
+            assert.equal(await valueOf(account.cloudwatchRoleArn), "arn:aws:iam::123456789012:role/existing");
+        });
+
+        it("keeps the account setting and its role on destroy: the provider would reset the setting for every stack of the account", async () => {
+            const capture = await captureResources();
+            const { options, transformations } = recordOptions();
+            new GatewayAccount("g", {}, { transformations });
+            const resources = (await capture.settled()).filter((r) => r.custom);
+            assert.deepEqual(resources.map((r) => r.type).sort(), ["aws:apigateway/account:Account", "aws:iam/role:Role", "aws:iam/rolePolicyAttachment:RolePolicyAttachment"]);
+            for (const resource of resources) {
+                assert.equal(options.get(resource.name)?.retainOnDelete, true, `${resource.name}: retainOnDelete`);
+            }
         });
     });
 
@@ -444,7 +517,8 @@ describe("components", () => {
 
         it("names the usage-keys parameter in its environment and may read that parameter only", async () => {
             const capture = await captureResources();
-            const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30, usageKeysParameterName: "/apigw-mtls/test/partner-usage-keys" });
+            const keys = new PartnerUsageKeys("usage", { partners: [], parameterName: "/apigw-mtls/test/partner-usage-keys" });
+            const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30, usageKeysParameter: keys.parameter });
             await valueOf(authorizer.function.arn);
             const resources = await capture.settled();
             const fn = only(resources, "aws:lambda/function:Function", "a-function").inputs;
@@ -472,7 +546,7 @@ describe("components", () => {
             const capture = await captureResources();
             const account = new GatewayAccount("g", {});
             const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30 });
-            const api = new CustomerApi("c", { stageName: "v1", logRetentionDays: 30, gatewayAccount: account.account, authorizerFunction: authorizer.function });
+            const api = new CustomerApi("c", { stageName: "v1", logRetentionDays: 30, gatewayAccount: account, authorizerFunction: authorizer.function });
             await valueOf(api.stage.invokeUrl);
             resources = await capture.settled();
         });
@@ -540,40 +614,52 @@ describe("components", () => {
             assert.equal(settings.settings.loggingLevel, "INFO");
         });
 
+        it("owns the stage's execution-log group, under the name API Gateway writes to, with a retention, before the stage (below)", () => {
+            const api = only(resources, "aws:apigateway/restApi:RestApi");
+            const group = only(resources, "aws:cloudwatch/logGroup:LogGroup", "c-execution-log");
+            assert.equal(group.inputs.name, `API-Gateway-Execution-Logs_${api.id}/v1`);
+            assert.equal(group.inputs.retentionInDays, 30);
+        });
+
         it("points the stage at the deployment", () => {
             assert.equal(only(resources, "aws:apigateway/stage:Stage").inputs.deployment, only(resources, "aws:apigateway/deployment:Deployment").id);
         });
     });
 
     describe("CustomerApi stage", () => {
-        it("is created only once the account-level logging role is set, which its access logs need", async () => {
-            const resources: CapturedResource[] = [];
-            let openGate: () => void = () => undefined;
-            const gate = new Promise<void>((resolve) => (openGate = resolve));
-            const mocks = capturingMocks("test", "eu-west-1", resources);
-            await pulumi.runtime.setMocks({
-                ...mocks,
-                newResource: async (args) => {
-                    if (args.type === "aws:apigateway/account:Account") {
-                        await gate;
-                    }
-                    return mocks.newResource(args);
-                },
-            }, "apigw-mtls", "test", false);
-            const account = new GatewayAccount("g", {});
-            const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30 });
-            const api = new CustomerApi("c", { stageName: "v1", logRetentionDays: 30, gatewayAccount: account.account, authorizerFunction: authorizer.function });
-            const registered = (type: string) => resources.some((r) => r.type === type);
-            for (let waited = 0; !registered("aws:apigateway/deployment:Deployment") && waited < 5_000; waited += 10) {
-                await new Promise((resolve) => setTimeout(resolve, 10));
-            }
-            await new Promise((resolve) => setTimeout(resolve, 300));
-            assert.ok(registered("aws:apigateway/deployment:Deployment"), "the deployment is there");
-            assert.equal(registered("aws:apigateway/stage:Stage"), false, "no stage before the account");
-            openGate();
-            await valueOf(api.stage.id);
-            assert.ok(registered("aws:apigateway/stage:Stage"));
-        });
+        for (const [what, gated] of [
+            ["the account-level logging role is set, which its access logs need", (args: pulumi.runtime.MockResourceArgs) => args.type === "aws:apigateway/account:Account"],
+            ["its execution-log group exists, which API Gateway would otherwise make with no expiry", (args: pulumi.runtime.MockResourceArgs) => args.name === "c-execution-log"],
+        ] as const) {
+            it(`is created only once ${what}`, async () => {
+                const resources: CapturedResource[] = [];
+                let openGate: () => void = () => undefined;
+                const gate = new Promise<void>((resolve) => (openGate = resolve));
+                const mocks = capturingMocks("test", "eu-west-1", resources);
+                await pulumi.runtime.setMocks({
+                    ...mocks,
+                    newResource: async (args) => {
+                        if (gated(args)) {
+                            await gate;
+                        }
+                        return mocks.newResource(args);
+                    },
+                }, "apigw-mtls", "test", false);
+                const account = new GatewayAccount("g", {});
+                const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30 });
+                const api = new CustomerApi("c", { stageName: "v1", logRetentionDays: 30, gatewayAccount: account, authorizerFunction: authorizer.function });
+                const registered = (type: string) => resources.some((r) => r.type === type);
+                for (let waited = 0; !registered("aws:apigateway/deployment:Deployment") && waited < 5_000; waited += 10) {
+                    await new Promise((resolve) => setTimeout(resolve, 10));
+                }
+                await new Promise((resolve) => setTimeout(resolve, 300));
+                assert.ok(registered("aws:apigateway/deployment:Deployment"), "the deployment is there");
+                assert.equal(registered("aws:apigateway/stage:Stage"), false, "no stage before it");
+                openGate();
+                await valueOf(api.stage.id);
+                assert.ok(registered("aws:apigateway/stage:Stage"));
+            });
+        }
     });
 
     describe("CustomerApi deployment", () => {
@@ -582,7 +668,7 @@ describe("components", () => {
             const capture = await captureResources();
             const account = new GatewayAccount("g", {});
             const authorizer = new PartnerAuthorizer(authorizerName, { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30 });
-            const api = new CustomerApi("c", { stageName: "v1", logRetentionDays: 30, gatewayAccount: account.account, authorizerFunction: authorizer.function });
+            const api = new CustomerApi("c", { stageName: "v1", logRetentionDays: 30, gatewayAccount: account, authorizerFunction: authorizer.function });
             await valueOf(api.stage.invokeUrl);
             return only(await capture.settled(), "aws:apigateway/deployment:Deployment").inputs.triggers.redeployment;
         }
