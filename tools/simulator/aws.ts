@@ -1,10 +1,12 @@
 import * as crypto from "node:crypto";
 import { resourceTypes as types } from "../../core/resource-types";
+import { validateInputs } from "./aws-rules";
 
 /**
  * AWS resources under mocks: each echoes its inputs plus the outputs AWS would add (ids,
- * ARNs, auto-names, object versions), plausible in form and stable for the same inputs. The
- * stand-in aws provider for the real engine (tools/engine/providers/aws.ts) computes them here too.
+ * ARNs, auto-names, object versions), plausible in form and stable for the same inputs, once the
+ * inputs pass AWS's checks (./aws-rules.ts). The stand-in aws provider for the real engine
+ * (tools/engine/providers/aws.ts) computes them here too.
  */
 
 /** A resource's properties as the engine passes them (plain JSON), with those the mocks read. */
@@ -109,6 +111,7 @@ function objectVersionId(inputs: Props, previous: Props | undefined): string {
  * on outputs nobody modelled.
  */
 export function awsResource(type: string, name: string, inputs: Props, ctx: AwsMockContext): { id: string; state: Props } {
+    validateInputs(type, name, inputs);
     const { region } = ctx;
     const arn = (service: string, resource: string) => `arn:aws:${service}:${region}:${mockAccountId}:${resource}`;
     switch (type) {
