@@ -20,8 +20,13 @@ import { changedInputs, inputKeysProperty, logOperation, parseUrn, PreviewingPro
  * no config on, so `aws:region` never arrives here: the region comes from the environment, where
  * the real provider looks when it is not configured.
  */
-function context(previous?: Props): AwsMockContext {
-    return { region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1", previous };
+function context(urn: string, previous?: Props): AwsMockContext {
+    return { region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1", previous, scope: stackOf(urn) };
+}
+
+/** The stack in a URN, `urn:pulumi:<stack>::...`. */
+function stackOf(urn: string): string {
+    return urn.split("::")[0].replace(/^urn:pulumi:/, "");
 }
 
 export const awsProvider: PreviewingProvider = {
@@ -30,13 +35,13 @@ export const awsProvider: PreviewingProvider = {
     async diff(_id, urn, olds, news) {
         const changed = changedInputs(olds, news);
         const replaces = replacedBy(parseUrn(urn).type, changed, unwrapSecrets(olds), unwrapSecrets(news));
-        return { changes: changed.length > 0, replaces };
+        return { changes: changed.length > 0, ...(replaces.length > 0 ? { replaces } : {}) };
     },
 
     async create(urn, inputs) {
         const { type, name } = parseUrn(urn);
         const plain = unwrapSecrets(inputs);
-        const { id, state } = awsResource(type, name, plain, context());
+        const { id, state } = awsResource(type, name, plain, context(urn));
         applyCreateOrUpdate({ type, name, urn, id, inputs: plain, state });
         logOperation("create", urn, id);
         return { id, outs: standinOutputs(inputs, state) };
@@ -46,7 +51,7 @@ export const awsProvider: PreviewingProvider = {
         const { type, name } = parseUrn(urn);
         const plain = unwrapSecrets(news);
         const previous = unwrapSecrets(olds);
-        const { state } = awsResource(type, name, plain, context(previous));
+        const { state } = awsResource(type, name, plain, context(urn, previous));
         applyCreateOrUpdate({ type, name, urn, id, inputs: plain, state, previous });
         logOperation("update", urn, id);
         return { outs: standinOutputs(news, state) };
@@ -59,7 +64,7 @@ export const awsProvider: PreviewingProvider = {
     planUpdate(urn, olds, news) {
         const { type, name } = parseUrn(urn);
         const before = unwrapSecrets(olds);
-        const planned = standinOutputs(news, awsResource(type, name, unwrapSecrets(news), context(before)).state);
+        const planned = standinOutputs(news, awsResource(type, name, unwrapSecrets(news), context(urn, before)).state);
         const inputs = new Set(Object.keys(news));
         for (const key of Object.keys(planned)) {
             if (!inputs.has(key) && key !== inputKeysProperty && !isDeepStrictEqual(planned[key], before[key])) {
@@ -81,7 +86,7 @@ export const awsProvider: PreviewingProvider = {
         if (!answer) {
             throw new Error(`the aws stand-in provider does not model the function ${token}; it answers ${Object.keys(awsFunctions).join(", ")} (add it to awsFunctions in tools/simulator/aws.ts)`);
         }
-        return { outputs: answer(unwrapSecrets(args), context()) };
+        return { outputs: answer(unwrapSecrets(args), { region: context("").region }) };
     },
 };
 
