@@ -127,7 +127,7 @@ export function validateInputs(type: string, name: string, inputs: Props): void 
             if (isRecord(tls)) {
                 // "truststoreUri: An Amazon S3 URL that specifies the truststore ... s3://bucket-name/key-name"
                 // (API Gateway's MutualTlsAuthenticationInput).
-                if (text(tls.truststoreUri) && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/.test(tls.truststoreUri)) {
+                if (text(tls.truststoreUri) && !/^s3:\/\/[^/]+\/.+$/.test(tls.truststoreUri)) {
                     refuse(`mutualTlsAuthentication.truststoreUri ${JSON.stringify(tls.truststoreUri)} is not s3://<bucket>/<key>`);
                 }
                 // domain_name.go sends truststoreVersion only when non-empty: "" would leave the domain on
