@@ -27,7 +27,7 @@ function recordOptions(): { options: Map<string, pulumi.CustomResourceOptions>; 
     return {
         options,
         transformations: [(args) => {
-            options.set(args.name, args.opts as pulumi.CustomResourceOptions);
+            options.set(args.name, args.opts);
             return undefined;
         }],
     };

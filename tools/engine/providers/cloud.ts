@@ -163,12 +163,13 @@ export function applyCreateOrUpdate(op: CloudOperation): void {
                 return;
             case types.apigatewayUsagePlanKey: {
                 const planId = String(op.inputs.usagePlanId);
+                const keyId = String(op.inputs.keyId);
                 for (const stage of state.planStages[planId] ?? []) {
-                    const slot = `${stage}/${op.inputs.keyId}`;
+                    const slot = `${stage}/${keyId}`;
                     const holder = state.planKeys[slot];
                     // AWS refuses a key in two usage plans of one stage (the error's wording is not confirmed).
                     if (holder !== undefined && holder !== planId) {
-                        refuse(op, `ConflictException: API key ${op.inputs.keyId} is already in usage plan ${holder} on stage ${stage}`);
+                        refuse(op, `ConflictException: API key ${keyId} is already in usage plan ${holder} on stage ${stage}`);
                     }
                     state.planKeys[slot] = planId;
                 }
@@ -250,7 +251,7 @@ export function applyDelete(op: CloudOperation): void {
                 return;
             case types.apigatewayUsagePlanKey:
                 for (const [slot, plan] of Object.entries(state.planKeys)) {
-                    if (plan === op.state.usagePlanId && slot.endsWith(`/${op.state.keyId}`)) {
+                    if (plan === op.state.usagePlanId && slot.endsWith(`/${String(op.state.keyId)}`)) {
                         delete state.planKeys[slot];
                     }
                 }
