@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { projectName } from "../core/config/keys";
 
 export interface GatewayAccountArgs {
     /**
@@ -35,7 +36,7 @@ export class GatewayAccount extends pulumi.ComponentResource {
     public readonly cloudwatchRoleArn: pulumi.Output<string>;
 
     constructor(name: string, args: GatewayAccountArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("apigw-mtls:apigateway:GatewayAccount", name, {}, opts);
+        super(`${projectName}:apigateway:GatewayAccount`, name, {}, opts);
         if (args.cloudwatchRoleArn !== undefined) {
             this.cloudwatchRoleArn = pulumi.output(args.cloudwatchRoleArn);
         } else {

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { projectName } from "../core/config/keys";
 import { usageKeysValue } from "../core/usage/keys";
 
 export interface PartnerUsageKeysArgs {
@@ -27,9 +28,9 @@ export class PartnerUsageKeys extends pulumi.ComponentResource {
     public readonly parameter: aws.ssm.Parameter;
 
     constructor(name: string, args: PartnerUsageKeysArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("apigw-mtls:api:PartnerUsageKeys", name, {}, opts);
+        super(`${projectName}:api:PartnerUsageKeys`, name, {}, opts);
         const stack = pulumi.getStack();
-        const formerParent = `urn:pulumi:${stack}::${pulumi.getProject()}::apigw-mtls:api:PartnerUsagePlans::${name}`;
+        const formerParent = `urn:pulumi:${stack}::${pulumi.getProject()}::${projectName}:api:PartnerUsagePlans::${name}`;
         const child = { parent: this, aliases: [{ parent: formerParent }] };
 
         const apiKeys: Record<string, aws.apigateway.ApiKey> = {};

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PartnerLimits } from "../core/usage/limits";
+import { projectName } from "../core/config/keys";
 
 export interface PartnerUsagePlansArgs {
     /** Each partner's throttle and quota (stack config's `partnerLimits`). */
@@ -33,7 +34,7 @@ export class PartnerUsagePlans extends pulumi.ComponentResource {
     public readonly plans: Readonly<Record<string, aws.apigateway.UsagePlan>>;
 
     constructor(name: string, args: PartnerUsagePlansArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("apigw-mtls:api:PartnerUsagePlans", name, {}, opts);
+        super(`${projectName}:api:PartnerUsagePlans`, name, {}, opts);
         const child = { parent: this };
         const stack = pulumi.getStack();
 
