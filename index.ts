@@ -7,6 +7,7 @@ import { MtlsDomain } from "./components/mtls-domain";
 import { PartnerAuthorizer } from "./components/partner-authorizer";
 import { PartnerMonitoring } from "./components/partner-monitoring";
 import { PartnerPki } from "./components/partner-pki";
+import { PartnerUsageKeys } from "./components/partner-usage-keys";
 import { PartnerUsagePlans } from "./components/partner-usage-plans";
 import { Truststore } from "./components/truststore";
 import { readStackConfig } from "./core/config/stack";
@@ -41,10 +42,14 @@ const truststore = new Truststore("truststore", {
     crl: config.crl,
 });
 
+// Usage keys partners never see, one per partner, in a parameter the authorizer reads.
+const usageKeys = new PartnerUsageKeys("usage", {
+    partners: config.partnerLimits.map((partner) => partner.name),
+    parameterName: usageKeysParameterName(pulumi.getStack()),
+});
+
 // Revocation: mutual TLS accepts a revoked certificate; the authorizer refuses it. It also
-// returns the caller's usage key, read from a parameter named here: the parameter itself is made
-// after the API, whose methods need this authorizer.
-const usageKeysParameter = usageKeysParameterName(pulumi.getStack());
+// returns the caller's usage key, and is updated only once the keys' parameter is.
 const authorizer = new PartnerAuthorizer("authorizer", {
     revokedSerials: config.revokedSerials,
     crlRevocations: truststore.crlRevocations,
@@ -52,7 +57,7 @@ const authorizer = new PartnerAuthorizer("authorizer", {
     ownCaPartners: partners.ownCa,
     cacheSeconds: config.authorizerCacheSeconds,
     logRetentionDays: config.logRetentionDays,
-    usageKeysParameterName: usageKeysParameter,
+    usageKeysParameter: usageKeys.parameter,
 });
 
 // Customer API: reachable only through the custom domain.
@@ -60,16 +65,16 @@ const gatewayAccount = new GatewayAccount("gateway", { cloudwatchRoleArn: config
 const api = new CustomerApi("customer", {
     stageName: config.stageName,
     logRetentionDays: config.logRetentionDays,
-    gatewayAccount: gatewayAccount.account,
+    gatewayAccount,
     authorizerFunction: authorizer.function,
 });
 
-// Throttling and quotas per partner: usage plans on the stage, keyed by keys partners never see.
+// Throttling and quotas per partner: a usage plan each on the stage, with the partner's key in it.
 new PartnerUsagePlans("usage", {
     partners: config.partnerLimits,
+    apiKeys: usageKeys.apiKeys,
     restApiId: api.stage.restApi,
     stageName: api.stage.stageName,
-    parameterName: usageKeysParameter,
 });
 
 // Alarms on the stage and the authorizer, per-partner metrics from the access log, a dashboard.

@@ -36,6 +36,11 @@ export const accessLogFormat = JSON.stringify({
     partner: "$context.authorizer.partner",
 });
 
+/** The log group API Gateway writes a stage's execution logs to: `API-Gateway-Execution-Logs_<api id>/<stage>`. */
+export function executionLogGroupName(restApiId: pulumi.Input<string>, stageName: pulumi.Input<string>): pulumi.Output<string> {
+    return pulumi.interpolate`API-Gateway-Execution-Logs_${restApiId}/${stageName}`;
+}
+
 /** A short, stable digest of values: a new digest makes a new deployment. */
 export function redeploymentHash(values: unknown): string {
     return crypto.createHash("sha256").update(JSON.stringify(values)).digest("hex").slice(0, 16);
@@ -53,6 +58,8 @@ export class CustomerApi extends pulumi.ComponentResource {
     public readonly stage: aws.apigateway.Stage;
     /** The stage's access log: one JSON line per request, with the partner and its certificate. */
     public readonly accessLog: aws.cloudwatch.LogGroup;
+    /** The log group API Gateway writes the stage's execution logs to, owned here so that it expires. */
+    public readonly executionLog: aws.cloudwatch.LogGroup;
     public readonly function: aws.lambda.Function;
     /** The REQUEST authorizer of every method. */
     public readonly authorizer: aws.apigateway.Authorizer;
@@ -157,12 +164,19 @@ export class CustomerApi extends pulumi.ComponentResource {
         this.accessLog = new aws.cloudwatch.LogGroup(`${name}-access-log`, {
             retentionInDays: args.logRetentionDays,
         }, child);
+        // API Gateway writes execution logs to a group of this name, and makes the group itself,
+        // with no expiry and outside the stack, unless it exists already ("API Gateway manages the
+        // log group name", https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-execution-logging.html).
+        this.executionLog = new aws.cloudwatch.LogGroup(`${name}-execution-log`, {
+            name: executionLogGroupName(this.api.id, args.stageName),
+            retentionInDays: args.logRetentionDays,
+        }, child);
         this.stage = new aws.apigateway.Stage(`${name}-stage`, {
             restApi: this.api.id,
             deployment: deployment.id,
             stageName: args.stageName,
             accessLogSettings: { destinationArn: this.accessLog.arn, format: accessLogFormat },
-        }, { ...child, dependsOn: args.gatewayAccount });
+        }, { ...child, dependsOn: [args.gatewayAccount, this.executionLog] });
         new aws.apigateway.MethodSettings(`${name}-execution-logs`, {
             restApi: this.api.id,
             stageName: this.stage.stageName,
@@ -170,6 +184,6 @@ export class CustomerApi extends pulumi.ComponentResource {
             settings: { loggingLevel: "INFO", metricsEnabled: true, dataTraceEnabled: false },
         }, child);
 
-        this.registerOutputs({ api: this.api, stage: this.stage, accessLog: this.accessLog, function: this.function, authorizer: this.authorizer });
+        this.registerOutputs({ api: this.api, stage: this.stage, accessLog: this.accessLog, executionLog: this.executionLog, function: this.function, authorizer: this.authorizer });
     }
 }

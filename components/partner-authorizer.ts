@@ -20,20 +20,10 @@ export interface PartnerAuthorizerArgs {
     /** Days to keep the function's logs. */
     readonly logRetentionDays: pulumi.Input<number>;
     /**
-     * Name of the SSM parameter that holds each partner's API key (`usageKeysParameterName`); the
-     * function may read that parameter only, and returns the calling partner's key. The name, not
-     * the parameter: the parameter comes after the API, whose methods need this authorizer. Default: no keys.
+     * The SSM parameter that holds each partner's API key (`PartnerUsageKeys.parameter`): the
+     * function may read that parameter only, and returns the calling partner's key. Default: no keys.
      */
-    readonly usageKeysParameterName?: string;
-}
-
-/**
- * The ARN of the SSM parameter `name` (a path from "/") in the stack's partition, region and
- * account, from the provider's data sources.
- */
-function parameterArn(name: string, parent: pulumi.Resource): pulumi.Output<string> {
-    const opts = { parent };
-    return pulumi.interpolate`arn:${aws.getPartitionOutput({}, opts).partition}:ssm:${aws.getRegionOutput({}, opts).region}:${aws.getCallerIdentityOutput({}, opts).accountId}:parameter${name}`;
+    readonly usageKeysParameter?: aws.ssm.Parameter;
 }
 
 /**
@@ -50,8 +40,8 @@ function readParameterStatement(arn: pulumi.Input<string>): aws.iam.PolicyStatem
  * client certificates and names the partner for the integration. It reads no list at request
  * time: the lists come in its package (`lists.json` beside the code), so it runs offline in local
  * mode, and any number of partners fits (an environment variable would stop at Lambda's 4 KB).
- * With usage keys it reads their parameter once per instance: key values are secrets, and the
- * package is kept in the stack's state in plain text.
+ * With usage keys it reads their parameter once per instance (key values are secrets, and the
+ * package is kept in the stack's state in plain text), so it is updated only after the parameter.
  */
 export class PartnerAuthorizer extends pulumi.ComponentResource {
     public readonly function: aws.lambda.Function;
@@ -60,11 +50,11 @@ export class PartnerAuthorizer extends pulumi.ComponentResource {
 
     constructor(name: string, args: PartnerAuthorizerArgs, opts?: pulumi.ComponentResourceOptions) {
         super(`${projectName}:api:PartnerAuthorizer`, name, {}, opts);
-        const parameter = args.usageKeysParameterName;
-        const environment: Record<string, string> = {
+        const parameter = args.usageKeysParameter;
+        const environment = pulumi.output(parameter?.name).apply((name) => ({
             DECISION_CACHE_SECONDS: String(args.cacheSeconds ?? configDeclarations.authorizerCacheSeconds.default),
-            ...(parameter === undefined ? {} : { USAGE_KEYS_PARAMETER: parameter }),
-        } satisfies AuthorizerEnvironment;
+            ...(name === undefined ? {} : { USAGE_KEYS_PARAMETER: name }),
+        } satisfies AuthorizerEnvironment));
         this.lists = pulumi.all([args.crlRevocations ?? [], args.issuedCertificates]).apply(([crl, issued]) => ({
             revocations: revocationList(args.revokedSerials, crl),
             partnerNames: partnerNames(issued, args.ownCaPartners ?? []),
@@ -76,7 +66,10 @@ export class PartnerAuthorizer extends pulumi.ComponentResource {
             environment,
             timeout: 5,
             logRetentionDays: args.logRetentionDays,
-            policyStatements: parameter === undefined ? undefined : [readParameterStatement(parameterArn(parameter, this))],
+            // The parameter's ARN, not one built from its name: the function then waits for the
+            // parameter, so that no instance starts and caches the keys before a new partner's key
+            // is in it (an instance reads them once; it would deny that partner until recycled).
+            policyStatements: parameter === undefined ? undefined : [readParameterStatement(parameter.arn)],
         }, { parent: this }).function;
 
         this.registerOutputs({ function: this.function, lists: this.lists });

@@ -1,89 +1,68 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PartnerLimits, planGroups, PlanGroup } from "../core/usage/limits";
+import { PartnerLimits } from "../core/usage/limits";
 import { projectName } from "../core/config/keys";
 
 export interface PartnerUsagePlansArgs {
-    /** Each partner's throttle and quota (stack config's `partnerLimits`); partners with the same limits share one plan. */
+    /** Each partner's throttle and quota (stack config's `partnerLimits`). */
     readonly partners: readonly PartnerLimits[];
+    /** Each partner's API key, by partner name (`PartnerUsageKeys.apiKeys`). */
+    readonly apiKeys: Readonly<Record<string, aws.apigateway.ApiKey>>;
     /** Id of the REST API whose stage the plans meter. */
     readonly restApiId: pulumi.Input<string>;
     /** Name of that stage, as the stage resource gives it, so that the plans wait for the stage. */
     readonly stageName: pulumi.Input<string>;
-    /** Name of the SSM parameter to hold each partner's key, the one the authorizer reads (`usageKeysParameterName`). */
-    readonly parameterName: string;
 }
 
-/** What a plan's description says: its limits in API Gateway's units, and who is on it. Exported for testing. */
-export function planDescription(group: PlanGroup): string {
-    const { throttle, quota } = group;
-    return `${throttle.rateLimit} requests/s, burst ${throttle.burstLimit}, ${quota.limit} requests per ${quota.period}: ${group.partners.join(", ")}`;
+/** What a plan's description says: its partner and limits in API Gateway's units. Exported for testing. */
+export function planDescription(partner: PartnerLimits): string {
+    const { throttle, quota } = partner;
+    return `${throttle.rateLimit} requests/s, burst ${throttle.burstLimit}, ${quota.limit} requests per ${quota.period}: ${partner.name}`;
 }
 
 /**
- * Per-partner throttling and quotas: an API key per partner, one usage plan on the stage per
- * set of limits that partners share, each key in its partner's plan, and the keys by partner in
- * a SecureString SSM parameter for the authorizer, which returns the caller's key to API Gateway
- * (`apiKeySource: AUTHORIZER`). Partners never see a key: AWS generates each value, the provider
- * marks it secret, and it lives only in that parameter and, encrypted, in the stack's state.
+ * Per-partner throttling and quotas: one usage plan on the stage per partner, and the partner's
+ * key in it.
+ *
+ * A plan per partner, named for it: new limits update the partner's plan in place (the provider's
+ * usage plan has no ForceNew property, usage_plan.go), and the key stays in it. A plan per set of
+ * limits made a limit change a new plan and moved the key, and a plan key cannot move (every
+ * property of aws_api_gateway_usage_plan_key is ForceNew): the partner had no plan meanwhile.
  */
 export class PartnerUsagePlans extends pulumi.ComponentResource {
-    /** Each partner's API key, by partner name. */
-    public readonly apiKeys: Readonly<Record<string, aws.apigateway.ApiKey>>;
-    /** The usage plans, by plan key (`r50-b100-q100000-day`, see `planKey`). */
+    /** The usage plans, by partner name. */
     public readonly plans: Readonly<Record<string, aws.apigateway.UsagePlan>>;
-    /** The parameter of the keys, `{partner: key value}` as JSON. */
-    public readonly parameter: aws.ssm.Parameter;
 
     constructor(name: string, args: PartnerUsagePlansArgs, opts?: pulumi.ComponentResourceOptions) {
         super(`${projectName}:api:PartnerUsagePlans`, name, {}, opts);
         const child = { parent: this };
         const stack = pulumi.getStack();
 
-        const apiKeys: Record<string, aws.apigateway.ApiKey> = {};
         const plans: Record<string, aws.apigateway.UsagePlan> = {};
-        for (const group of planGroups(args.partners)) {
-            const plan = new aws.apigateway.UsagePlan(`${name}-${group.key}`, {
-                name: `${stack}-${group.key}`,
-                description: planDescription(group),
+        for (const partner of [...args.partners].sort((a, b) => a.name.localeCompare(b.name))) {
+            const plan = new aws.apigateway.UsagePlan(`${name}-${partner.name}-limits`, {
+                name: `${stack}-${partner.name}`,
+                description: planDescription(partner),
                 apiStages: [{ apiId: args.restApiId, stage: args.stageName }],
-                throttleSettings: { rateLimit: group.throttle.rateLimit, burstLimit: group.throttle.burstLimit },
-                quotaSettings: { limit: group.quota.limit, period: group.quota.period },
+                throttleSettings: { rateLimit: partner.throttle.rateLimit, burstLimit: partner.throttle.burstLimit },
+                quotaSettings: { limit: partner.quota.limit, period: partner.quota.period },
             }, child);
-            plans[group.key] = plan;
-            for (const partner of group.partners) {
-                const key = new aws.apigateway.ApiKey(`${name}-${partner}-key`, {
-                    name: `${stack}-${partner}`,
-                    description: `Usage key of partner ${partner}: the authorizer presents it for the partner, who never holds it`,
-                    enabled: true,
-                    tags: { partner },
-                }, child);
-                apiKeys[partner] = key;
-                new aws.apigateway.UsagePlanKey(`${name}-${partner}-plan`, {
-                    keyId: key.id,
-                    keyType: "API_KEY",
-                    usagePlanId: plan.id,
-                }, {
-                    ...child,
-                    // The provider returns the key's value here too, and does not mark it secret.
-                    additionalSecretOutputs: ["value"],
-                    // A key may be in one plan of a stage only: when its partner moves to another
-                    // plan, the old plan key has to go before the new one can be made.
-                    deleteBeforeReplace: true,
-                });
-            }
+            plans[partner.name] = plan;
+            new aws.apigateway.UsagePlanKey(`${name}-${partner.name}-plan`, {
+                keyId: args.apiKeys[partner.name].id,
+                keyType: "API_KEY",
+                usagePlanId: plan.id,
+            }, {
+                ...child,
+                // The provider returns the key's value here too, and does not mark it secret.
+                additionalSecretOutputs: ["value"],
+                // A key may be in one plan of a stage only: should a key ever move to another plan,
+                // the old plan key has to go before the new one can be made.
+                deleteBeforeReplace: true,
+            });
         }
-        this.apiKeys = apiKeys;
         this.plans = plans;
 
-        const byPartner = Object.fromEntries(Object.entries(apiKeys).sort(([a], [b]) => a.localeCompare(b)).map(([partner, key]) => [partner, key.value]));
-        this.parameter = new aws.ssm.Parameter(`${name}-keys`, {
-            name: args.parameterName,
-            type: "SecureString",
-            description: "API key of each partner, by partner name, for the authorizer to return as usageIdentifierKey",
-            value: pulumi.secret(pulumi.all(byPartner).apply((keys) => JSON.stringify(keys))),
-        }, child);
-
-        this.registerOutputs({ apiKeys: this.apiKeys, plans: this.plans, parameter: this.parameter });
+        this.registerOutputs({ plans: this.plans });
     }
 }

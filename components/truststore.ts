@@ -10,7 +10,7 @@ import { projectName } from "../core/config/keys";
 export interface TruststoreArgs {
     /** PEM certificates of every CA whose clients may call the API (chains up to their roots). */
     readonly caCertificatePems: pulumi.Input<pulumi.Input<string>[]>;
-    /** Keep the bucket and its versions when the stack is destroyed. Default: false. */
+    /** Keep the bucket, its settings and every object version when the stack is destroyed. Default: false. */
     readonly retainOnDelete?: boolean;
     /** Object key of the bundle. Default: "truststore.pem". */
     readonly key?: pulumi.Input<string>;
@@ -59,6 +59,21 @@ export async function checkedBundle(pem: string, resource?: pulumi.Resource, war
 }
 
 /**
+ * The object version the domain may pin: a real version id. S3 gives a write made before
+ * versioning took effect the version id "null" (AWS: "it might take up to 15 minutes for the change
+ * to be fully propagated ... Write operations issued before this conversion is complete may apply
+ * to unversioned objects", https://docs.aws.amazon.com/AmazonS3/latest/userguide/manage-versioning-examples.html),
+ * and the provider waits only until GetBucketVersioning answers (bucket_versioning.go). Such a
+ * version is never pinned: the deployment stops before the domain. Exported for testing.
+ */
+export function pinnableVersion(uri: string, versionId: string | undefined, objectUrn: string): string {
+    if (versionId === undefined || versionId === "" || versionId === "null") {
+        throw new pulumi.RunError(`truststore ${uri} has version id ${JSON.stringify(versionId ?? "")}: S3 wrote it before versioning took effect (up to 15 minutes after it is first enabled); wait 15 minutes, then run pulumi up --replace '${objectUrn}'`);
+    }
+    return versionId;
+}
+
+/**
  * The mTLS truststore: a private, versioned, encrypted bucket and the PEM bundle of every
  * trusted CA in it. `version` changes with every new bundle; pinning it on the domain is what
  * makes API Gateway load the new bundle.
@@ -81,9 +96,13 @@ export class Truststore extends pulumi.ComponentResource {
     constructor(name: string, args: TruststoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super(`${projectName}:truststore:Truststore`, name, {}, opts);
         const retain = args.retainOnDelete ?? false;
-        const child = { parent: this };
+        // Retaining the bucket alone keeps an empty bucket: the provider deletes every version of
+        // a versioned object it deletes (aws_s3_object's delete calls deleteAllObjectVersions),
+        // suspends versioning when the versioning resource goes, and removes the access block,
+        // policy and encryption. So everything the bucket holds or is configured with is retained too.
+        const child = { parent: this, retainOnDelete: retain };
 
-        this.bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: !retain }, { ...child, retainOnDelete: retain });
+        this.bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: !retain }, child);
         const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, {
             bucket: this.bucket.id,
             versioningConfiguration: { status: "Enabled" },
@@ -110,17 +129,20 @@ export class Truststore extends pulumi.ComponentResource {
 
         // API Gateway takes a bad bundle silently (truststoreWarnings); check it here instead.
         this.bundlePem = pulumi.output(args.caCertificatePems).apply((pems) => checkedBundle(buildBundle(pems), this, args.expiryWarningDays));
-        // Versioning and encryption must be in place before the first upload, or the first
-        // version id would be "null" and the object unencrypted.
+        // Versioning and encryption must be in place before the first upload, or the object would
+        // be unencrypted and its first version id "null". Deleting the object deletes every version
+        // of its key, so a replacement of the same key made first would go with them: the old one
+        // goes first (it only happens with `--replace`; the bucket and key never change otherwise).
+        const versioned = { ...child, dependsOn: [versioning, encryption], deleteBeforeReplace: true };
         this.object = new aws.s3.BucketObjectv2(`${name}-bundle`, {
             bucket: this.bucket.id,
             key: args.key ?? "truststore.pem",
             content: this.bundlePem,
             contentType: "application/x-pem-file",
-        }, { ...child, dependsOn: [versioning, encryption] });
+        }, versioned);
 
         this.uri = pulumi.interpolate`s3://${this.bucket.bucket}/${this.object.key}`;
-        this.version = this.object.versionId;
+        this.version = pulumi.all([this.uri, this.object.versionId, this.object.urn]).apply(([uri, version, urn]) => pinnableVersion(uri, version, urn));
 
         // A CRL only counts once a CA of this truststore verified it; the upload is its record.
         const crl = args.crl;
@@ -137,7 +159,7 @@ export class Truststore extends pulumi.ComponentResource {
                 key: "revocations.crl.pem",
                 content: verified.apply(() => crl.pems.join("")),
                 contentType: "application/pkix-crl",
-            }, { ...child, dependsOn: [versioning, encryption] });
+            }, versioned);
         }
         this.crlRevocations = verified.apply((crls) => crls.flatMap((c) => [...c.revocations]));
         this.registerOutputs({ uri: this.uri, version: this.version, crlRevocations: this.crlRevocations });

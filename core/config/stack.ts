@@ -14,6 +14,7 @@ import { configDefaults, configKeys } from "./keys";
 import { checkEach } from "./problems";
 import { CrlFile, parseRevokedSerials, readCrlFile, RevokedSerial } from "./revocation";
 import { PartnerLimits, parseUsageLimits, UsageLimitError, UsageLimits } from "../usage/limits";
+import { checkUsageKeysFit } from "../usage/keys";
 
 // The config's types and errors, where callers of parseConfig look for them.
 export { ConfigError } from "./values";
@@ -227,7 +228,9 @@ function parsePartnersAndLimits(raw: RawConfig, env: ConfigEnvironment): { partn
 /** The stack's `throttle` and `quota`, and the limits of each of `partners` (JSON). */
 function parseStackLimits(raw: RawConfig, partners: string): { defaults: UsageLimits; partners: PartnerLimits[] } {
     try {
-        return parseUsageLimits({ throttle: setting(raw, "throttle"), quota: setting(raw, "quota"), partners });
+        const limits = parseUsageLimits({ throttle: setting(raw, "throttle"), quota: setting(raw, "quota"), partners });
+        checkUsageKeysFit(limits.partners.map((p) => p.name));
+        return limits;
     } catch (error) {
         throw error instanceof UsageLimitError ? new ConfigError(error.message) : error;
     }

@@ -18,7 +18,7 @@ describe("components", () => {
             const capture = await captureResources();
             const account = new GatewayAccount("g", {});
             const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30 });
-            const api = new CustomerApi("c", { stageName: "v1", logRetentionDays: 30, gatewayAccount: account.account, authorizerFunction: authorizer.function });
+            const api = new CustomerApi("c", { stageName: "v1", logRetentionDays: 30, gatewayAccount: account, authorizerFunction: authorizer.function });
             await valueOf(api.stage.invokeUrl);
             resources = await capture.settled();
         });
@@ -86,40 +86,52 @@ describe("components", () => {
             assert.equal(settings.settings.loggingLevel, "INFO");
         });
 
+        it("owns the stage's execution-log group, under the name API Gateway writes to, with a retention, before the stage (below)", () => {
+            const api = only(resources, "aws:apigateway/restApi:RestApi");
+            const group = only(resources, "aws:cloudwatch/logGroup:LogGroup", "c-execution-log");
+            assert.equal(group.inputs.name, `API-Gateway-Execution-Logs_${api.id}/v1`);
+            assert.equal(group.inputs.retentionInDays, 30);
+        });
+
         it("points the stage at the deployment", () => {
             assert.equal(only(resources, "aws:apigateway/stage:Stage").inputs.deployment, only(resources, "aws:apigateway/deployment:Deployment").id);
         });
     });
 
     describe("CustomerApi stage", () => {
-        it("is created only once the account-level logging role is set, which its access logs need", async () => {
-            const resources: CapturedResource[] = [];
-            let openGate: () => void = () => undefined;
-            const gate = new Promise<void>((resolve) => (openGate = resolve));
-            const mocks = capturingMocks("test", "eu-west-1", resources);
-            await pulumi.runtime.setMocks({
-                ...mocks,
-                newResource: async (args) => {
-                    if (args.type === "aws:apigateway/account:Account") {
-                        await gate;
-                    }
-                    return mocks.newResource(args);
-                },
-            }, "apigw-mtls", "test", false);
-            const account = new GatewayAccount("g", {});
-            const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30 });
-            const api = new CustomerApi("c", { stageName: "v1", logRetentionDays: 30, gatewayAccount: account.account, authorizerFunction: authorizer.function });
-            const registered = (type: string) => resources.some((r) => r.type === type);
-            for (let waited = 0; !registered("aws:apigateway/deployment:Deployment") && waited < 5_000; waited += 10) {
-                await new Promise((resolve) => setTimeout(resolve, 10));
-            }
-            await new Promise((resolve) => setTimeout(resolve, 300));
-            assert.ok(registered("aws:apigateway/deployment:Deployment"), "the deployment is there");
-            assert.equal(registered("aws:apigateway/stage:Stage"), false, "no stage before the account");
-            openGate();
-            await valueOf(api.stage.id);
-            assert.ok(registered("aws:apigateway/stage:Stage"));
-        });
+        for (const [what, gated] of [
+            ["the account-level logging role is set, which its access logs need", (args: pulumi.runtime.MockResourceArgs) => args.type === "aws:apigateway/account:Account"],
+            ["its execution-log group exists, which API Gateway would otherwise make with no expiry", (args: pulumi.runtime.MockResourceArgs) => args.name === "c-execution-log"],
+        ] as const) {
+            it(`is created only once ${what}`, async () => {
+                const resources: CapturedResource[] = [];
+                let openGate: () => void = () => undefined;
+                const gate = new Promise<void>((resolve) => (openGate = resolve));
+                const mocks = capturingMocks("test", "eu-west-1", resources);
+                await pulumi.runtime.setMocks({
+                    ...mocks,
+                    newResource: async (args) => {
+                        if (gated(args)) {
+                            await gate;
+                        }
+                        return mocks.newResource(args);
+                    },
+                }, "apigw-mtls", "test", false);
+                const account = new GatewayAccount("g", {});
+                const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30 });
+                const api = new CustomerApi("c", { stageName: "v1", logRetentionDays: 30, gatewayAccount: account, authorizerFunction: authorizer.function });
+                const registered = (type: string) => resources.some((r) => r.type === type);
+                for (let waited = 0; !registered("aws:apigateway/deployment:Deployment") && waited < 5_000; waited += 10) {
+                    await new Promise((resolve) => setTimeout(resolve, 10));
+                }
+                await new Promise((resolve) => setTimeout(resolve, 300));
+                assert.ok(registered("aws:apigateway/deployment:Deployment"), "the deployment is there");
+                assert.equal(registered("aws:apigateway/stage:Stage"), false, "no stage before it");
+                openGate();
+                await valueOf(api.stage.id);
+                assert.ok(registered("aws:apigateway/stage:Stage"));
+            });
+        }
     });
 
     describe("CustomerApi deployment", () => {
@@ -128,7 +140,7 @@ describe("components", () => {
             const capture = await captureResources();
             const account = new GatewayAccount("g", {});
             const authorizer = new PartnerAuthorizer(authorizerName, { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30 });
-            const api = new CustomerApi("c", { stageName: "v1", logRetentionDays: 30, gatewayAccount: account.account, authorizerFunction: authorizer.function });
+            const api = new CustomerApi("c", { stageName: "v1", logRetentionDays: 30, gatewayAccount: account, authorizerFunction: authorizer.function });
             await valueOf(api.stage.invokeUrl);
             return only(await capture.settled(), "aws:apigateway/deployment:Deployment").inputs.triggers.redeployment;
         }

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { GatewayAccount } from "../../components/gateway-account";
-import { allOf, captureResources, only } from "../helpers/outputs";
+import { captureResources, only, recordOptions, valueOf } from "../helpers/outputs";
 
 describe("components", () => {
     before(async () => {
@@ -18,12 +18,24 @@ describe("components", () => {
             assert.equal(only(resources, "aws:apigateway/account:Account").inputs.cloudwatchRoleArn, role.outputs.arn);
         });
 
-        it("uses an existing role without creating one", async () => {
+        it("leaves the account setting to its owner when given a role: it declares no setting and no role", async () => {
             const capture = await captureResources();
-            new GatewayAccount("g", { cloudwatchRoleArn: "arn:aws:iam::123456789012:role/existing" });
+            const account = new GatewayAccount("g", { cloudwatchRoleArn: "arn:aws:iam::123456789012:role/existing" });
             const resources = await capture.settled();
-            assert.equal(allOf(resources, "aws:iam/role:Role").length, 0);
-            assert.equal(only(resources, "aws:apigateway/account:Account").inputs.cloudwatchRoleArn, "arn:aws:iam::123456789012:role/existing");
+            assert.deepEqual(resources.filter((r) => r.custom).map((r) => r.type), []);
+            assert.equal(account.account, undefined);
+            assert.equal(await valueOf(account.cloudwatchRoleArn), "arn:aws:iam::123456789012:role/existing");
+        });
+
+        it("keeps the account setting and its role on destroy: the provider would reset the setting for every stack of the account", async () => {
+            const capture = await captureResources();
+            const { options, transformations } = recordOptions();
+            new GatewayAccount("g", {}, { transformations });
+            const resources = (await capture.settled()).filter((r) => r.custom);
+            assert.deepEqual(resources.map((r) => r.type).sort(), ["aws:apigateway/account:Account", "aws:iam/role:Role", "aws:iam/rolePolicyAttachment:RolePolicyAttachment"]);
+            for (const resource of resources) {
+                assert.equal(options.get(resource.name)?.retainOnDelete, true, `${resource.name}: retainOnDelete`);
+            }
         });
     });
 });

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { PartnerAuthorizer } from "../../components/partner-authorizer";
+import { PartnerUsageKeys } from "../../components/partner-usage-keys";
 import { X509Certificate } from "node:crypto";
 import { certificateKey, issuedSubjectKey, issuerId, normaliseSerial, partnerNames, revocationList, subjectKey } from "../../core/authorizer/decision";
 import { makeCa, makeLeaf } from "../helpers/certs";
@@ -53,7 +54,8 @@ describe("components", () => {
 
         it("names the usage-keys parameter in its environment and may read that parameter only", async () => {
             const capture = await captureResources();
-            const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30, usageKeysParameterName: "/apigw-mtls/test/partner-usage-keys" });
+            const keys = new PartnerUsageKeys("usage", { partners: [], parameterName: "/apigw-mtls/test/partner-usage-keys" });
+            const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30, usageKeysParameter: keys.parameter });
             await valueOf(authorizer.function.arn);
             const resources = await capture.settled();
             const fn = only(resources, "aws:lambda/function:Function", "a-function").inputs;

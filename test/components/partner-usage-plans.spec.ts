@@ -1,7 +1,10 @@
 import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { PartnerAuthorizer } from "../../components/partner-authorizer";
+import { PartnerUsageKeys } from "../../components/partner-usage-keys";
 import { PartnerUsagePlans } from "../../components/partner-usage-plans";
 import { defaultLimits, PartnerLimits, UsageLimits } from "../../core/usage/limits";
-import { CapturedResource, runProgram } from "../../tools/simulator/program";
+import { CapturedResource, capturingMocks, ProgramFailure, runProgram } from "../../tools/simulator/program";
 import { allOf, captureResources, only, valueOf } from "../helpers/outputs";
 
 
@@ -14,24 +17,26 @@ const types = {
 const slow: UsageLimits = { throttle: { rateLimit: 5, burstLimit: 10 }, quota: { limit: 10_000, period: "DAY" } };
 const parameterName = "/apigw-mtls/test/partner-usage-keys";
 
-/** The plans, keys and parameter of PartnerUsagePlans "usage" for these partners, once registered. */
-async function declare(partners: PartnerLimits[]): Promise<{ resources: CapturedResource[]; usage: PartnerUsagePlans }> {
+/** The keys, plans and parameter of PartnerUsageKeys and PartnerUsagePlans "usage" for these partners, once registered. */
+async function declare(partners: PartnerLimits[]): Promise<{ resources: CapturedResource[]; keys: PartnerUsageKeys; usage: PartnerUsagePlans }> {
     const capture = await captureResources();
-    const usage = new PartnerUsagePlans("usage", { partners, restApiId: "a1b2c3d4e5", stageName: "v1", parameterName });
-    await valueOf(usage.parameter.arn);
-    return { resources: await capture.settled(), usage };
+    const keys = new PartnerUsageKeys("usage", { partners: partners.map((p) => p.name), parameterName });
+    const usage = new PartnerUsagePlans("usage", { partners, apiKeys: keys.apiKeys, restApiId: "a1b2c3d4e5", stageName: "v1" });
+    await valueOf(keys.parameter.arn);
+    return { resources: await capture.settled(), keys, usage };
 }
 
-describe("PartnerUsagePlans", () => {
+describe("PartnerUsagePlans and PartnerUsageKeys", () => {
     before(async () => {
         await captureResources();
     });
 
     describe("for partners on the default limits and one lower override", () => {
         let resources: CapturedResource[];
+        let keys: PartnerUsageKeys;
         let usage: PartnerUsagePlans;
         before(async () => {
-            ({ resources, usage } = await declare([
+            ({ resources, keys, usage } = await declare([
                 { name: "acme-bank", ...defaultLimits },
                 { name: "initech", ...slow },
                 { name: "globex", ...defaultLimits },
@@ -39,53 +44,48 @@ describe("PartnerUsagePlans", () => {
         });
 
         it("gives every partner an API key named for the stack and partner, enabled, with no value set, so that AWS generates it", () => {
-            const keys = allOf(resources, types.apiKey);
-            assert.deepEqual(keys.map((k) => k.name).sort(), ["usage-acme-bank-key", "usage-globex-key", "usage-initech-key"]);
+            const apiKeys = allOf(resources, types.apiKey);
+            assert.deepEqual(apiKeys.map((k) => k.name).sort(), ["usage-acme-bank-key", "usage-globex-key", "usage-initech-key"]);
             const acme = only(resources, types.apiKey, "usage-acme-bank-key").inputs;
             assert.equal(acme.name, "test-acme-bank");
             assert.equal(acme.enabled, true);
             assert.deepEqual(acme.tags, { partner: "acme-bank" });
             assert.equal(acme.value, undefined);
-            assert.deepEqual(Object.keys(usage.apiKeys).sort(), ["acme-bank", "globex", "initech"]);
-            assert.ok(keys.every((k) => /^[A-Za-z0-9]{40}$/.test(k.outputs.value)), "AWS's keys are 40 letters and digits");
+            assert.deepEqual(Object.keys(keys.apiKeys).sort(), ["acme-bank", "globex", "initech"]);
+            assert.ok(apiKeys.every((k) => /^[A-Za-z0-9]{40}$/.test(k.outputs.value)), "AWS's keys are 40 letters and digits");
         });
 
-        it("makes one usage plan on the stage per set of limits, shared by the partners that have the same", () => {
+        it("makes one usage plan on the stage per partner, named for the partner, with its limits", () => {
             const plans = allOf(resources, types.plan);
-            assert.deepEqual(plans.map((p) => p.name).sort(), ["usage-r5-b10-q10000-day", "usage-r50-b100-q100000-day"]);
-            const shared = only(resources, types.plan, "usage-r50-b100-q100000-day").inputs;
-            assert.deepEqual(Object.keys(usage.plans).sort(), ["r5-b10-q10000-day", "r50-b100-q100000-day"]);
-            assert.deepEqual(shared.apiStages, [{ apiId: "a1b2c3d4e5", stage: "v1" }]);
-            assert.deepEqual(shared.throttleSettings, { rateLimit: 50, burstLimit: 100 });
-            assert.deepEqual(shared.quotaSettings, { limit: 100_000, period: "DAY" });
-            assert.equal(shared.name, "test-r50-b100-q100000-day");
-            assert.match(shared.description, /: acme-bank, globex$/);
-        });
-
-        it("gives the partner with an override a plan of its own with its lower limits", () => {
-            const own = only(resources, types.plan, "usage-r5-b10-q10000-day").inputs;
-            assert.deepEqual(own.throttleSettings, { rateLimit: 5, burstLimit: 10 });
-            assert.deepEqual(own.quotaSettings, { limit: 10_000, period: "DAY" });
+            assert.deepEqual(plans.map((p) => p.name).sort(), ["usage-acme-bank-limits", "usage-globex-limits", "usage-initech-limits"]);
+            assert.deepEqual(Object.keys(usage.plans).sort(), ["acme-bank", "globex", "initech"]);
+            const acme = only(resources, types.plan, "usage-acme-bank-limits").inputs;
+            assert.equal(acme.name, "test-acme-bank");
+            assert.deepEqual(acme.apiStages, [{ apiId: "a1b2c3d4e5", stage: "v1" }]);
+            assert.deepEqual(acme.throttleSettings, { rateLimit: 50, burstLimit: 100 });
+            assert.deepEqual(acme.quotaSettings, { limit: 100_000, period: "DAY" });
+            assert.match(acme.description, /: acme-bank$/);
+            const initech = only(resources, types.plan, "usage-initech-limits").inputs;
+            assert.deepEqual(initech.throttleSettings, { rateLimit: 5, burstLimit: 10 });
+            assert.deepEqual(initech.quotaSettings, { limit: 10_000, period: "DAY" });
         });
 
         it("puts each partner's key in its partner's plan", () => {
-            const planOf = (partner: string) => {
+            for (const partner of ["acme-bank", "globex", "initech"]) {
                 const key = only(resources, types.apiKey, `usage-${partner}-key`);
                 const planKey = only(resources, types.planKey, `usage-${partner}-plan`);
                 assert.equal(planKey.inputs.keyId, key.id);
                 assert.equal(planKey.inputs.keyType, "API_KEY");
                 assert.equal(planKey.id, key.id, "a plan key's id is its key's");
-                return resources.find((r) => r.type === types.plan && r.id === planKey.inputs.usagePlanId)?.name;
-            };
-            assert.equal(planOf("acme-bank"), "usage-r50-b100-q100000-day");
-            assert.equal(planOf("globex"), "usage-r50-b100-q100000-day");
-            assert.equal(planOf("initech"), "usage-r5-b10-q10000-day");
+                assert.equal(resources.find((r) => r.type === types.plan && r.id === planKey.inputs.usagePlanId)?.name, `usage-${partner}-limits`);
+            }
         });
 
-        it("keeps the keys by partner in a SecureString parameter of the given name", () => {
+        it("keeps the keys by partner in a SecureString parameter of the given name, tiered by AWS so that it can outgrow 4 KB", () => {
             const parameter = only(resources, types.parameter, "usage-keys");
             assert.equal(parameter.inputs.name, parameterName);
             assert.equal(parameter.inputs.type, "SecureString");
+            assert.equal(parameter.inputs.tier, "Intelligent-Tiering");
             const byPartner = Object.fromEntries(allOf(resources, types.apiKey).map((k) => [k.inputs.tags.partner, k.outputs.value]));
             assert.deepEqual(JSON.parse(parameter.inputs.value), byPartner);
             assert.equal(parameter.outputs.arn, `arn:aws:ssm:eu-west-1:123456789012:parameter${parameterName}`);
@@ -106,14 +106,51 @@ describe("PartnerUsagePlans", () => {
         assert.equal(only(resources, types.parameter).inputs.value, "{}");
     });
 
+    it("keeps the URNs the keys and their parameter had as children of PartnerUsagePlans, so that no key is replaced", async () => {
+        const { keys } = await declare([{ name: "acme-bank", ...defaultLimits }]);
+        const aliases = (resource: pulumi.Resource) => (resource as unknown as { __aliases?: pulumi.Input<string>[] }).__aliases ?? [];
+        const former = "urn:pulumi:test::apigw-mtls::apigw-mtls:api:PartnerUsagePlans$aws:apigateway/apiKey:ApiKey::usage-acme-bank-key";
+        const resolved = await Promise.all(aliases(keys.apiKeys["acme-bank"]).map((alias) => valueOf(pulumi.output(alias))));
+        assert.ok(resolved.includes(former), `aliases: ${resolved.join(", ")}`);
+    });
+
+    describe("the authorizer and the keys' parameter", () => {
+        it("registers the authorizer's function only once the keys' parameter is there, so that no instance caches keys without a new partner's", async () => {
+            const resources: CapturedResource[] = [];
+            let openGate: () => void = () => undefined;
+            const gate = new Promise<void>((resolve) => (openGate = resolve));
+            const mocks = capturingMocks("test", "eu-west-1", resources);
+            await pulumi.runtime.setMocks({
+                ...mocks,
+                newResource: async (args) => {
+                    if (args.type === types.parameter) {
+                        await gate;
+                    }
+                    return mocks.newResource(args);
+                },
+            }, "apigw-mtls", "test", false);
+            const keys = new PartnerUsageKeys("usage", { partners: ["acme-bank"], parameterName });
+            const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30, usageKeysParameter: keys.parameter });
+            const registered = (type: string) => resources.some((r) => r.type === type);
+            for (let waited = 0; !registered("aws:cloudwatch/logGroup:LogGroup") && waited < 5_000; waited += 10) {
+                await new Promise((resolve) => setTimeout(resolve, 10));
+            }
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            assert.ok(registered(types.apiKey), "the key is there");
+            assert.equal(registered("aws:lambda/function:Function"), false, "no function before the parameter");
+            openGate();
+            await valueOf(authorizer.function.arn);
+            assert.ok(registered("aws:lambda/function:Function"));
+        });
+    });
+
     describe("in the program", () => {
-        it("meters the dev stack's partners on the stage: initech on its own lower plan, the others sharing the default", async () => {
+        it("meters each of the dev stack's partners on the stage with a plan of its own: initech's lower, the others the default", async () => {
             const run = await runProgram({ stack: "dev" });
             const stage = only(run.resources, "aws:apigateway/stage:Stage");
             const plans = allOf(run.resources, types.plan);
-            assert.deepEqual(plans.map((p) => [p.name, p.outputs.description.replace(/^.*: /, "")]).sort(), [
-                ["usage-r5-b10-q10000-day", "initech"],
-                ["usage-r50-b100-q100000-day", "acme-bank, globex, vandelay"],
+            assert.deepEqual(plans.map((p) => [p.name, p.inputs.throttleSettings.rateLimit]).sort(), [
+                ["usage-acme-bank-limits", 50], ["usage-globex-limits", 50], ["usage-initech-limits", 5], ["usage-vandelay-limits", 50],
             ]);
             assert.ok(plans.every((p) => p.inputs.apiStages[0].apiId === stage.inputs.restApi && p.inputs.apiStages[0].stage === stage.inputs.stageName));
             assert.equal(allOf(run.resources, types.apiKey).length, 4, "every kind of partner has a key: generated, from a request, own CA");
@@ -130,9 +167,24 @@ describe("PartnerUsagePlans", () => {
             assert.deepEqual(policy.Statement, [{ Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [parameter.outputs.arn] }]);
         });
 
-        it("moves a partner to the plan of its new limits when its override changes, and drops the plan nobody is on", async () => {
-            const run = await runProgram({ stack: "dev", config: { partners: [{ name: "acme-bank" }, { name: "initech", throttle: { rateLimit: 1, burstLimit: 2 } }] } });
-            assert.deepEqual(allOf(run.resources, types.plan).map((p) => p.name).sort(), ["usage-r1-b2-q100000-day", "usage-r50-b100-q100000-day"]);
+        it("changes a partner's limits on its own plan, which stays, with its key in it", async () => {
+            const before = await runProgram({ stack: "dev", config: { partners: [{ name: "acme-bank" }, { name: "initech" }] } });
+            const after = await runProgram({ stack: "dev", config: { partners: [{ name: "acme-bank" }, { name: "initech", throttle: { rateLimit: 1, burstLimit: 2 } }] } });
+            const names = (run: typeof before, type: string) => allOf(run.resources, type).map((r) => r.name).sort();
+            assert.deepEqual(names(after, types.plan), names(before, types.plan), "the same plans");
+            assert.deepEqual(names(after, types.planKey), names(before, types.planKey), "the same plan keys");
+            const plan = only(after.resources, types.plan, "usage-initech-limits");
+            assert.deepEqual(plan.inputs.throttleSettings, { rateLimit: 1, burstLimit: 2 });
+            assert.equal(only(after.resources, types.planKey, "usage-initech-plan").inputs.usagePlanId, plan.id);
+        });
+
+        it("refuses, in one line, more partners than the keys' parameter can hold in Parameter Store", async () => {
+            const partners = Array.from({ length: 150 }, (_, i) => ({ name: `partner-number-${String(i).padStart(3, "0")}` }));
+            const failure = await runProgram({ stack: "dev", config: { partners } }).then(() => undefined, (error: unknown) => error);
+            assert.ok(failure instanceof ProgramFailure);
+            assert.match(failure.message, /^apigw-mtls:partners has 150 partners, whose usage keys take \d+ characters, above SSM Parameter Store's 8192 per parameter; split the partners/);
+            assert.equal(failure.message.split("\n").length, 1);
+            assert.equal(failure.resources.filter((r) => r.custom).length, 0, "before any resource");
         });
 
         it("exports no key value among the stack's outputs", async () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { PartnerPki } from "../../components/partner-pki";
-import { Truststore, TruststoreError } from "../../components/truststore";
+import { pinnableVersion, Truststore, TruststoreError } from "../../components/truststore";
 import { CrlError } from "../../core/x509/crl";
 import { X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,7 +8,8 @@ import { x509 } from "../../core/x509/x509";
 import { issuerId, normaliseSerial } from "../../core/authorizer/decision";
 import { daysFrom, makeCa, makeLeaf } from "../helpers/certs";
 import { makeCrl } from "../helpers/crls";
-import { allOf, captureResources, only, valueOf } from "../helpers/outputs";
+import { allOf, captureResources, only, recordOptions, valueOf } from "../helpers/outputs";
+import { CapturedResource, capturingMocks } from "../../tools/simulator/program";
 import { certificateBlocks } from "../../core/truststore/bundle";
 
 describe("components", () => {
@@ -130,6 +131,55 @@ describe("components", () => {
         it("keeps the bucket on destroy when asked to", async () => {
             const { resources } = await truststore(true);
             assert.equal(only(resources, "aws:s3/bucket:Bucket").inputs.forceDestroy, false);
+        });
+
+        for (const retain of [true, false]) {
+            it(`${retain ? "retains" : "deletes"} on destroy, with the bucket, its versions, versioning, access block, ownership, TLS-only policy and encryption${retain ? " when asked to" : " by default"}`, async () => {
+                const capture = await captureResources();
+                const { options, transformations } = recordOptions();
+                const pki = new PartnerPki("pki", { organization: "Example", keyAlgorithm: "ECDSA-P256", caValidityDays: 400, partnerValidityDays: 7, partners: [] });
+                const store = new Truststore("store", { caCertificatePems: pki.caCertificatePems, retainOnDelete: retain || undefined }, { transformations });
+                await valueOf(store.version);
+                const children = (await capture.settled()).filter((r) => r.type.startsWith("aws:s3/"));
+                assert.equal(children.length, 7, children.map((r) => r.name).join(", "));
+                for (const child of children) {
+                    assert.equal(options.get(child.name)?.retainOnDelete ?? false, retain, `${child.name}: retainOnDelete`);
+                }
+            });
+        }
+
+        it("replaces its object by deleting the old one first: the provider deletes every version of the key with it", async () => {
+            const { options, transformations } = recordOptions();
+            await captureResources();
+            const pki = new PartnerPki("pki", { organization: "Example", keyAlgorithm: "ECDSA-P256", caValidityDays: 400, partnerValidityDays: 7, partners: [] });
+            await valueOf(new Truststore("store", { caCertificatePems: pki.caCertificatePems }, { transformations }).version);
+            assert.equal(options.get("store-bundle")?.deleteBeforeReplace, true);
+        });
+
+        for (const written of ["null", ""]) {
+            it(`never hands the domain a version id ${JSON.stringify(written)}, which S3 gives a write made before versioning took effect`, async () => {
+                assert.equal(pinnableVersion("s3://b/truststore.pem", "3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY", "urn:o"), "3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY");
+                assert.throws(() => pinnableVersion("s3://b/truststore.pem", written, "urn:pulumi:dev::apigw-mtls::x::truststore-bundle"), (error: Error) => {
+                    assert.equal(error.message, `truststore s3://b/truststore.pem has version id ${JSON.stringify(written)}: S3 wrote it before versioning took effect (up to 15 minutes after it is first enabled); wait 15 minutes, then run pulumi up --replace 'urn:pulumi:dev::apigw-mtls::x::truststore-bundle'`);
+                    return true;
+                });
+            });
+        }
+
+        it("stops before the domain when S3 answers the first upload with version null", async () => {
+            const resources: CapturedResource[] = [];
+            const mocks = capturingMocks("test", "eu-west-1", resources);
+            await pulumi.runtime.setMocks({
+                ...mocks,
+                newResource: async (args) => {
+                    const created = await mocks.newResource(args);
+                    return args.type === "aws:s3/bucketObjectv2:BucketObjectv2" ? { ...created, state: { ...created.state, versionId: "null" } } : created;
+                },
+            }, "apigw-mtls", "test", false);
+            const pki = new PartnerPki("pki", { organization: "Example", keyAlgorithm: "ECDSA-P256", caValidityDays: 400, partnerValidityDays: 7, partners: [] });
+            const store = new Truststore("store", { caCertificatePems: pki.caCertificatePems });
+            const failure = await valueOf(store.version).then(() => undefined, (error: unknown) => error);
+            assert.match(String(failure), /has version id "null": S3 wrote it before versioning took effect/);
         });
     });
 });

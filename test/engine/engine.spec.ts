@@ -150,17 +150,16 @@ describe("the program under the real Pulumi CLI (stand-in cloud)", () => {
             assert.deepEqual(operations.map((o) => o.urn).sort(), custom.map((r) => r.urn).sort());
         });
 
-        it("previews a new generated partner as exactly its own resources created, the authorizer, the keys' parameter, its plan and the dashboard updated, nothing deleted", async () => {
+        it("previews a new generated partner as exactly its own resources created, the authorizer, the keys' parameter and the dashboard updated, nothing deleted", async () => {
             await workspace.pulumi(["config", "set", "--path", "partners[4].name", "acme-logistics"]);
             await workspace.pulumi(["config", "set", "--path", "partners[4].commonName", "acme-logistics.partners.example.com"]);
             try {
                 const byOp = stepsByOp(await workspace.pulumiJson<Preview>(["preview", "--diff", "--policy-pack", "policy"]));
                 assert.deepEqual((byOp.create ?? []).map(resourceName).sort(), [
-                    "pki-acme-logistics-cert", "pki-acme-logistics-csr", "pki-acme-logistics-key", "usage-acme-logistics-key", "usage-acme-logistics-plan",
+                    "pki-acme-logistics-cert", "pki-acme-logistics-csr", "pki-acme-logistics-key", "usage-acme-logistics-key", "usage-acme-logistics-limits", "usage-acme-logistics-plan",
                 ].sort());
-                // The authorizer's lists, the parameter of the keys, the description of the plan the
-                // partner joins, and the dashboard's per-partner lines.
-                assert.deepEqual((byOp.update ?? []).map(resourceName).sort(), ["authorizer-function", "monitoring-dashboard", "usage-keys", "usage-r50-b100-q100000-day"]);
+                // The authorizer's lists, the parameter of the keys, and the dashboard's per-partner lines.
+                assert.deepEqual((byOp.update ?? []).map(resourceName).sort(), ["authorizer-function", "monitoring-dashboard", "usage-keys"]);
                 assert.equal(byOp.delete, undefined);
                 assert.equal(byOp.replace, undefined);
             } finally {
@@ -180,7 +179,7 @@ describe("the program under the real Pulumi CLI (stand-in cloud)", () => {
                 const domainStep = preview.steps.find((s) => s.op === "update" && resourceName(s.urn).startsWith("domain"));
                 assert.ok(domainStep?.diffReasons?.some((reason) => reason.startsWith("mutualTlsAuthentication")), "the domain's truststore version changes");
                 assert.ok(updated.includes("authorizer-function"), "the authorizer learns the new partner");
-                assert.deepEqual((byOp.create ?? []).map(resourceName).sort(), ["usage-hooli-key", "usage-hooli-plan"], "only its usage key and plan key are new");
+                assert.deepEqual((byOp.create ?? []).map(resourceName).sort(), ["usage-hooli-key", "usage-hooli-limits", "usage-hooli-plan"], "only its usage key, plan and plan key are new");
                 assert.equal(byOp.delete, undefined);
             } finally {
                 await workspace.pulumi(["config", "rm", "--path", "partners[4]"]);
@@ -203,7 +202,7 @@ describe("the program under the real Pulumi CLI (stand-in cloud)", () => {
         });
         after(() => workspace.dispose());
 
-        it("deploys prod and destroys it without deleting the truststore bucket", async () => {
+        it("deploys prod and destroys it keeping the truststore bucket usable (its versions, versioning and settings) and the account's logging role", async () => {
             await workspace.pulumi(["stack", "init", "prod"]);
             await workspace.pulumi(["up", "--yes", "--policy-pack", "policy"]);
             assert.ok(workspace.operations().some((o) => o.op === "create" && o.type === "aws:s3/bucket:Bucket"));
@@ -211,6 +210,12 @@ describe("the program under the real Pulumi CLI (stand-in cloud)", () => {
             const deletes = workspace.operations().filter((o) => o.op === "delete");
             assert.ok(deletes.length > 10, "the rest of the stack is deleted");
             assert.deepEqual(deletes.filter((o) => o.type === "aws:s3/bucket:Bucket"), []);
+            assert.deepEqual(deletes.filter((o) => o.type.startsWith("aws:s3/")).map((o) => o.urn), [], "nothing of the bucket is deleted");
+            const cloud = workspace.cloud();
+            const [bucket] = Object.values(cloud?.buckets ?? {});
+            assert.equal(bucket?.versioning, "Enabled", "versioning is not suspended");
+            assert.ok((bucket?.objects["truststore.pem"] ?? []).length > 0, "the bundle's versions are there");
+            assert.match(String(cloud?.apigatewayAccount.cloudwatchRoleArn), /^arn:aws:iam::\d{12}:role\//, "the account's logging role is not reset");
             const after = await stackExport(workspace);
             assert.deepEqual(resourcesOf(after), []);
         });

@@ -44,14 +44,14 @@ describe("usage plans under the real Pulumi CLI (stand-in cloud)", () => {
     });
     after(() => workspace.dispose());
 
-    it("previews a key and a plan key per partner, a plan per set of limits and the keys' parameter", async () => {
+    it("previews a key, a plan and a plan key per partner and the keys' parameter", async () => {
         const preview = await workspace.pulumiJson<{ steps: PreviewStep[] }>(["preview", "--policy-pack", "policy"]);
         // A child's URN names its parents' types before its own: `...PartnerUsagePlans$aws:apigateway/apiKey:ApiKey::usage-acme-bank-key`.
         const created = (type: string) => preview.steps.filter((s) => s.op === "create" && s.urn.includes(`${type}::`)).map((s) => resourceName(s.urn)).sort();
         const partners = ["acme-bank", "globex", "initech", "vandelay"];
         assert.deepEqual(created(types.apiKey), partners.map((p) => `usage-${p}-key`));
         assert.deepEqual(created(types.planKey), partners.map((p) => `usage-${p}-plan`));
-        assert.deepEqual(created(types.plan), ["usage-r5-b10-q10000-day", "usage-r50-b100-q100000-day"]);
+        assert.deepEqual(created(types.plan), partners.map((p) => `usage-${p}-limits`));
         assert.deepEqual(created(types.parameter), ["usage-keys"]);
         assert.deepEqual(workspace.operations(), [], "a preview creates nothing");
     });
@@ -63,7 +63,7 @@ describe("usage plans under the real Pulumi CLI (stand-in cloud)", () => {
         const created = workspace.operations().filter((o) => o.op === "create").map((o) => o.type);
         assert.equal(created.filter((t) => t === types.apiKey).length, 4);
         assert.equal(created.filter((t) => t === types.planKey).length, 4);
-        assert.equal(created.filter((t) => t === types.plan).length, 2);
+        assert.equal(created.filter((t) => t === types.plan).length, 4);
         assert.equal(created.filter((t) => t === types.parameter).length, 1);
     });
 
@@ -91,17 +91,15 @@ describe("usage plans under the real Pulumi CLI (stand-in cloud)", () => {
         assert.equal(byPartner.initech, keyOf("initech"));
     });
 
-    // The real provider replaces a plan key whose plan changes (deleting first, as the component
-    // asks); the stand-in updates in place. Either way the partner's key stays.
-    it("previews new limits for a partner as a new plan its plan key moves to, its key kept", async () => {
+    // A usage plan has no ForceNew property (usage_plan.go), and the stand-in replaces what the
+    // provider would: new limits update the partner's own plan, and its plan key stays.
+    it("previews new limits for a partner as an update of its own plan, its plan key and key kept", async () => {
         await workspace.pulumi(["config", "set", "--path", "partners[0].throttle.rateLimit", "1"]);
         await workspace.pulumi(["config", "set", "--path", "partners[0].throttle.burstLimit", "2"]);
         try {
             const preview = await workspace.pulumiJson<{ steps: PreviewStep[] }>(["preview", "--diff"]);
-            const byOp = (op: string) => preview.steps.filter((s) => s.op === op).map((s) => resourceName(s.urn)).sort();
-            assert.deepEqual(byOp("create"), ["usage-r1-b2-q100000-day"]);
-            assert.ok(preview.steps.some((s) => s.op !== "same" && resourceName(s.urn) === "usage-acme-bank-plan"), "the plan key moves");
-            assert.ok(!preview.steps.some((s) => s.op !== "same" && resourceName(s.urn) === "usage-acme-bank-key"), "the partner keeps its key");
+            const changed = preview.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${resourceName(s.urn)}`).filter((step) => step.includes("usage-"));
+            assert.deepEqual(changed, ["update usage-acme-bank-limits"]);
         } finally {
             await workspace.pulumi(["config", "rm", "--path", "partners[0].throttle"]);
         }

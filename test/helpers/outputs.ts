@@ -54,3 +54,15 @@ export async function archiveFile(code: pulumi.asset.AssetArchive, file: string)
 export async function devAndProdResources(): Promise<{ dev: CapturedResource[]; prod: CapturedResource[] }> {
     return { dev: (await runProgram({ stack: "dev" })).resources, prod: (await runProgram({ stack: "prod" })).resources };
 }
+
+/** The options each child of a component was declared with, by name, as a transformation sees them. */
+export function recordOptions(): { options: Map<string, pulumi.CustomResourceOptions>; transformations: pulumi.ResourceTransformation[] } {
+    const options = new Map<string, pulumi.CustomResourceOptions>();
+    return {
+        options,
+        transformations: [(args) => {
+            options.set(args.name, args.opts);
+            return undefined;
+        }],
+    };
+}

@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import { engineBin, projectRoot, standInProviders } from "./paths";
+import type { CloudState } from "./providers/cloud";
 
 /** One create/update/delete a stand-in provider performed, as it logs it. */
 export interface StandInOperation {
@@ -121,6 +122,12 @@ export class EngineWorkspace {
             return [];
         }
         return readFileSync(this.logFile, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as StandInOperation);
+    }
+
+    /** The stand-in cloud every stack of this workspace's backend shares (see providers/cloud.ts). */
+    cloud(): CloudState | undefined {
+        const file = join(this.root, "state", ".standin-cloud.json");
+        return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) as CloudState : undefined;
     }
 
     /** Removes the copy, its state and its Pulumi home. */

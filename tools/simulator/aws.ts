@@ -1,10 +1,12 @@
 import * as crypto from "node:crypto";
 import { resourceTypes as types } from "../../core/resource-types";
+import { validateInputs } from "./aws-rules";
 
 /**
  * AWS resources under mocks: each echoes its inputs plus the outputs AWS would add (ids,
- * ARNs, auto-names, object versions), plausible in form and stable for the same inputs. The
- * stand-in aws provider for the real engine (tools/engine/providers/aws.ts) computes them here too.
+ * ARNs, auto-names, object versions), plausible in form and stable for the same inputs, once the
+ * inputs pass AWS's checks (./aws-rules.ts). The stand-in aws provider for the real engine
+ * (tools/engine/providers/aws.ts) computes them here too.
  */
 
 /** A resource's properties as the engine passes them (plain JSON), with those the mocks read. */
@@ -83,6 +85,8 @@ export interface AwsMockContext {
     readonly region: string;
     /** The resource's outputs before this update; absent when it is created. */
     readonly previous?: Props;
+    /** The stack the resource belongs to, mixed into generated ids (the stand-in's); absent under mocks. */
+    readonly scope?: string;
 }
 
 /** What S3 stores as an object's body: its content, inline or from an asset (then by the asset's hash). */
@@ -109,7 +113,10 @@ function objectVersionId(inputs: Props, previous: Props | undefined): string {
  * on outputs nobody modelled.
  */
 export function awsResource(type: string, name: string, inputs: Props, ctx: AwsMockContext): { id: string; state: Props } {
+    validateInputs(type, name, inputs);
     const { region } = ctx;
+    // Ids differ between stacks, as AWS's do: two stacks' APIs, keys and plans are not one.
+    const scopedId = (length: number, ...parts: unknown[]) => shortId(length, ...parts, ...(ctx.scope === undefined ? [] : [ctx.scope]));
     const arn = (service: string, resource: string) => `arn:aws:${service}:${region}:${mockAccountId}:${resource}`;
     switch (type) {
         case types.s3Bucket: {
@@ -127,24 +134,24 @@ export function awsResource(type: string, name: string, inputs: Props, ctx: AwsM
                 },
             };
         case types.apigatewayRestApi: {
-            const id = shortId(10, "api", name);
+            const id = scopedId(10, "api", name);
             return {
                 id,
                 // The provider auto-names an API; its name is the ApiName dimension of its CloudWatch metrics.
-                state: { ...inputs, name: inputs.name ?? autoName(name), rootResourceId: shortId(10, "root", name), executionArn: arn("execute-api", id), arn: `arn:aws:apigateway:${region}::/restapis/${id}`, createdDate: "2026-01-01T00:00:00Z" },
+                state: { ...inputs, name: inputs.name ?? autoName(name), rootResourceId: scopedId(10, "root", name), executionArn: arn("execute-api", id), arn: `arn:aws:apigateway:${region}::/restapis/${id}`, createdDate: "2026-01-01T00:00:00Z" },
             };
         }
         case types.apigatewayResource:
-            return { id: shortId(6, "resource", name), state: { ...inputs } };
+            return { id: scopedId(6, "resource", name), state: { ...inputs } };
         case types.apigatewayDeployment:
-            return { id: shortId(6, "deployment", name, inputs.triggers), state: { ...inputs } };
+            return { id: scopedId(6, "deployment", name, inputs.triggers), state: { ...inputs } };
         case types.apigatewayStage:
             return {
                 id: `ags-${inputs.restApi}-${inputs.stageName}`,
                 state: { ...inputs, executionArn: arn("execute-api", `${inputs.restApi}/${inputs.stageName}`), invokeUrl: `https://${inputs.restApi}.execute-api.${region}.amazonaws.com/${inputs.stageName}` },
             };
         case types.apigatewayDomainName: {
-            const regionalDomainName = `d-${shortId(10, "domain", inputs.domainName)}.execute-api.${region}.amazonaws.com`;
+            const regionalDomainName = `d-${scopedId(10, "domain", inputs.domainName)}.execute-api.${region}.amazonaws.com`;
             return {
                 id: String(inputs.domainName),
                 state: { ...inputs, regionalDomainName, regionalZoneId: regionalZoneIds[region] ?? "Z1UJRXOUMOOFQ8", arn: `arn:aws:apigateway:${region}::/domainnames/${inputs.domainName}` },
@@ -195,11 +202,11 @@ export function awsResource(type: string, name: string, inputs: Props, ctx: AwsM
         case types.apigatewayAccount:
             return { id: "api-gateway-account", state: { ...inputs, throttleSettings: [{ burstLimit: 5000, rateLimit: 10000 }] } };
         case types.apigatewayAuthorizer: {
-            const id = shortId(6, "authorizer", name);
+            const id = scopedId(6, "authorizer", name);
             return { id, state: { ...inputs, arn: `arn:aws:apigateway:${region}::/restapis/${inputs.restApi}/authorizers/${id}` } };
         }
         case types.apigatewayApiKey: {
-            const id = shortId(10, "apikey", name);
+            const id = scopedId(10, "apikey", name);
             const value = typeof inputs.value === "string" ? inputs.value : apiKeyValue(id);
             apiKeys.set(id, { name: inputs.name ?? autoName(name), value });
             return {
@@ -216,7 +223,7 @@ export function awsResource(type: string, name: string, inputs: Props, ctx: AwsM
             };
         }
         case types.apigatewayUsagePlan: {
-            const id = shortId(6, "usageplan", name);
+            const id = scopedId(6, "usageplan", name);
             return { id, state: { ...inputs, name: inputs.name ?? autoName(name), arn: `arn:aws:apigateway:${region}::/usageplans/${id}` } };
         }
         case types.apigatewayUsagePlanKey: {
@@ -244,7 +251,7 @@ export function awsResource(type: string, name: string, inputs: Props, ctx: AwsM
             };
         }
         case types.apigatewayRequestValidator:
-            return { id: shortId(6, "validator", name), state: { ...inputs } };
+            return { id: scopedId(6, "validator", name), state: { ...inputs } };
         case types.apigatewayMethod:
             return { id: `agm-${inputs.restApi}-${inputs.resourceId}-${inputs.httpMethod}`, state: { ...inputs } };
         case types.apigatewayIntegration:

@@ -169,7 +169,7 @@ describe("local mode's usage plans, end to end", function () {
         it("prints each partner's limits under its curl command", () => {
             const acme = printed.findIndex((line) => line.startsWith("Trusted partner acme-bank "));
             assert.match(printed[acme + 1], /^ {2}curl /);
-            assert.match(printed[acme + 2], /^ {2}limits: acme-bank: 1 requests\/s, burst 2, 100000 per DAY \(usage plan dev-r1-b2-q100000-day\)$/);
+            assert.match(printed[acme + 2], /^ {2}limits: acme-bank: 1 requests\/s, burst 2, 100000 per DAY \(usage plan dev-acme-bank\)$/);
             const hooli = printed.findIndex((line) => line.startsWith("Trusted partner hooli "));
             assert.match(printed[hooli + 2], /^ {2}limits: hooli: 50 requests\/s, burst 100, 3 per DAY /);
         });
