@@ -9,7 +9,7 @@ import * as yaml from "js-yaml";
 import { EngineWorkspace } from "../engine/workspace";
 import { generatedPartners } from "./partners";
 
-/** What the figures are, for the table, the JSON and README. */
+/** What the figures are, for the table, the JSON and docs/performance.md. */
 export const engineLabel = "real CLI, stand-in providers";
 
 export interface EngineCase {
