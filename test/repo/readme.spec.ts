@@ -1,7 +1,9 @@
 // README and the pages around it, held to the repository: README stays short and shows the
 // commands CI runs; docs/README.md links every page; every relative link of the docs reaches a
-// file and, with a #fragment, a heading of it; no example writes a partner's keys into the tree.
+// file and, with a #fragment, a heading of it; every file named in prose exists
+// or is one git ignores; no example writes a partner's keys into the tree.
 import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -76,6 +78,19 @@ describe("the docs' links and examples", () => {
             assert.deepEqual(broken, []);
         });
     }
+
+    it("name only files of the repository in their prose, or files git ignores (what runs write)", () => {
+        const tops = fs.readdirSync(root).filter((entry) => !entry.startsWith(".") && fs.statSync(path.join(root, entry)).isDirectory());
+        const ignored = (file: string) => [file, `${file.replace(/\/$/, "")}/`].some((candidate) =>
+            spawnSync("git", ["check-ignore", "-q", "--no-index", candidate], { cwd: root }).status === 0);
+        const missing = documents.flatMap((document) => {
+            const prose = read(document).replace(/^```[a-z]*\n[\s\S]*?^```/gm, "");
+            return [...prose.matchAll(/`([\w.-]+\/[\w./-]*)`/g)].map(([, file]) => file)
+                .filter((file) => tops.includes(file.split("/")[0]) && !fs.existsSync(path.join(root, file)) && !ignored(file))
+                .map((file) => `${document}: ${file}`);
+        });
+        assert.deepEqual(missing, []);
+    });
 
     it("hand partners' keys over only into folders outside the repository", () => {
         const handovers = documents.flatMap((document) => codeLines(read(document)).map((line) => line.replace(/^\$ /, "").replace(/\s+#.*$/, "").trim())
