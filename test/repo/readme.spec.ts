@@ -51,6 +51,29 @@ describe("README", () => {
     });
 });
 
+describe("the docs' prerequisites", () => {
+    it("name the Node.js majors package.json's engines admits, as CI tests them", () => {
+        const engines = (JSON.parse(read("package.json")) as { engines: { node: string } }).engines.node;
+        const range = /^>=(\d+) <(\d+)$/.exec(engines);
+        assert.ok(range, `engines.node is "${engines}"`);
+        // Even majors are the LTS lines (test/repo/ci.spec.ts holds CI to the same list).
+        const majors = Array.from({ length: Number(range[2]) - Number(range[1]) }, (_, i) => Number(range[1]) + i).filter((major) => major % 2 === 0);
+        const stated = documents.flatMap((document) => [...read(document).matchAll(/Node\.js ((?:\d+, )*\d+(?: or \d+)?)(?= and npm)/g)]
+            .map(([, list]) => ({ document, majors: list.split(/, | or /).map(Number) })));
+        assert.ok(stated.length >= 3, `${stated.length} statements of the Node.js versions`);
+        for (const { document, majors: listed } of stated) {
+            assert.deepEqual(listed, majors, document);
+        }
+    });
+
+    it("name the Go version tools/engine/go.mod asks for", () => {
+        const go = /^go (\S+)$/m.exec(read("tools/engine/go.mod"))?.[1];
+        const stated = documents.flatMap((document) => [...read(document).matchAll(/Go(?: toolchain)? \((\S+) or newer\)/g)].map(([, version]) => `${document}: ${version}`));
+        assert.ok(stated.length >= 2, stated.join(", "));
+        assert.deepEqual(stated.filter((line) => !line.endsWith(`: ${go}`)), []);
+    });
+});
+
 describe("the docs' links and examples", () => {
     it("link every page of docs/ from docs/README.md, and docs/README.md from README", () => {
         const index = read("docs/README.md");
