@@ -1,7 +1,7 @@
 // What the truststore rules report: one finding per problem, with a code from a fixed list (the
-// table in README's "Truststore rules"), and how a finding prints. Pure: no AWS, no Pulumi.
+// table in docs/truststore.md), and how a finding prints. Pure: no AWS, no Pulumi.
 
-/** Every finding code, in the order README's table lists them. */
+/** Every finding code, in the order docs/truststore.md's table lists them. */
 export const FINDING_CODES = [
     "not-pem",
     "stray-text",

@@ -22,6 +22,8 @@ export const executeApiEndpointDisabled: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     severity: "critical",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html",
+    remediationSteps: "Set disableExecuteApiEndpoint: true on the RestApi or Api (true also overrides an OpenAPI body's " +
+        "x-amazon-apigateway-endpoint-configuration), then call the API only through the mTLS custom domain.",
     validateResource: gatewayValidations(shape => {
         switch (shape.kind) {
             case "rest-api":

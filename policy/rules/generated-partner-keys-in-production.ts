@@ -57,6 +57,9 @@ export const generatedPartnerKeysInProduction: StackValidationPolicy = {
     enforcementLevel: "advisory",
     severity: "medium",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html",
+    remediationSteps: "Onboard the partner from a certificate request (partners entry {name, csrFile}: the partner makes its key and " +
+        "sends only the request) or from its own CA ({name, caCertFile}), so that no client key is generated in the " +
+        "stack.",
     configSchema,
     validateStack: (args, report) => {
         const stack = args.resources.length === 0 ? undefined : stackOf(args.resources[0].urn);

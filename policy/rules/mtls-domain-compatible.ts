@@ -21,6 +21,8 @@ export const mtlsDomainCompatible: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     severity: "high",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html",
+    remediationSteps: "Set securityPolicy to TLS_1_2 on every domain with mutualTlsAuthentication: API Gateway cannot combine mTLS " +
+        "with the enhanced SecurityPolicy_* policies.",
     validateResource: validateResourceOfType(aws.apigateway.DomainName, (domain, args, report) => {
         const policy = known(() => domain.securityPolicy);
         if (known(() => domain.mutualTlsAuthentication != null) !== true || policy === unknown) {

@@ -23,6 +23,8 @@ export const mtlsOwnershipVerification: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     severity: "high",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html",
+    remediationSteps: "Set ownershipVerificationCertificateArn (domainNameConfiguration.ownershipVerificationCertificateArn on HTTP " +
+        "domains) to a public ACM certificate for the same domain name.",
     validateStack: (args, report) => {
         const domains = mtlsDomains(args.resources);
         if (domains.length === 0) {

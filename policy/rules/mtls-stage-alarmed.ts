@@ -33,6 +33,8 @@ export const mtlsStageAlarmed: StackValidationPolicy = {
     enforcementLevel: "advisory",
     severity: "medium",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html",
+    remediationSteps: "Add an aws.cloudwatch.MetricAlarm on metricName 5XXError in namespace AWS/ApiGateway with dimensions ApiName " +
+        "(the RestApi's name) or ApiId, and Stage, notifying someone.",
     validateStack: (args, report) => {
         const served = mtlsStages(args.resources);
         if (served.length === 0) {

@@ -23,6 +23,8 @@ export const mtlsStageThrottled: StackValidationPolicy = {
     enforcementLevel: "advisory",
     severity: "medium",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html",
+    remediationSteps: "Add an aws.apigateway.UsagePlan whose apiStages name the stage (apiId and stage) and whose throttleSettings " +
+        "set rateLimit (requests per second) and burstLimit (requests).",
     validateStack: (args, report) => {
         const served = mtlsStages(args.resources);
         if (served.length === 0) {

@@ -24,6 +24,8 @@ export const mtlsTruststorePinned: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     severity: "high",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html",
+    remediationSteps: "Give every custom domain mutualTlsAuthentication with truststoreUri s3://<bucket>/<key> and truststoreVersion " +
+        "set to the truststore object's versionId (the bucket must be versioned).",
     validateResource: [
         validateResourceOfType(aws.apigateway.DomainName, (domain, args, report) => check(() => domain.mutualTlsAuthentication, args, report)),
         validateResourceOfType(aws.apigatewayv2.DomainName, (domain, args, report) => check(() => domain.mutualTlsAuthentication, args, report)),

@@ -23,6 +23,9 @@ export const regionalEndpoints: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     severity: "high",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-endpoint-types.html",
+    remediationSteps: "Set endpointConfiguration.types to REGIONAL on custom domains (REGIONAL or PRIVATE on REST APIs), and serve a " +
+        "domain's certificate through regionalCertificateArn instead of certificateArn, certificateName or " +
+        "certificateBody; on HTTP domains set endpointType REGIONAL.",
     validateResource: gatewayValidations(shape => {
         switch (shape.kind) {
             case "rest-domain":

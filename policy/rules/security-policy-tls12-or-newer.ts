@@ -39,6 +39,15 @@ export const securityPolicyTls12OrNewer: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     severity: "high",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html",
+    remediationSteps: "Set securityPolicy to TLS_1_2 on mTLS domains (another allowed policy elsewhere), or omit it on a REST API; never TLS_1_0.",
+    // NIST's TLS guidelines require servers to support TLS 1.2 and to refuse TLS 1.1 and older:
+    // the same line this rule draws, which auditors recognise by this reference.
+    framework: {
+        name: "NIST SP 800-52",
+        version: "Rev. 2",
+        reference: "https://doi.org/10.6028/NIST.SP.800-52r2",
+        specification: "3.1 Protocol Version Support",
+    },
     configSchema,
     validateResource: gatewayValidations((shape, args) => {
         const { allowedSecurityPolicies } = settings<SecurityPolicyConfig>(args, configSchema);

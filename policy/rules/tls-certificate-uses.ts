@@ -45,6 +45,8 @@ export const tlsCertificateUses: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     severity: "medium",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html",
+    remediationSteps: "Add cert_signing to allowedUses of CA certificates (isCaCertificate: true) and client_auth to allowedUses of " +
+        "client certificates.",
     configSchema,
     validateResource: [
         validateResourceOfType(tls.SelfSignedCert, (cert, args, report) => check(() => cert, args, report)),

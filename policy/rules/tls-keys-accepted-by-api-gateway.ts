@@ -40,6 +40,7 @@ export const tlsKeysAcceptedByApiGateway: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     severity: "high",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html",
+    remediationSteps: "Make tls.PrivateKey keys with algorithm ECDSA and ecdsaCurve P256 or P384, or algorithm RSA with rsaBits 2048 or more.",
     configSchema,
     validateResource: validateResourceOfType(tls.PrivateKey, (key, args, report) => {
         const { minRsaBits, allowedEcdsaCurves } = settings<TlsKeysConfig>(args, configSchema);

@@ -40,6 +40,8 @@ export const tlsLeafValidityLimited: ResourceValidationPolicy = {
     enforcementLevel: "advisory",
     severity: "medium",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html",
+    remediationSteps: "Set validityPeriodHours of client certificates to at most maxLeafValidityDays x 24, and renew them before they " +
+        "end (bump the partner's generation).",
     configSchema,
     validateResource: [
         validateResourceOfType(tls.SelfSignedCert, (cert, args, report) => check(() => cert, args, report)),

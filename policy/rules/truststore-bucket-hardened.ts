@@ -44,6 +44,8 @@ export const truststoreBucketHardened: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     severity: "high",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html",
+    remediationSteps: "Give the truststore bucket an aws.s3.BucketVersioning with status Enabled, an aws.s3.BucketPublicAccessBlock " +
+        "with its four flags true, and an aws.s3.BucketServerSideEncryptionConfiguration with an allowed sseAlgorithm.",
     configSchema,
     validateStack: (args, report) => {
         const domains = mtlsDomains(args.resources);

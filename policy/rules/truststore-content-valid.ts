@@ -39,6 +39,9 @@ export const truststoreContentValid: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     severity: "high",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html",
+    remediationSteps: "Fix the CA certificates the bundle is built from, finding by finding (npm run truststore -- check <bundle.pem> " +
+        "lists them): whole chains up to their roots, SHA-256 or stronger, RSA 2048+ or ECDSA P-256/P-384 keys, within " +
+        "validity; pass the bundle as the object's content so it can be checked.",
     configSchema,
     validateStack: async (args, report) => {
         const domains = mtlsDomains(args.resources);

@@ -12,7 +12,7 @@ import { projectDir } from "../simulator/stack-config";
 import { generatedPartners } from "./partners";
 import { projectName } from "../simulator/stack-config";
 
-/** What the figures are, for the table, the JSON and README. */
+/** What the figures are, for the table, the JSON and docs/performance.md. */
 export const engineLabel = "real CLI, stand-in providers";
 
 /** The yardstick program: one bucket in TypeScript with Pulumi's defaults (tools/bench/one-bucket). */

@@ -21,7 +21,7 @@ export type HarnessName = "compiled" | "compiled+sms" | "ts-node";
 
 export interface Harness {
     readonly name: HarnessName;
-    /** What it stands for, for the table and README. */
+    /** What it stands for, for the table and docs/performance.md. */
     readonly description: string;
     /** The script of a bench child (tools/bench/<name>) under this harness. */
     script(name: string): string;

@@ -1,4 +1,4 @@
-// Makes the example inputs README's "Truststore rules" shows the CLI on, and that
+// Makes the example inputs docs/truststore.md shows the CLI on, and that
 // test/repo/readme-truststore.spec.ts runs it on. Run once, from the repository root:
 //   npx ts-node --transpile-only docs/examples/truststore/make.ts
 // Keys live in memory only: the files are certificates, never a private key. Validity runs to the

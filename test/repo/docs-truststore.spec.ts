@@ -1,5 +1,5 @@
-// README's "Truststore rules" section, held to the code: every `$ npm run --silent truststore --`
-// example prints what README shows and exits as README shows, on the example files in
+// docs/truststore.md, held to the code: every `$ npm run --silent truststore --` example prints
+// what the page shows and exits as it shows, on the example files in
 // docs/examples/truststore/; the table lists every finding code; the "In code" imports exist.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
@@ -10,18 +10,10 @@ import { certificateDer, holdsPrivateKey, scanPem } from "../../core/x509/pem";
 
 const repo = path.join(__dirname, "..", "..");
 const examples = path.join(repo, "docs", "examples", "truststore");
-const readme = fs.readFileSync(path.join(repo, "README.md"), "utf8");
+const page = fs.readFileSync(path.join(repo, "docs", "truststore.md"), "utf8");
 const COMMAND = "$ npm run --silent truststore -- ";
 
-/** The text of README's "Truststore rules" section, without its heading. */
-function section(): string {
-    const start = readme.indexOf("\n## Truststore rules\n");
-    assert.ok(start >= 0, "README has a section Truststore rules");
-    const end = readme.indexOf("\n## ", start + 1);
-    return readme.slice(start, end < 0 ? undefined : end);
-}
-
-/** One example run as README shows it: the arguments, the lines printed, the exit code. */
+/** One example run as the page shows it: the arguments, the lines printed, the exit code. */
 interface Example {
     readonly argv: string[];
     readonly printed: string[];
@@ -57,8 +49,8 @@ function examplesOf(text: string): Example[] {
             for (i++; i < lines.length && !lines[i].startsWith("$ "); i++) {
                 printed.push(lines[i]);
             }
-            assert.equal(lines[i], "$ echo $?", `README shows the exit code of truststore ${argv.join(" ")}`);
-            assert.match(lines[i + 1] ?? "", /^\d+$/, `README shows the exit code of truststore ${argv.join(" ")}`);
+            assert.equal(lines[i], "$ echo $?", `the page shows the exit code of truststore ${argv.join(" ")}`);
+            assert.match(lines[i + 1] ?? "", /^\d+$/, `the page shows the exit code of truststore ${argv.join(" ")}`);
             found.push({ argv, printed, code: Number(lines[i + 1]) });
             i += 2;
         }
@@ -66,8 +58,8 @@ function examplesOf(text: string): Example[] {
     return found;
 }
 
-describe("README on the truststore rules", () => {
-    const text = section();
+describe("docs/truststore.md on the truststore rules", () => {
+    const text = page;
     const shown = examplesOf(text);
 
     it("shows check and client examples, on files of docs/examples/truststore/ only", () => {
@@ -79,7 +71,7 @@ describe("README on the truststore rules", () => {
     });
 
     for (const example of shown) {
-        it(`prints what README shows for truststore ${example.argv.join(" ")}, and exits ${example.code}`, async () => {
+        it(`prints what the page shows for truststore ${example.argv.join(" ")}, and exits ${example.code}`, async () => {
             const printed: string[] = [];
             const write = (line: string) => printed.push(...line.split("\n"));
             const code = await main(example.argv, { cwd: repo, out: write, err: write });

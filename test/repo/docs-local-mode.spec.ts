@@ -1,6 +1,6 @@
-// README's facts about local mode and the smoke test that the code can check: the command lines
-// it shows, the curl commands a run prints, the modes of the files it writes, and the limits it
-// names.
+// The facts of docs/local-mode.md (and of the smoke test in docs/deploying.md) that the code can
+// check: the command lines the docs show, the curl commands a run prints, the modes of the files
+// it writes, and the limits it names.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -10,19 +10,23 @@ import { OPTIONS as VERIFY_OPTIONS } from "../../tools/bin/verify";
 import { parseCommandLine } from "../../tools/cli/args";
 import { defaultLimits } from "../../tools/local/limits";
 
-const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+const root = path.join(__dirname, "..", "..");
+const localMode = fs.readFileSync(path.join(root, "docs", "local-mode.md"), "utf8");
+/** README and every page of docs/, where npm run local and npm run verify lines may be. */
+const allDocs = ["README.md", ...fs.readdirSync(path.join(root, "docs")).filter((file) => file.endsWith(".md")).map((file) => path.join("docs", file))]
+    .map((file) => fs.readFileSync(path.join(root, file), "utf8")).join("\n");
 
-/** The text of a `## ` section, without its heading. */
+/** The text of a `## ` section of docs/local-mode.md, without its heading. */
 function section(title: string): string {
-    const start = readme.indexOf(`\n## ${title}\n`);
-    assert.ok(start >= 0, `README has a section ${title}`);
-    const end = readme.indexOf("\n## ", start + 1);
-    return readme.slice(start, end < 0 ? undefined : end);
+    const start = localMode.indexOf(`\n## ${title}\n`);
+    assert.ok(start >= 0, `docs/local-mode.md has a section ${title}`);
+    const end = localMode.indexOf("\n## ", start + 1);
+    return localMode.slice(start, end < 0 ? undefined : end);
 }
 
-/** Every `npm run <script> -- ...` line of the README's code blocks, continuations joined, comments dropped. */
+/** Every `npm run <script> -- ...` line of the docs' code blocks, continuations joined, comments dropped. */
 function commandLines(script: string): string[][] {
-    const blocks = readme.match(/```[a-z]*\n[\s\S]*?```/g) ?? [];
+    const blocks = allDocs.match(/```[a-z]*\n[\s\S]*?```/g) ?? [];
     const lines = blocks.flatMap((block) => block.replace(/\\\n\s*/g, " ").split("\n"));
     const pattern = new RegExp(`^(?:\\$ )?npm run (?:--silent )?${script}(?: -- (.*))?$`);
     return lines.flatMap((line) => {
@@ -31,7 +35,7 @@ function commandLines(script: string): string[][] {
     });
 }
 
-describe("README on local mode and the smoke test", function () {
+describe("the docs on local mode and the smoke test", function () {
     this.timeout(30_000);
     let dir: string;
     let printed: string[];
@@ -64,13 +68,13 @@ describe("README on local mode and the smoke test", function () {
     it("shows the curl commands a run prints: one per partner, one with the untrusted certificate, one without", () => {
         const port = /on https:\/\/127\.0\.0\.1:(\d+) /.exec(printed.join("\n"))?.[1];
         const curls = printed.filter((line) => line.startsWith("  curl ")).map((line) => line.split(`:${port}`).join(":8443").split(dir).join(".local/dev"));
-        const shown = section("Local mode").split("\n").filter((line) => line.startsWith("  curl "));
+        const shown = localMode.split("\n").filter((line) => line.startsWith("  curl "));
         assert.equal(curls.length, partners + 2);
         assert.deepEqual(shown, curls);
     });
 
     it("states the modes of what local mode writes: directories 0700, key files 0600", () => {
-        assert.match(section("Local mode"), /directories mode 0700, key files\s+0600/);
+        assert.match(localMode, /directories mode 0700, key files\s+0600/);
         const entries = (fs.readdirSync(dir, { recursive: true }) as string[]).map((name) => path.join(dir, name));
         const folders = [dir, ...entries.filter((file) => fs.statSync(file).isDirectory())];
         const keys = entries.filter((file) => file.endsWith(".key"));
@@ -82,7 +86,7 @@ describe("README on local mode and the smoke test", function () {
     });
 
     it("names the limits local mode applies", () => {
-        const refuses = section("Local mode").split("\n### What local mode refuses, and why\n")[1] ?? "";
+        const refuses = section("What local mode refuses, and why");
         const seconds = (ms: number) => `${ms / 1000} s`;
         assert.match(refuses, new RegExp(`not done ${seconds(defaultLimits.handshakeTimeoutMs)} after the TCP connection`));
         assert.match(refuses, new RegExp(`headers not complete ${seconds(defaultLimits.headersTimeoutMs)} after the handshake`));

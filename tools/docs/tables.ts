@@ -1,0 +1,139 @@
+// The tables of docs/ that the code can write itself, as cdk-nag writes its RULES.md: the policy
+// pack's rules from each rule's own metadata, and the config keys from Pulumi.yaml's `config:`.
+// Each sits between two marker comments in its page; `--write` rewrites them, and
+// test/tools/docs/tables.spec.ts fails while a page holds a stale one.
+//
+//   npx ts-node --transpile-only tools/docs/tables.ts --write
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import { Policies, PolicyConfigSchema } from "@pulumi/policy";
+import { policies } from "../../policy/policies";
+
+export const projectDir = path.join(__dirname, "..", "..");
+
+/** A table of a page: where it goes and how it is made from the project's files. */
+export interface GeneratedTable {
+    /** The page, relative to the project. */
+    readonly page: string;
+    /** The name in its markers: `<!-- begin <name> ... -->` and `<!-- end <name> -->`. */
+    readonly name: string;
+    /** What it is made from, for its marker. */
+    readonly source: string;
+    readonly render: () => string;
+}
+
+export const TABLES: readonly GeneratedTable[] = [
+    { page: "docs/policy.md", name: "rules table", source: "the rules' metadata", render: () => rulesTable(policies) },
+    { page: "docs/configuration.md", name: "config table", source: "Pulumi.yaml", render: () => configTable(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) },
+];
+
+/** Text for a Markdown table cell: one line, pipes escaped. */
+function cell(text: string): string {
+    return text.replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|");
+}
+
+/** Plain text from metadata for a cell: nothing in it reads as HTML or emphasis. */
+function prose(text: string): string {
+    return text.replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\*/g, "\\*");
+}
+
+function code(value: unknown): string {
+    return `\`${typeof value === "string" ? value : JSON.stringify(value)}\``;
+}
+
+/** The knobs of a rule's configSchema, each with its default. */
+function knobs(schema: PolicyConfigSchema | undefined): string {
+    return Object.entries(schema?.properties ?? {})
+        .map(([knob, property]) => "default" in property ? `${code(knob)} (${code(property.default)})` : code(knob))
+        .join(", ");
+}
+
+/** One row per rule, in the pack's order, from its name, levels, description, knobs, remediation steps and links. */
+export function rulesTable(pack: Policies): string {
+    const rows = pack.map((policy) => {
+        const kind = "validateStack" in policy ? "stack" : "resource";
+        const links = [`[AWS](${policy.url ?? ""})`];
+        if (policy.framework) {
+            const { name, version, specification, reference } = policy.framework;
+            links.push(`[${name} ${version}, ${specification}](${reference})`);
+        }
+        return [
+            `[${code(policy.name)}](../policy/rules/${policy.name}.ts)`, policy.enforcementLevel ?? "advisory", policy.severity ?? "", kind,
+            prose(policy.description), knobs(policy.configSchema), prose(policy.remediationSteps ?? ""), links.join("; "),
+        ].map(cell);
+    });
+    const header = ["rule", "enforcement", "severity", "judges", "what it demands", "knobs (default)", "how to fix", "reference"];
+    return [header, header.map(() => "---"), ...rows].map((row) => `| ${row.join(" | ")} |`).join("\n");
+}
+
+/** A key of Pulumi.yaml's `config:` as the file declares it. */
+interface Declaration {
+    readonly type?: string;
+    readonly items?: { readonly type?: string };
+    readonly default?: unknown;
+    readonly description?: string;
+}
+
+function typeOf(declaration: Declaration): string {
+    if (declaration.type === "array") {
+        return `array of ${declaration.items?.type ?? "any"}`;
+    }
+    if (declaration.type) {
+        return declaration.type;
+    }
+    return Array.isArray(declaration.default) ? "list (untyped)" : "object (untyped)";
+}
+
+function defaultOf(declaration: Declaration): string {
+    if (!("default" in declaration) || declaration.default === undefined || declaration.default === null) {
+        return "(required)";
+    }
+    return declaration.default === "" ? "unset" : code(declaration.default);
+}
+
+/** One row per key of Pulumi.yaml's `config:`, in its order: type, default and description as declared. */
+export function configTable(pulumiYaml: string): string {
+    const config = ((yaml.load(pulumiYaml) ?? {}) as { config?: Record<string, Declaration> }).config ?? {};
+    const rows = Object.entries(config).map(([key, declaration]) =>
+        [code(key), typeOf(declaration), defaultOf(declaration), prose(declaration.description ?? "")].map(cell));
+    const header = ["key", "type", "default", "meaning"];
+    return [header, header.map(() => "---"), ...rows].map((row) => `| ${row.join(" | ")} |`).join("\n");
+}
+
+const begin = (table: GeneratedTable) => `<!-- begin ${table.name}: generated by tools/docs/tables.ts from ${table.source}; do not edit -->`;
+const end = (table: GeneratedTable) => `<!-- end ${table.name} -->`;
+
+/** The table as the page holds it now, or undefined without its markers. */
+export function shownTable(page: string, table: GeneratedTable): string | undefined {
+    const start = page.indexOf(begin(table));
+    const stop = page.indexOf(end(table));
+    return start < 0 || stop < start ? undefined : page.slice(start + begin(table).length, stop).trim();
+}
+
+/** The page with the table between its markers replaced by a fresh one. */
+export function refreshed(page: string, table: GeneratedTable): string {
+    if (shownTable(page, table) === undefined) {
+        throw new Error(`${table.page} has no markers for its ${table.name}; add "${begin(table)}" and "${end(table)}" where it goes`);
+    }
+    const start = page.indexOf(begin(table)) + begin(table).length;
+    return `${page.slice(0, start)}\n${table.render()}\n${page.slice(page.indexOf(end(table)))}`;
+}
+
+if (require.main === module) {
+    const write = process.argv.includes("--write");
+    let stale = 0;
+    for (const table of TABLES) {
+        const file = path.join(projectDir, table.page);
+        const page = fs.readFileSync(file, "utf8");
+        const fresh = refreshed(page, table);
+        if (fresh !== page) {
+            stale++;
+            if (write) {
+                fs.writeFileSync(file, fresh);
+            }
+            console.log(`${table.page}: ${table.name} ${write ? "rewritten" : "is stale; run with --write"}`);
+        }
+    }
+    process.exitCode = stale > 0 && !write ? 1 : 0;
+}
