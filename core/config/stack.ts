@@ -10,6 +10,7 @@ import {
 } from "./values";
 import { keyRefusal, KeyShape } from "../x509/key-rules";
 import { parsePartners, Partner } from "./partners";
+import { refuseSharedCas } from "./partner-kinds";
 import { readDeclaredConfig } from "./project";
 import { CrlFile, parseRevokedSerials, readCrlFile, RevokedSerial } from "./revocation";
 import { PartnerLimits, parseUsageLimits, UsageLimitError, UsageLimits } from "../usage/limits";
@@ -151,6 +152,7 @@ export function parseConfig(given: RawConfig, region: string | undefined, env: C
 
     const crlFile = optionalSetting(raw, "crlFile");
     const partners = parsePartners(setting(raw, "partners"), env);
+    refuseSharedCas(partners);
     const usage = parseStackLimits(raw);
 
     return {
