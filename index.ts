@@ -48,6 +48,7 @@ const usageKeysParameter = usageKeysParameterName(pulumi.getStack());
 const authorizer = new PartnerAuthorizer("authorizer", {
     revokedSerials: config.revokedSerials,
     crlRevocations: truststore.crlRevocations,
+    truststorePem: truststore.bundlePem,
     issuedCertificates: pki.certificatePems,
     ownCaPartners: partners.ownCa,
     cacheSeconds: config.authorizerCacheSeconds,
