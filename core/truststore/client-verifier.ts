@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readCertificates } from "./bundle-shape";
 import { BoundedCache } from "../cache";
 import { Cert, CertIndex } from "./cert-index";
-import { keyProblem, notCaReason, signatureProblem, validityProblem } from "./cert-rules";
+import { keyProblem, notCaReason, pathLengthProblem, signatureProblem, validityProblem } from "./cert-rules";
 import { blockName, certificateDer, holdsPrivateKey, PemBlock, scanPem } from "../x509/pem";
 import { MAX_CA_LEVELS } from "./limits";
 
@@ -128,7 +128,8 @@ class Verifier implements ClientVerifier {
                 }
                 const path = [...chain, issuer.label];
                 const problem = validityProblem(issuer, now)?.text
-                    ?? (issuer.native.ca ? undefined : `is not a CA (${notCaReason(issuer)})`);
+                    ?? (issuer.native.ca ? undefined : `is not a CA (${notCaReason(issuer)})`)
+                    ?? pathLengthProblem(issuer, caLevels);
                 if (problem) {
                     refusal = { accepted: false, reason: `issuer ${issuer.label} ${problem}`, chain: path };
                     continue;
