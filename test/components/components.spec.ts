@@ -14,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { x509 } from "../../core/x509/x509";
 import { certificateKey, issuedSubjectKey, issuerId, normaliseSerial, partnerNames, revocationList, subjectKey } from "../../core/authorizer/decision";
 import { issuerChains } from "../../core/truststore/issuer-chains";
+import { accessLogFormat } from "../../core/monitoring/access-log";
 import { daysFrom, makeCa, makeLeaf } from "../helpers/certs";
 import { makeCrl } from "../helpers/crls";
 import { makeRequest } from "../helpers/csrs";
@@ -533,10 +534,10 @@ describe("components", () => {
             assert.equal(fn.handler, "index.handler");
         });
 
-        it("logs each access with the caller's certificate subject and serial and the partner's name, and executions at INFO", () => {
+        it("logs each access with the caller's certificate serial and the partner's name, and executions at INFO", () => {
             const stage = only(resources, "aws:apigateway/stage:Stage").inputs;
             const format = JSON.parse(stage.accessLogSettings.format);
-            assert.equal(format.clientCertSubject, "$context.identity.clientCert.subjectDN");
+            assert.equal(stage.accessLogSettings.format, accessLogFormat);
             assert.equal(format.clientCertSerial, "$context.identity.clientCert.serialNumber");
             assert.equal(format.partner, "$context.authorizer.partner");
             assert.equal(stage.accessLogSettings.destinationArn, only(resources, "aws:cloudwatch/logGroup:LogGroup", "c-access-log").outputs.arn);
