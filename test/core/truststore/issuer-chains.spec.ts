@@ -69,7 +69,7 @@ describe("revoking a CA above a client certificate (core/truststore/issuer-chain
             const args = ["verify", "-crl_check_all", "-CAfile", file("root.pem", root.pem), "-untrusted", file("issuing.pem", intermediate.pem),
                 "-CRLfile", rootCrl, "-CRLfile", issuingCrl, file("leaf.pem", leaf.pem)];
             assert.throws(() => execFileSync("openssl", args, { stdio: "pipe" }), (error: { stdout?: Buffer; stderr?: Buffer }) =>
-                /certificate revoked/.test(`${error.stdout}${error.stderr}`));
+                /certificate revoked/.test(String(error.stdout) + String(error.stderr)));
             const verified = await verifyCrls([fs.readFileSync(rootCrl, "utf8")], bundle, "partners/hooli.crl");
             assert.equal(decision(leaf, revocationList([], verified[0].revocations, issuerChains(bundle))).effect, "Deny");
         } finally {
