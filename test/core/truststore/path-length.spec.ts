@@ -14,9 +14,9 @@ describe("path length constraints (core/truststore/chain-rules.ts, client-verifi
     const read = (name: string) => fs.readFileSync(file(name), "utf8");
     const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe", encoding: "utf8" });
     /** A certificate `name` for a new P-256 key, signed by `issuer` (self-signed without), with these extensions. */
-    function make(name: string, extensions: string, issuer?: string): void {
+    function make(name: string, extensions: string, issuer?: string, subject = `/CN=${name}/O=Hooli`): void {
         fs.writeFileSync(file(`${name}.ext`), `${extensions}\n`);
-        openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${name}/O=Hooli`);
+        openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", subject);
         const signer = issuer ? ["-CA", `${issuer}.pem`, "-CAkey", `${issuer}.key`, "-CAcreateserial"] : ["-key", `${name}.key`];
         openssl("x509", "-req", "-in", `${name}.csr`, ...signer, "-days", "365", "-sha256", "-extfile", `${name}.ext`, "-out", `${name}.pem`);
     }
@@ -58,5 +58,27 @@ describe("path length constraints (core/truststore/chain-rules.ts, client-verifi
         const bundle = read("root1.pem") + read("issuing1.pem");
         assert.deepEqual(await checkTruststore(bundle), []);
         assert.equal((await acceptsClient(bundle, read("leaf1.pem"))).accepted, true);
+    });
+
+    describe("name constraints", () => {
+        before(() => {
+            make("nc-root", `${ca()}\nnameConstraints=critical,permitted;dirName:hooli,permitted;DNS:hooli.example\n[hooli]\nO=Hooli`, undefined, "/O=Hooli/CN=nc-root");
+            make("nc-issuing", ca(), "nc-root", "/O=Hooli/CN=nc-issuing");
+            make("nc-good", `${client}\nsubjectAltName=DNS:client.hooli.example`, "nc-issuing", "/O=Hooli/CN=good");
+            make("nc-bad-subject", `${client}\nsubjectAltName=DNS:client.hooli.example`, "nc-issuing", "/O=Evil Corp/CN=bad");
+            make("nc-bad-dns", `${client}\nsubjectAltName=DNS:client.evil.example`, "nc-issuing", "/O=Hooli/CN=bad");
+        });
+
+        it("refuses a client outside a root's permitted subject and DNS subtrees, and accepts one inside, as openssl verify does", async () => {
+            const bundle = read("nc-root.pem") + read("nc-issuing.pem");
+            assert.match(opensslVerdict("nc-root", "nc-issuing", "nc-good"), /: OK$/);
+            assert.equal((await acceptsClient(bundle, read("nc-good.pem"))).accepted, true);
+            for (const [leaf, outside] of [["nc-bad-subject", "subject O=Evil Corp, CN=bad"], ["nc-bad-dns", "DNS name client.evil.example"]]) {
+                assert.match(opensslVerdict("nc-root", "nc-issuing", leaf), /permitted subtree violation/, leaf);
+                const verdict = await acceptsClient(bundle, read(`${leaf}.pem`));
+                assert.equal(verdict.accepted, false, leaf);
+                assert.equal(verdict.reason, `issuer O=Hooli, CN=nc-root permits no ${outside} (name constraints: permitted subtree violation)`);
+            }
+        });
     });
 });
