@@ -3,6 +3,7 @@ import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { accessLogFormat } from "../core/monitoring/access-log";
 import { NodeFunction } from "./node-function";
+import { projectName } from "../core/config/keys";
 
 export interface CustomerApiArgs {
     /** Name of the stage mapped onto the custom domain, such as v1. */
@@ -37,7 +38,7 @@ export class CustomerApi extends pulumi.ComponentResource {
     public readonly authorizer: aws.apigateway.Authorizer;
 
     constructor(name: string, args: CustomerApiArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("apigw-mtls:api:CustomerApi", name, {}, opts);
+        super(`${projectName}:api:CustomerApi`, name, {}, opts);
         const child = { parent: this };
 
         this.function = new NodeFunction(`${name}-handler`, {

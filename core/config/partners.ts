@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { certificateBlocks } from "../truststore/bundle";
 import { closestName } from "./closest";
 import { ConfigEnvironment, ConfigError, parseList } from "./values";
+import { checkEvery } from "./problems";
 import { CsrError, csrFix, readCertificateRequest, requestCommand } from "../x509/csr";
 
 interface PartnerBase {
@@ -58,7 +59,7 @@ const reservedPartnerNames = ["root", "intermediate"];
 export function parsePartners(value: string, env: ConfigEnvironment): Partner[] {
     const list = parseList<RawPartner>("partners", value, "{name, commonName?, organization?, generation?}, {name, csrFile, generation?} or {name, caCertFile}");
     const seen = new Set<string>();
-    return list.map((entry: RawPartner, index): Partner => {
+    return checkEvery(ConfigError, list, (entry: RawPartner, index): Partner => {
         const name = entry?.name;
         if (typeof name !== "string" || !partnerName.test(name)) {
             throw new ConfigError(`partners[${index}].name ${JSON.stringify(name)} must be 1 to 48 characters of a-z, 0-9 and '-', such as acme-bank`);
