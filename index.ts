@@ -53,6 +53,7 @@ const usageKeys = new PartnerUsageKeys("usage", {
 const authorizer = new PartnerAuthorizer("authorizer", {
     revokedSerials: config.revokedSerials,
     crlRevocations: truststore.crlRevocations,
+    truststorePem: truststore.bundlePem,
     issuedCertificates: pki.certificatePems,
     ownCaPartners: partners.ownCa,
     cacheSeconds: config.authorizerCacheSeconds,

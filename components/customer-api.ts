@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { accessLogFormat } from "../core/monitoring/access-log";
 import { NodeFunction } from "./node-function";
 import { projectName } from "../core/config/keys";
 
@@ -14,27 +15,6 @@ export interface CustomerApiArgs {
     /** The REQUEST Lambda authorizer every method uses: it denies revoked client certificates. */
     readonly authorizerFunction: aws.lambda.Function;
 }
-
-/**
- * What each access-log line records: the request, the client certificate API Gateway verified,
- * and the partner the authorizer named, so that every call can be traced to a partner and its
- * certificate.
- */
-export const accessLogFormat = JSON.stringify({
-    requestId: "$context.requestId",
-    requestTime: "$context.requestTime",
-    sourceIp: "$context.identity.sourceIp",
-    httpMethod: "$context.httpMethod",
-    resourcePath: "$context.resourcePath",
-    status: "$context.status",
-    responseLength: "$context.responseLength",
-    domainName: "$context.domainName",
-    clientCertSubject: "$context.identity.clientCert.subjectDN",
-    clientCertIssuer: "$context.identity.clientCert.issuerDN",
-    clientCertSerial: "$context.identity.clientCert.serialNumber",
-    clientCertNotAfter: "$context.identity.clientCert.validity.notAfter",
-    partner: "$context.authorizer.partner",
-});
 
 /** The log group API Gateway writes a stage's execution logs to: `API-Gateway-Execution-Logs_<api id>/<stage>`. */
 export function executionLogGroupName(restApiId: pulumi.Input<string>, stageName: pulumi.Input<string>): pulumi.Output<string> {

@@ -4,6 +4,7 @@ import { configDeclarations, projectName } from "../core/config/keys";
 import { RevokedSerial } from "../core/config/revocation";
 import { CrlRevocation } from "../core/x509/crl";
 import { AuthorizerEnvironment, AuthorizerLists, authorizerListsFile, partnerNames, revocationList } from "../core/authorizer/decision";
+import { issuerChains } from "../core/truststore/issuer-chains";
 import { NodeFunction } from "./node-function";
 
 export interface PartnerAuthorizerArgs {
@@ -11,6 +12,8 @@ export interface PartnerAuthorizerArgs {
     readonly revokedSerials: readonly RevokedSerial[];
     /** Certificates that verified CRLs revoke, denied for their issuer only. Default: none. */
     readonly crlRevocations?: pulumi.Input<CrlRevocation[]>;
+    /** The truststore bundle (PEM): a revoked CA certificate of it denies every certificate below it. Default: none, so only a client certificate's own revocation counts. */
+    readonly truststorePem?: pulumi.Input<string>;
     /** The client certificates our CA issued, by partner name: the authorizer names their partner. */
     readonly issuedCertificates: pulumi.Input<Record<string, string>>;
     /** Partners with their own CA: the authorizer names the partner of each certificate those CAs issued. Default: none. */
@@ -55,8 +58,8 @@ export class PartnerAuthorizer extends pulumi.ComponentResource {
             DECISION_CACHE_SECONDS: String(args.cacheSeconds ?? configDeclarations.authorizerCacheSeconds.default),
             ...(name === undefined ? {} : { USAGE_KEYS_PARAMETER: name }),
         } satisfies AuthorizerEnvironment));
-        this.lists = pulumi.all([args.crlRevocations ?? [], args.issuedCertificates]).apply(([crl, issued]) => ({
-            revocations: revocationList(args.revokedSerials, crl),
+        this.lists = pulumi.all([args.crlRevocations ?? [], args.issuedCertificates, args.truststorePem ?? ""]).apply(([crl, issued, truststore]) => ({
+            revocations: revocationList(args.revokedSerials, crl, issuerChains(truststore)),
             partnerNames: partnerNames(issued, args.ownCaPartners ?? []),
         }));
         this.function = new NodeFunction(`${name}-function`, {

@@ -39,6 +39,9 @@ export interface HttpApiShape extends Carried {
     readonly disableExecuteApiEndpoint: unknown;
 }
 
+/** A domain's `mutualTlsAuthentication`: undefined when omitted, `unknown` while not known. */
+export type MutualTlsSetting = { readonly truststoreUri: unknown; readonly truststoreVersion: unknown } | undefined | Unknown;
+
 export interface DomainShape extends Carried {
     readonly kind: "rest-domain";
     readonly endpoint: EndpointSetting;
@@ -47,6 +50,7 @@ export interface DomainShape extends Carried {
     readonly securityPolicy: unknown;
     /** Whether `mutualTlsAuthentication` is set. */
     readonly mutualTls: boolean | Unknown;
+    readonly mutualTlsAuthentication: MutualTlsSetting;
 }
 
 /** One domain name configuration of an HTTP or WebSocket domain. */
@@ -60,6 +64,7 @@ export interface HttpDomainConfiguration {
 export interface HttpDomainShape extends Carried {
     readonly kind: "http-domain";
     readonly configurations: readonly HttpDomainConfiguration[] | Unknown;
+    readonly mutualTlsAuthentication: MutualTlsSetting;
 }
 
 /** A stack whose template names API Gateway resources in a form the pack cannot read. */
@@ -157,7 +162,17 @@ function awsDomain(domain: Unwrap<aws.apigateway.DomainNameArgs>, args: Resource
         },
         securityPolicy: known(() => domain.securityPolicy),
         mutualTls: known(() => domain.mutualTlsAuthentication != null),
+        mutualTlsAuthentication: mutualTlsOf(classicReader(domain)),
     };
+}
+
+/** `mutualTlsAuthentication` and its two fields, read through `read`; set means neither null nor omitted. */
+function mutualTlsOf({ has, value }: Pick<Reader, "has" | "value">): MutualTlsSetting {
+    const present = has("mutualTlsAuthentication");
+    if (present !== true) {
+        return present === unknown ? unknown : undefined;
+    }
+    return { truststoreUri: value("mutualTlsAuthentication.truststoreUri"), truststoreVersion: value("mutualTlsAuthentication.truststoreVersion") };
 }
 
 function awsHttpApi(api: Unwrap<aws.apigatewayv2.ApiArgs>, args: ResourceValidationArgs): HttpApiShape {
@@ -174,6 +189,7 @@ function awsHttpDomain(domain: Unwrap<aws.apigatewayv2.DomainNameArgs>, args: Re
             endpointType: known(() => domain.domainNameConfiguration?.endpointType),
             securityPolicy: known(() => domain.domainNameConfiguration?.securityPolicy),
         }],
+        mutualTlsAuthentication: mutualTlsOf(classicReader(domain)),
     };
 }
 
@@ -198,6 +214,11 @@ interface Reader extends Carried {
     has(path: string): boolean | Unknown;
     /** The list at `path` element by element (see `knownItems`). */
     items(path: string): unknown;
+}
+
+/** An aws resource's inputs by camelCase path, some unknown during preview. */
+function classicReader(props: object): Pick<Reader, "has" | "value"> {
+    return { value: path => known(() => dig(props, path)), has: path => known(() => dig(props, path) != null) };
 }
 
 /** An aws-native resource: its props, camelCase, some unknown during preview. */
@@ -245,9 +266,10 @@ function cloudFormationShape(kind: Kind, read: Reader): GatewayShape {
                 edgeCertificates: { certificateArn: read.value("certificateArn") },
                 securityPolicy: read.value("securityPolicy"),
                 mutualTls: read.has("mutualTlsAuthentication"),
+                mutualTlsAuthentication: mutualTlsOf(read),
             };
         case "http-domain":
-            return { ...carried, kind, configurations: domainNameConfigurations(read) };
+            return { ...carried, kind, configurations: domainNameConfigurations(read), mutualTlsAuthentication: mutualTlsOf(read) };
     }
 }
 

@@ -3,6 +3,7 @@
 import { Policies } from "@pulumi/policy";
 import { executeApiEndpointDisabled } from "./rules/execute-api-endpoint-disabled";
 import { generatedPartnerKeysInProduction } from "./rules/generated-partner-keys-in-production";
+import { mappedDomainsDeclared } from "./rules/mapped-domains-declared";
 import { mtlsDomainCompatible } from "./rules/mtls-domain-compatible";
 import { mtlsOwnershipVerification } from "./rules/mtls-ownership-verification";
 import { mtlsStageAlarmed } from "./rules/mtls-stage-alarmed";
@@ -22,6 +23,7 @@ export const policies: Policies = [
     securityPolicyTls12OrNewer,
     mtlsTruststorePinned,
     mtlsDomainCompatible,
+    mappedDomainsDeclared,
     truststoreBucketHardened,
     truststoreContentValid,
     tlsKeysAcceptedByApiGateway,

@@ -48,15 +48,28 @@ export function parseUsageKeys(json: string | undefined): UsageKeys {
 /** Why each serial is revoked, by normalised serial. */
 export type RevokedSerials = Readonly<Record<string, string>>;
 
+/** One CA certificate of a truststore chain, as revocations name it: by its issuer's `issuerId` and its serial. */
+export interface ChainLink {
+    readonly issuer: string;
+    readonly serial: string;
+}
+
 /**
  * The revocations the authorizer enforces. Serials are unique per issuer only, so CRL entries
- * count for their issuer alone; serials from stack config count whatever the issuer.
+ * count for their issuer alone; serials from stack config count whatever the issuer. A revoked CA
+ * certificate denies every certificate below it: API Gateway passes the client certificate alone,
+ * so the chains above each issuing CA come from the truststore, known when the stack is deployed.
  */
 export interface RevocationList {
     /** Serials revoked in stack config (`revokedSerials`). */
     readonly anyIssuer: RevokedSerials;
     /** Serials revoked by a CRL, by `issuerId` of the CA that signed it. */
     readonly byIssuer: Readonly<Record<string, RevokedSerials>>;
+    /**
+     * The truststore's CA certificates above a client certificate, by `issuerId` of the CA that
+     * issues it: every certificate of the truststore with that subject and each CA above it, up to its root.
+     */
+    readonly issuerChains: Readonly<Record<string, readonly ChainLink[]>>;
 }
 
 /**
@@ -145,13 +158,22 @@ export function issuedSubjectKey(subject: string): string {
     return `subject:${issuerId(subject)}`;
 }
 
-/** The revocation list from config entries (any issuer) and verified CRL entries (their issuer only). */
-export function revocationList(configured: readonly RevokedSerial[], crl: readonly CrlRevocation[]): RevocationList {
+/**
+ * The revocation list from config entries (any issuer), verified CRL entries (their issuer only)
+ * and the truststore's chains above each issuing CA (`issuerChains` of core/truststore/issuer-chains.ts).
+ */
+export function revocationList(configured: readonly RevokedSerial[], crl: readonly CrlRevocation[],
+    issuerChains: Readonly<Record<string, readonly ChainLink[]>> = {}): RevocationList {
     const byIssuer: Record<string, Record<string, string>> = {};
     for (const entry of crl) {
         (byIssuer[entry.issuerId] ??= {})[entry.serial] = entry.reason;
     }
-    return { anyIssuer: Object.fromEntries(configured.map((e) => [e.serial, e.reason])), byIssuer };
+    return { anyIssuer: Object.fromEntries(configured.map((e) => [e.serial, e.reason])), byIssuer, issuerChains };
+}
+
+/** Why the certificate `serial` of `issuer` is revoked, or undefined. */
+function revocationOf(list: RevocationList, issuer: string, serial: string): string | undefined {
+    return list.byIssuer[issuer]?.[serial] ?? list.anyIssuer[serial];
 }
 
 /**
@@ -185,14 +207,11 @@ export function partnerNames(issued: Readonly<Record<string, string>>, ownCas: r
     return names;
 }
 
-function commonNameOf(distinguishedName: string): string | undefined {
-    return /^CN=(.+)$/m.exec(distinguishedName)?.[1].trim();
-}
-
 /**
- * Allows a client certificate unless it is revoked, fails closed otherwise: no certificate, a
- * PEM that does not parse, no readable list (`list` undefined) or a certificate outside its
- * validity is a Deny.
+ * Allows a client certificate of a partner unless it or a CA certificate above it is revoked;
+ * fails closed otherwise: no certificate, a PEM that does not parse, no readable list (`list`
+ * undefined), a certificate outside its validity or one issued to no partner (its subject alone,
+ * such as `CN=acme-bank`, names nobody) is a Deny.
  */
 export function decide(clientCertPem: string | null | undefined, list: RevocationList | undefined, names: PartnerNames, now: Date): Decision {
     if (!clientCertPem) {
@@ -207,23 +226,41 @@ export function decide(clientCertPem: string | null | undefined, list: Revocatio
     const serial = certificateSerial(certificate);
     const issuer = issuerId(certificate.issuer);
     const partner = names[certificateKey(issuer, serial)] ?? names[subjectKey(issuer, certificate.subject)] ?? names[issuer]
-        ?? names[issuedSubjectKey(certificate.subject)] ?? commonNameOf(certificate.subject) ?? "unknown";
-    const known = { partner, serial };
+        ?? names[issuedSubjectKey(certificate.subject)];
+    const known = partner === undefined ? { serial } : { partner, serial };
     if (list === undefined) {
         return { effect: "Deny", reason: "the revocation list is missing or unreadable", ...known };
     }
     if (now < new Date(certificate.validFrom) || now > new Date(certificate.validTo)) {
         return { effect: "Deny", reason: `the certificate is valid from ${certificate.validFrom} to ${certificate.validTo} only`, ...known };
     }
-    const revoked = list.byIssuer[issuer]?.[serial] ?? list.anyIssuer[serial];
+    const revoked = revocationOf(list, issuer, serial);
     if (revoked !== undefined) {
         return { effect: "Deny", reason: `revoked: ${revoked}`, ...known };
+    }
+    for (const link of list.issuerChains[issuer] ?? []) {
+        const reason = revocationOf(list, link.issuer, link.serial);
+        if (reason !== undefined) {
+            return { effect: "Deny", reason: `revoked: ${reason}, on CA certificate ${link.serial} above it`, ...known };
+        }
+    }
+    if (partner === undefined) {
+        return { effect: "Deny", reason: "the certificate was not issued to a partner of this stack", ...known };
     }
     return { effect: "Allow", reason: "not revoked", ...known };
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {
-    return typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
+    return isRecordOf(value, (v): v is string => typeof v === "string");
+}
+
+function isRecordOf<T>(value: unknown, isItem: (item: unknown) => item is T): value is Record<string, T> {
+    return typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every(isItem);
+}
+
+function isChain(value: unknown): value is ChainLink[] {
+    return Array.isArray(value) && value.every((link: Partial<Record<keyof ChainLink, unknown>> | null) =>
+        typeof link?.issuer === "string" && typeof link.serial === "string");
 }
 
 /** The file, beside the authorizer's code in its package, that holds its `AuthorizerLists`. */
@@ -243,8 +280,9 @@ export function parseAuthorizerLists(json: string | undefined): AuthorizerLists 
     const value = JSON.parse(json) as Partial<Record<keyof AuthorizerLists, unknown>> | null;
     const list = value?.revocations as Partial<RevocationList> | null | undefined;
     const byIssuer = list?.byIssuer as unknown;
-    if (!isStringRecord(list?.anyIssuer) || typeof byIssuer !== "object" || byIssuer === null || !Object.values(byIssuer).every(isStringRecord)) {
-        throw new Error("the revocation list is not {anyIssuer: {serial: reason}, byIssuer: {issuer: {serial: reason}}}");
+    const chains = list?.issuerChains as unknown;
+    if (!isStringRecord(list?.anyIssuer) || !isRecordOf(byIssuer, isStringRecord) || !isRecordOf(chains, isChain)) {
+        throw new Error("the revocation list is not {anyIssuer: {serial: reason}, byIssuer: {issuer: {serial: reason}}, issuerChains: {issuer: [{issuer, serial}]}}");
     }
     if (!isStringRecord(value?.partnerNames)) {
         throw new Error("partner names are not {key: name}");

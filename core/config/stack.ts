@@ -10,6 +10,7 @@ import {
 } from "./values";
 import { keyRefusal, KeyShape } from "../x509/key-rules";
 import { parsePartners, Partner } from "./partners";
+import { refuseSharedCas } from "./partner-kinds";
 import { configDefaults, configKeys } from "./keys";
 import { checkEach } from "./problems";
 import { CrlFile, parseRevokedSerials, readCrlFile, RevokedSerial } from "./revocation";
@@ -221,6 +222,7 @@ function parsePartnersAndLimits(raw: RawConfig, env: ConfigEnvironment): { partn
         partners: () => parsePartners(setting(raw, "partners"), env),
         defaults: () => parseStackLimits(raw, "[]"),
     });
+    refuseSharedCas(partners);
     const usage = parseStackLimits(raw, setting(raw, "partners"));
     return { partners, usageDefaults: usage.defaults, partnerLimits: usage.partners };
 }

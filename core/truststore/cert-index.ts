@@ -107,6 +107,18 @@ export class Cert {
         this.keyId = this.parsed.keyId;
     }
 
+    /**
+     * basicConstraints pathLenConstraint: how many CA certificates may follow this one below it
+     * in a chain (the client certificate not counted); undefined when unlimited or unreadable.
+     */
+    get pathLength(): number | undefined {
+        try {
+            return this.parsed.getExtension(x509.BasicConstraintsExtension)?.pathLength;
+        } catch {
+            return undefined;
+        }
+    }
+
     get selfIssued(): boolean {
         return this.subject === this.issuer;
     }

@@ -120,6 +120,18 @@ export function keyProblem(cert: Cert): CertProblem | undefined {
     }
 }
 
+/**
+ * Why `issuer` may not have `casBelow` CA certificates below it in a chain (the client certificate
+ * not counted), or undefined: RFC 5280 6.1.4 (m), which OpenSSL enforces on every CA of the chain,
+ * the root too ("path length constraint exceeded").
+ */
+export function pathLengthProblem(issuer: Cert, casBelow: number): string | undefined {
+    const allowed = issuer.pathLength;
+    return allowed !== undefined && casBelow > allowed
+        ? `allows ${allowed} CA certificate${allowed === 1 ? "" : "s"} below it (basicConstraints pathlen:${allowed}) but has ${casBelow}`
+        : undefined;
+}
+
 /** Why an issuer cannot sign certificates, in OpenSSL's terms (basicConstraints, keyUsage). */
 export function notCaReason(cert: Cert): string {
     const parsed = cert.parsed;

@@ -1,8 +1,9 @@
 // The rules a bundle's certificates meet together: one key per subject, every certificate
-// signed by a CA certificate of the bundle up to a self-signed root, at most four CA levels.
+// signed by a CA certificate of the bundle up to a self-signed root, at most four CA levels, no
+// more CAs below a CA than its basicConstraints path length allows.
 // Pure: no AWS, no Pulumi.
 import { append, Candidates, Cert, CertIndex, KeyGroup } from "./cert-index";
-import { notCaReason } from "./cert-rules";
+import { notCaReason, pathLengthProblem } from "./cert-rules";
 import { error, Finding, warning } from "./findings";
 import { MAX_CA_LEVELS } from "./limits";
 
@@ -61,7 +62,39 @@ export async function checkChains(certs: readonly Cert[], index: CertIndex): Pro
             }
         }
     });
-    return findings.concat(checkDepth(certs, signedBy, roots, index));
+    return findings.concat(checkDepth(certs, signedBy, roots, index), checkPathLengths(certs, signedBy, index));
+}
+
+/**
+ * Every CA below a CA whose pathLenConstraint it exceeds: OpenSSL, and so most likely API
+ * Gateway, refuses the clients it issues ("path length constraint exceeded"). Reported as
+ * chain-too-deep, once per CA, for the nearest CA above it that it exceeds.
+ */
+function checkPathLengths(certs: readonly Cert[], signedBy: ReadonlyMap<Cert, KeyGroup>, index: CertIndex): Finding[] {
+    const findings: Finding[] = [];
+    for (const cert of certs.filter((c) => c.native.ca)) {
+        const visited = new Set<KeyGroup>();
+        let frontier = [cert];
+        // A CA `above` levels up has `above` CAs below it down to this one, which issues the clients.
+        for (let above = 1; frontier.length > 0 && above <= MAX_CA_LEVELS; above++) {
+            const next: Cert[] = [];
+            for (const child of frontier) {
+                const group = signedBy.get(child);
+                if (!group || group === index.groupOf(child) || visited.has(group)) {
+                    continue;
+                }
+                visited.add(group);
+                next.push(...group.certs);
+            }
+            const exceeded = next.map((issuer) => ({ issuer, problem: pathLengthProblem(issuer, above) })).find((e) => e.problem !== undefined);
+            if (exceeded) {
+                findings.push(error("chain-too-deep", cert.label, `is a CA below ${exceeded.issuer.label}, which ${exceeded.problem}; OpenSSL refuses the certificates this CA issues ("path length constraint exceeded"), and API Gateway most likely does too: reissue ${exceeded.issuer.label} with a larger pathlen (or none), or issue this CA from a CA that allows it`));
+                break;
+            }
+            frontier = next;
+        }
+    }
+    return findings;
 }
 
 function badSignature(cert: Cert, candidates: Candidates, index: CertIndex): string {

@@ -1,15 +1,17 @@
 // Answers, per TLS handshake, whether API Gateway would accept a client certificate with a
 // truststore, by the validations API Gateway documents: X.509 syntax, validity, an unbroken chain
 // of at most four CA levels to a truststore root, and supported algorithms (the rules of
-// core/truststore/cert-rules.ts the bundle checks use). Pure: no AWS, no Pulumi.
+// core/truststore/cert-rules.ts the bundle checks use); and, as OpenSSL does, each CA's path
+// length and name constraints. Pure: no AWS, no Pulumi.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html
 import { createHash } from "node:crypto";
 import { readCertificates } from "./bundle-shape";
 import { BoundedCache } from "../cache";
 import { Cert, CertIndex } from "./cert-index";
-import { keyProblem, notCaReason, signatureProblem, validityProblem } from "./cert-rules";
+import { keyProblem, notCaReason, pathLengthProblem, signatureProblem, validityProblem } from "./cert-rules";
 import { blockName, certificateDer, holdsPrivateKey, PemBlock, scanPem } from "../x509/pem";
 import { MAX_CA_LEVELS } from "./limits";
+import { nameConstraintsProblem } from "./name-constraints";
 
 /** Whether API Gateway would accept a client certificate, and along which chain. */
 export interface ClientVerdict {
@@ -68,7 +70,7 @@ class Verifier implements ClientVerifier {
         if (problem) {
             return { accepted: false, reason: `certificate ${problem.text}`, chain };
         }
-        const verdict = await this.#climb(client, now, chain, 0, new Map());
+        const verdict = await this.#climb(client, now, chain, [client], new Map());
         // Judged on a complete chain only, so that an untrusted certificate is refused for that.
         const algorithm = verdict.accepted ? signatureProblem(client) ?? keyProblem(client) : undefined;
         return algorithm ? { accepted: false, reason: `certificate ${algorithm.text}`, chain: verdict.chain } : verdict;
@@ -108,10 +110,13 @@ class Verifier implements ClientVerifier {
     }
 
     /**
-     * Walks up from `child` through its issuer candidates; the first complete chain wins.
-     * `refused` remembers the certificates a chain could not be completed from, per CA level.
+     * Walks up from `child` through its issuer candidates; the first complete chain wins. `below`
+     * is the chain so far, client first, `child` last. `refused` remembers the certificates a chain
+     * could not be completed from, per CA level (name constraints aside, the level is all that
+     * differs between the ways up to one certificate).
      */
-    async #climb(child: Cert, now: Date, chain: string[], caLevels: number, refused: Map<string, ClientVerdict>): Promise<ClientVerdict> {
+    async #climb(child: Cert, now: Date, chain: string[], below: readonly Cert[], refused: Map<string, ClientVerdict>): Promise<ClientVerdict> {
+        const caLevels = below.length - 1;
         const { groups } = this.#index.candidates(child);
         if (groups.length === 0) {
             return { accepted: false, reason: `issuer ${child.issuer} is not in the truststore`, chain };
@@ -128,7 +133,10 @@ class Verifier implements ClientVerifier {
                 }
                 const path = [...chain, issuer.label];
                 const problem = validityProblem(issuer, now)?.text
-                    ?? (issuer.native.ca ? undefined : `is not a CA (${notCaReason(issuer)})`);
+                    ?? (issuer.native.ca ? undefined : `is not a CA (${notCaReason(issuer)})`)
+                    ?? pathLengthProblem(issuer, caLevels)
+                    // RFC 5280 6.1.3 (b): self-issued CAs below are not judged, the client always is.
+                    ?? below.filter((cert, i) => i === 0 || !cert.selfIssued).map((cert) => nameConstraintsProblem(issuer, cert)).find((p) => p !== undefined);
                 if (problem) {
                     refusal = { accepted: false, reason: `issuer ${issuer.label} ${problem}`, chain: path };
                     continue;
@@ -141,7 +149,7 @@ class Verifier implements ClientVerifier {
                     return { accepted: true, reason: `chains to ${issuer.label}`, chain: path };
                 }
                 const seen = `${issuer.fingerprint} ${caLevels + 1}`;
-                const above = refused.get(seen) ?? await this.#climb(issuer, now, path, caLevels + 1, refused);
+                const above = refused.get(seen) ?? await this.#climb(issuer, now, path, [...below, issuer], refused);
                 if (above.accepted) {
                     return above;
                 }

@@ -6,12 +6,12 @@ import { constants, createPublicKey, KeyObject, verify } from "node:crypto";
 import { CertificationRequest } from "@peculiar/asn1-csr";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { id_ce_basicConstraints } from "@peculiar/asn1-x509";
-import { isComplete, PemBlock, scanPem } from "./pem";
+import { blockName, isComplete, PemBlock, scanPem } from "./pem";
 import { describeKey, keyRefusal, shapeOf } from "./key-rules";
 import { x509 } from "./x509";
 
 /** What is wrong with a request file. */
-export type CsrProblem = "no-request" | "several-requests" | "unparseable" | "unaccepted-key" | "bad-signature" | "ca-request";
+export type CsrProblem = "private-key" | "no-request" | "several-requests" | "unparseable" | "unaccepted-key" | "bad-signature" | "ca-request";
 
 /** A request this stack must not sign; the message says what is wrong, `csrFix` what to do. */
 export class CsrError extends Error {
@@ -37,7 +37,13 @@ interface ParsedRequest {
  * it passes every check; throws a `CsrError` naming the first problem.
  */
 export function readCertificateRequest(text: string): string {
-    const [block, ...others] = scanPem(text).blocks.filter((candidate) => candidate.label === REQUEST_LABEL && isComplete(candidate));
+    const blocks = scanPem(text).blocks;
+    // `openssl req -new -keyout x.csr -out x.csr` writes both into one file; the file is committed.
+    const privateKey = blocks.find((candidate) => /PRIVATE KEY/.test(candidate.label));
+    if (privateKey !== undefined) {
+        throw new CsrError("private-key", `holds a private key (${blockName(privateKey.label)}) besides the request: the partner's key must not be here, where it would be committed with the request`);
+    }
+    const [block, ...others] = blocks.filter((candidate) => candidate.label === REQUEST_LABEL && isComplete(candidate));
     if (block === undefined) {
         throw new CsrError("no-request", 'holds no PEM certificate request (a "-----BEGIN CERTIFICATE REQUEST-----" block)');
     }
@@ -115,6 +121,8 @@ export function requestCommand(partner: string): string {
 export function csrFix(problem: CsrProblem, partner: string): string {
     const fresh = `ask the partner for a new request, made with \`${requestCommand(partner)}\` (the key stays with the partner)`;
     switch (problem) {
+        case "private-key":
+            return `delete the key from the file and from the repository's history, and ${fresh}: a key that was in the repository is no longer the partner's alone`;
         case "no-request":
             return `put the partner's request there in PEM (convert DER with \`openssl req -inform der -in ${partner}.der -out ${partner}.csr\`), or ${fresh}`;
         case "several-requests":

@@ -1,17 +1,19 @@
-import * as aws from "@pulumi/aws";
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { known, subject, unknown } from "../values";
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { gatewayValidations } from "../gateway-shapes";
+import { unknown } from "../values";
 
 /**
  * Severity: high. Enforcement: mandatory: AWS refuses the combination when it creates or
  * updates the domain, so the stack would fail halfway through `pulumi up`; the policy says so
  * at preview, with the fix.
  *
- * A domain with mutual TLS uses exactly `TLS_1_2`: API Gateway cannot combine mTLS with the
- * enhanced `SecurityPolicy_*` policies. The other half of "an mTLS domain is REGIONAL with
- * TLS_1_2" (EDGE, PRIVATE, `TLS_1_0`, an omitted policy; HTTP domains, which only know
- * `TLS_1_2`) is what `regional-endpoints` and `security-policy-tls12-or-newer` already report;
- * this rule reports only what they accept, so that one mistake yields one violation.
+ * A REST domain with mutual TLS, whatever declares it (`aws.apigateway.DomainName`, its aws-native
+ * twin, or an `aws.cloudformation.Stack` template's `AWS::ApiGateway::DomainName`), uses exactly
+ * `TLS_1_2`: API Gateway cannot combine mTLS with the enhanced `SecurityPolicy_*` policies. The
+ * other half of "an mTLS domain is REGIONAL with TLS_1_2" (EDGE, PRIVATE, `TLS_1_0`, an omitted
+ * policy; HTTP domains, which only know `TLS_1_2`) is what `regional-endpoints` and
+ * `security-policy-tls12-or-newer` already report; this rule reports only what they accept, so
+ * that one mistake yields one violation.
  *
  * @link https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html
  */
@@ -23,13 +25,13 @@ export const mtlsDomainCompatible: ResourceValidationPolicy = {
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html",
     remediationSteps: "Set securityPolicy to TLS_1_2 on every domain with mutualTlsAuthentication: API Gateway cannot combine mTLS " +
         "with the enhanced SecurityPolicy_* policies.",
-    validateResource: validateResourceOfType(aws.apigateway.DomainName, (domain, args, report) => {
-        const policy = known(() => domain.securityPolicy);
-        if (known(() => domain.mutualTlsAuthentication != null) !== true || policy === unknown) {
-            return;
+    validateResource: gatewayValidations(shape => {
+        if (shape.kind !== "rest-domain" || shape.mutualTls !== true || shape.securityPolicy === unknown) {
+            return [];
         }
-        if (policy?.startsWith("SecurityPolicy_")) {
-            report(`${subject(args)}: securityPolicy is ${policy}; set it to TLS_1_2 (mTLS domains cannot use SecurityPolicy_* policies)`);
-        }
+        const policy = shape.securityPolicy;
+        return typeof policy === "string" && policy.startsWith("SecurityPolicy_")
+            ? [`${shape.subject}: ${shape.spell("securityPolicy")} is ${policy}; set it to TLS_1_2 (mTLS domains cannot use SecurityPolicy_* policies)`]
+            : [];
     }),
 };

@@ -1,11 +1,6 @@
-import * as aws from "@pulumi/aws";
-import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { isSet, known, show, subject, unknown } from "../values";
-
-interface MutualTls {
-    truststoreUri: string;
-    truststoreVersion?: string;
-}
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { DomainShape, gatewayValidations, HttpDomainShape, unreadableViolation } from "../gateway-shapes";
+import { isSet, show, unknown } from "../values";
 
 /**
  * Severity: high. Enforcement: mandatory: a custom domain without mTLS lets any client in,
@@ -13,7 +8,9 @@ interface MutualTls {
  * first (overwriting the S3 object alone changes nothing; only a new `truststoreVersion`
  * makes the domain reload it).
  *
- * Every custom domain, `aws.apigateway.DomainName` and `aws.apigatewayv2.DomainName`, sets
+ * Every custom domain, whatever declares it (`aws.apigateway.DomainName`,
+ * `aws.apigatewayv2.DomainName`, their aws-native twins, or an `aws.cloudformation.Stack`
+ * template's `AWS::ApiGateway::DomainName` / `AWS::ApiGatewayV2::DomainName`), sets
  * `mutualTlsAuthentication` with an `s3://bucket/key` `truststoreUri` and a `truststoreVersion`.
  *
  * @link https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html
@@ -26,29 +23,39 @@ export const mtlsTruststorePinned: ResourceValidationPolicy = {
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html",
     remediationSteps: "Give every custom domain mutualTlsAuthentication with truststoreUri s3://<bucket>/<key> and truststoreVersion " +
         "set to the truststore object's versionId (the bucket must be versioned).",
-    validateResource: [
-        validateResourceOfType(aws.apigateway.DomainName, (domain, args, report) => check(() => domain.mutualTlsAuthentication, args, report)),
-        validateResourceOfType(aws.apigatewayv2.DomainName, (domain, args, report) => check(() => domain.mutualTlsAuthentication, args, report)),
-    ],
+    validateResource: gatewayValidations(shape => {
+        switch (shape.kind) {
+            case "rest-domain":
+            case "http-domain":
+                return truststoreViolations(shape);
+            case "unreadable":
+                return [unreadableViolation(shape, "mutual TLS")];
+            default:
+                return [];
+        }
+    }),
 };
 
-function check(mutualTls: () => MutualTls | undefined, args: ResourceValidationArgs, report: ReportViolation): void {
-    const present = known(() => mutualTls() != null);
-    if (present === unknown) {
-        return;
+function truststoreViolations(domain: DomainShape | HttpDomainShape): string[] {
+    const mutualTls = domain.mutualTlsAuthentication;
+    const [setting, uriField, versionField] = ["mutualTlsAuthentication", "mutualTlsAuthentication.truststoreUri", "mutualTlsAuthentication.truststoreVersion"].map(domain.spell);
+    const [uriName, versionName] = [uriField, versionField].map(path => path.split(".").pop());
+    if (mutualTls === unknown) {
+        return [];
     }
-    if (!present) {
-        report(`${subject(args)}: mutualTlsAuthentication is omitted, so clients need no certificate; ` +
-            "set mutualTlsAuthentication { truststoreUri: \"s3://<bucket>/<key>\", truststoreVersion: <the object's versionId> }");
-        return;
+    if (mutualTls === undefined) {
+        return [`${domain.subject}: ${setting} is omitted, so clients need no certificate; ` +
+            `set ${setting} { ${uriName}: "s3://<bucket>/<key>", ${versionName}: <the object's versionId> }`];
     }
-    const uri = known(() => mutualTls()?.truststoreUri);
+    const violations: string[] = [];
+    const uri = mutualTls.truststoreUri;
     if (uri !== unknown && !(typeof uri === "string" && /^s3:\/\/[^/]+\/.+/.test(uri))) {
-        report(`${subject(args)}: mutualTlsAuthentication.truststoreUri is ${show(uri)}; set it to s3://<bucket>/<key> of the truststore object`);
+        violations.push(`${domain.subject}: ${uriField} is ${show(uri)}; set it to s3://<bucket>/<key> of the truststore object`);
     }
-    const version = known(() => mutualTls()?.truststoreVersion);
+    const version = mutualTls.truststoreVersion;
     if (version !== unknown && !isSet(version)) {
-        report(`${subject(args)}: mutualTlsAuthentication.truststoreVersion is ${show(version)}, so a new bundle never reaches the domain; ` +
+        violations.push(`${domain.subject}: ${versionField} is ${show(version)}, so a new bundle never reaches the domain; ` +
             "set it to the truststore object's versionId (the bucket must be versioned)");
     }
+    return violations;
 }

@@ -5,6 +5,7 @@ import { PartnerAuthorizer } from "../../components/partner-authorizer";
 import * as pulumi from "@pulumi/pulumi";
 import { CapturedResource, capturingMocks } from "../../tools/simulator/program";
 import { allOf, captureResources, only, valueOf } from "../helpers/outputs";
+import { accessLogFormat } from "../../core/monitoring/access-log";
 
 describe("components", () => {
     before(async () => {
@@ -75,10 +76,10 @@ describe("components", () => {
             assert.equal(fn.handler, "index.handler");
         });
 
-        it("logs each access with the caller's certificate subject and serial and the partner's name, and executions at INFO", () => {
+        it("logs each access with the caller's certificate serial and the partner's name, and executions at INFO", () => {
             const stage = only(resources, "aws:apigateway/stage:Stage").inputs;
             const format = JSON.parse(stage.accessLogSettings.format);
-            assert.equal(format.clientCertSubject, "$context.identity.clientCert.subjectDN");
+            assert.equal(stage.accessLogSettings.format, accessLogFormat);
             assert.equal(format.clientCertSerial, "$context.identity.clientCert.serialNumber");
             assert.equal(format.partner, "$context.authorizer.partner");
             assert.equal(stage.accessLogSettings.destinationArn, only(resources, "aws:cloudwatch/logGroup:LogGroup", "c-access-log").outputs.arn);

@@ -5,6 +5,7 @@ import { X509Certificate } from "node:crypto";
 import { certificateKey, issuedSubjectKey, issuerId, normaliseSerial, partnerNames, revocationList, subjectKey } from "../../core/authorizer/decision";
 import { makeCa, makeLeaf } from "../helpers/certs";
 import { allOf, archiveFile, captureResources, only, valueOf } from "../helpers/outputs";
+import { issuerChains } from "../../core/truststore/issuer-chains";
 
 describe("components", () => {
     before(async () => {
@@ -14,7 +15,7 @@ describe("components", () => {
     describe("PartnerAuthorizer", () => {
         const revokedSerials = [{ serial: "A1B2", reason: "key leaked, SEC-1" }];
         const crlRevocations = [{ issuerId: "0123456789abcdef", serial: "FF", reason: "keyCompromise (CRL)" }];
-        const list = { anyIssuer: { A1B2: "key leaked, SEC-1" }, byIssuer: { "0123456789abcdef": { FF: "keyCompromise (CRL)" } } };
+        const list = { anyIssuer: { A1B2: "key leaked, SEC-1" }, byIssuer: { "0123456789abcdef": { FF: "keyCompromise (CRL)" } }, issuerChains: {} };
 
         it("builds the list from config entries for any issuer and CRL entries for their issuer", () => {
             assert.deepEqual(revocationList(revokedSerials, crlRevocations), list);
@@ -40,11 +41,14 @@ describe("components", () => {
             const issuedCertificates = { "acme-bank": acme.pem };
             const ownCaPartners = [{ name: "globex", caCertPem: globexCa.pem }];
             const capture = await captureResources();
-            const authorizer = new PartnerAuthorizer("a", { revokedSerials, crlRevocations, issuedCertificates, ownCaPartners, cacheSeconds: 30, logRetentionDays: 30 });
+            const truststorePem = ours.pem + globexCa.pem;
+            const authorizer = new PartnerAuthorizer("a", { revokedSerials, crlRevocations, truststorePem, issuedCertificates, ownCaPartners, cacheSeconds: 30, logRetentionDays: 30 });
             await valueOf(authorizer.function.arn);
             const resources = await capture.settled();
             const fn = only(resources, "aws:lambda/function:Function", "a-function").inputs;
-            assert.deepEqual(JSON.parse(await archiveFile(fn.code, "lists.json")), { revocations: list, partnerNames: partnerNames(issuedCertificates, ownCaPartners) });
+            const revocations = { ...list, issuerChains: issuerChains(truststorePem) };
+            assert.equal(Object.keys(revocations.issuerChains).length, 2, "a chain per CA of the truststore");
+            assert.deepEqual(JSON.parse(await archiveFile(fn.code, "lists.json")), { revocations, partnerNames: partnerNames(issuedCertificates, ownCaPartners) });
             assert.deepEqual(fn.environment.variables, { DECISION_CACHE_SECONDS: "30" });
             assert.equal(fn.timeout, 5);
             assert.match(await archiveFile(fn.code, "index.js"), /the authorizer's lists cannot be read/, "the bundled handler");

@@ -48,7 +48,7 @@ describe("revocation authorizer", () => {
         const serial = (issued: Issued) => normaliseSerial(new X509Certificate(issued.pem).serialNumber) as string;
         const issuer = issuerId(new X509Certificate(acme.pem).issuer);
         lists = {
-            revocations: { anyIssuer: { [serial(initech)]: "offboarded" }, byIssuer: {} },
+            revocations: { anyIssuer: { [serial(initech)]: "offboarded" }, byIssuer: {}, issuerChains: {} },
             partnerNames: { [certificateKey(issuer, serial(acme))]: "acme-bank", [certificateKey(issuer, serial(initech))]: "initech" },
         };
         options = (changes = {}) => ({ env: { DECISION_CACHE_SECONDS: "60" }, readLists: () => JSON.stringify(lists), log: () => undefined, ...changes });

@@ -7,7 +7,7 @@ import { colonHex } from "../../../tools/local/client-certs";
 import { daysFrom, Issued, makeCa, makeLeaf } from "../../helpers/certs";
 import { makeLeafWithSerial } from "../../helpers/raw-serials";
 
-const empty: RevocationList = { anyIssuer: {}, byIssuer: {} };
+const empty: RevocationList = { anyIssuer: {}, byIssuer: {}, issuerChains: {} };
 const serialOf = (issued: Issued) => normaliseSerial(new X509Certificate(issued.pem).serialNumber) as string;
 const issuerOf = (issued: Issued) => issuerId(new X509Certificate(issued.pem).issuer);
 
@@ -71,10 +71,18 @@ describe("revocation decision", () => {
         assert.deepEqual(decide(acme.pem, empty, names, new Date()), { effect: "Allow", reason: "not revoked", partner: "acme-bank", serial: serialOf(acme) });
     });
 
-    it("names every certificate of a partner's own CA after that partner, and falls back to the common name", () => {
+    it("names every certificate of a partner's own CA after that partner", () => {
         const names = { [issuerOf(globex)]: "globex" };
         assert.equal(decide(globex.pem, empty, names, new Date()).partner, "globex");
-        assert.equal(decide(acme.pem, empty, names, new Date()).partner, "acme.partners.example.com");
+    });
+
+    it("denies a certificate of our CA that was not issued to a partner, whatever its common name says", async () => {
+        const issued = await makeLeaf("CN=acme-bank, O=acme-bank", ca);
+        const impostor = await makeLeaf("CN=acme-bank, O=Evil Corp", ca);
+        const names = partnerNames({ "acme-bank": issued.pem }, [{ name: "globex", caCertPem: otherCa.pem }]);
+        assert.equal(decide(issued.pem, empty, names, new Date()).partner, "acme-bank");
+        assert.deepEqual(decide(impostor.pem, empty, names, new Date()),
+            { effect: "Deny", reason: "the certificate was not issued to a partner of this stack", serial: serialOf(impostor) });
     });
 
     describe("a partner's earlier certificate from our CA", () => {
@@ -114,12 +122,12 @@ describe("revocation decision", () => {
             const names = partnerNames({ "acme-bank": current.pem, "acme-twin": twin.pem }, []);
             assert.equal(names[subjectKey(issuerOf(current), new X509Certificate(current.pem).subject)], undefined);
             assert.equal(decide(twin.pem, empty, names, new Date()).partner, "acme-twin");
-            assert.equal(decide(earlier.pem, empty, names, new Date()).partner, "acme-bank.partners.example.com", "the common name, as before");
+            assert.deepEqual([decide(earlier.pem, empty, names, new Date()).effect, decide(earlier.pem, empty, names, new Date()).partner], ["Deny", undefined], "named after neither");
         });
     });
 
     it("denies a serial revoked in stack config, whatever its issuer, with the reason", () => {
-        const list = { anyIssuer: { [serialOf(acme)]: "key leaked, SEC-1" }, byIssuer: {} };
+        const list = { ...empty, anyIssuer: { [serialOf(acme)]: "key leaked, SEC-1" } };
         const decision = decide(acme.pem, list, {}, new Date());
         assert.equal(decision.effect, "Deny");
         assert.equal(decision.reason, "revoked: key leaked, SEC-1");
@@ -127,9 +135,10 @@ describe("revocation decision", () => {
     });
 
     it("denies a serial a CRL revoked only for certificates of that CRL's issuer", () => {
-        const list = { anyIssuer: {}, byIssuer: { [issuerOf(globex)]: { [serialOf(globex)]: "keyCompromise (CRL)", [serialOf(acme)]: "keyCompromise (CRL)" } } };
-        assert.equal(decide(globex.pem, list, {}, new Date()).effect, "Deny");
-        assert.equal(decide(acme.pem, list, {}, new Date()).effect, "Allow", "the same serial from another issuer is another certificate");
+        const list = { ...empty, byIssuer: { [issuerOf(globex)]: { [serialOf(globex)]: "keyCompromise (CRL)", [serialOf(acme)]: "keyCompromise (CRL)" } } };
+        const names = { [issuerOf(globex)]: "globex", [issuerOf(acme)]: "acme-bank" };
+        assert.equal(decide(globex.pem, list, names, new Date()).effect, "Deny");
+        assert.equal(decide(acme.pem, list, names, new Date()).effect, "Allow", "the same serial from another issuer is another certificate");
     });
 
     it("denies a request without a certificate", () => {
@@ -170,7 +179,10 @@ describe("revocation decision", () => {
 
     describe("reading the lists", () => {
         it("reads the revocation list and partner names from their JSON", () => {
-            const lists = { revocations: { anyIssuer: { A1: "lost" }, byIssuer: { abc: { FF: "keyCompromise (CRL)" } } }, partnerNames: { abc: "globex" } };
+            const lists = {
+                revocations: { anyIssuer: { A1: "lost" }, byIssuer: { abc: { FF: "keyCompromise (CRL)" } }, issuerChains: { abc: [{ issuer: "def", serial: "FF" }] } },
+                partnerNames: { abc: "globex" },
+            };
             assert.deepEqual(parseAuthorizerLists(JSON.stringify(lists)), lists);
         });
 
@@ -178,9 +190,11 @@ describe("revocation decision", () => {
             const names = { partnerNames: {} };
             assert.throws(() => parseAuthorizerLists(undefined), /no revocation list is set/);
             assert.throws(() => parseAuthorizerLists("{not json"), SyntaxError);
-            assert.throws(() => parseAuthorizerLists(JSON.stringify({ ...names, revocations: { anyIssuer: { A1: 1 }, byIssuer: {} } })), /is not \{anyIssuer/);
-            assert.throws(() => parseAuthorizerLists(JSON.stringify({ ...names, revocations: { anyIssuer: {}, byIssuer: { abc: "A1" } } })), /is not \{anyIssuer/);
-            assert.throws(() => parseAuthorizerLists(JSON.stringify({ revocations: { anyIssuer: {}, byIssuer: {} }, partnerNames: ["globex"] })), /partner names are not/);
+            assert.throws(() => parseAuthorizerLists(JSON.stringify({ ...names, revocations: { ...empty, anyIssuer: { A1: 1 } } })), /is not \{anyIssuer/);
+            assert.throws(() => parseAuthorizerLists(JSON.stringify({ ...names, revocations: { ...empty, byIssuer: { abc: "A1" } } })), /is not \{anyIssuer/);
+            assert.throws(() => parseAuthorizerLists(JSON.stringify({ ...names, revocations: { anyIssuer: {}, byIssuer: {} } })), /issuerChains: \{issuer: \[\{issuer, serial\}\]\}/);
+            assert.throws(() => parseAuthorizerLists(JSON.stringify({ ...names, revocations: { ...empty, issuerChains: { abc: [{ issuer: "def" }] } } })), /is not \{anyIssuer/);
+            assert.throws(() => parseAuthorizerLists(JSON.stringify({ revocations: empty, partnerNames: ["globex"] })), /partner names are not/);
         });
     });
 });

@@ -123,6 +123,10 @@ describe("stack config", () => {
         assert.throws(broken, /holds a certificate block that does not parse/);
     });
 
+    it("refuses two partners given the same CA file", () =>
+        refuses({ partners: JSON.stringify([{ name: "globex", caCertFile: "partners/globex-ca.pem" }, { name: "hooli", caCertFile: "partners/globex-ca.pem" }]) },
+            /^partners "globex" and "hooli" are both given the CA "[^"]+" \(caCertFile "partners\/globex-ca.pem"\)/));
+
     it("refuses a log retention CloudWatch does not offer", () => refuses({ logRetentionDays: "31" }, /logRetentionDays 31 is not a CloudWatch Logs retention/));
     it("refuses a boolean that is not true or false", () => refuses({ dualStack: "yes" }, /dualStack "yes" is not a boolean/));
     it("refuses a base path with a slash", () => refuses({ basePath: "c360/v1" }, /basePath "c360\/v1" must be one path segment/));

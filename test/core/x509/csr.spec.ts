@@ -65,6 +65,14 @@ describe("partner certificate requests (core/x509/csr.ts)", () => {
             assert.equal(readCertificateRequest(pem), pem);
             refuses(withBrokenSignature(pem), "bad-signature", /does not verify/);
         });
+
+        it("refuses a file that holds the partner's key with its request, as openssl writes when -keyout and -out name one file", () => {
+            const file = path.join(dir, "both.csr");
+            execFileSync("openssl", ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", file, "-subj", "/CN=both"], { stdio: "pipe" });
+            fs.appendFileSync(file, execFileSync("openssl", ["req", "-new", "-key", file, "-subj", "/CN=both"], { encoding: "utf8", stdio: "pipe" }));
+            refuses(fs.readFileSync(file, "utf8"), "private-key", /^holds a private key \(a PRIVATE KEY block\) besides the request: the partner's key must not be here/);
+            assert.match(csrFix("private-key", "both"), /^delete the key from the file and from the repository's history/);
+        });
     });
 
     it("refuses a file with no request block, naming the label it needs", () =>
@@ -97,7 +105,7 @@ describe("partner certificate requests (core/x509/csr.ts)", () => {
         refuses(withBrokenSignature((await makeRequest(subject, { key: await makeKey("rsa1024") })).pem), "unaccepted-key", /RSA key of 1024 bits/));
 
     it("gives every problem a fix with the openssl command for the partner, and a CA request a word on what to leave out", () => {
-        const problems: CsrProblem[] = ["no-request", "several-requests", "unparseable", "unaccepted-key", "bad-signature", "ca-request"];
+        const problems: CsrProblem[] = ["private-key", "no-request", "several-requests", "unparseable", "unaccepted-key", "bad-signature", "ca-request"];
         for (const problem of problems) {
             assert.ok(csrFix(problem, "hooli").includes(`\`${requestCommand("hooli")}\``), problem);
         }

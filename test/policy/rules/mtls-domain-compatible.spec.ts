@@ -34,4 +34,24 @@ describe("policy mtls-domain-compatible", () => {
     it("skips values that are unknown during preview", async () => {
         assert.deepEqual(await messages(policy, [domain({ securityPolicy: unknownValue }), domain({ mutualTlsAuthentication: unknownValue, securityPolicy: "SecurityPolicy_TLS13_1_3_2025_09" })]), []);
     });
+
+    it("rejects an aws-native or a template's mTLS domain with an enhanced security policy, in its carrier's spelling", async () => {
+        const native = resource("aws-native:apigateway:DomainName", "native-domain", {
+            domainName: "api.example.com", endpointConfiguration: { types: ["REGIONAL"] }, securityPolicy: "SecurityPolicy_TLS13_1_3_2025_09", mutualTlsAuthentication: mtls,
+        });
+        const template = resource("aws:cloudformation/stack:Stack", "legacy", {
+            templateBody: JSON.stringify({
+                Resources: {
+                    Domain: {
+                        Type: "AWS::ApiGateway::DomainName",
+                        Properties: { DomainName: "api.example.com", SecurityPolicy: "SecurityPolicy_TLS13_1_3_2025_09", MutualTlsAuthentication: { TruststoreUri: mtls.truststoreUri } },
+                    },
+                },
+            }),
+        });
+        assert.deepEqual(await messages(policy, [native, template]), [
+            'aws-native:apigateway:DomainName "native-domain": securityPolicy is SecurityPolicy_TLS13_1_3_2025_09; set it to TLS_1_2 (mTLS domains cannot use SecurityPolicy_* policies)',
+            'aws:cloudformation/stack:Stack "legacy", templateBody Resources.Domain (AWS::ApiGateway::DomainName): SecurityPolicy is SecurityPolicy_TLS13_1_3_2025_09; set it to TLS_1_2 (mTLS domains cannot use SecurityPolicy_* policies)',
+        ]);
+    });
 });

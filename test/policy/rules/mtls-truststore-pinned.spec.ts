@@ -52,4 +52,53 @@ describe("policy mtls-truststore-pinned", () => {
         assert.deepEqual(await messages(policy, [domain(unknownValue), domain({ ...mtls, truststoreVersion: unknownValue })]), []);
         assert.equal((await messages(policy, domain({ truststoreUri: "ftp://x/y", truststoreVersion: unknownValue }))).length, 1);
     });
+
+    describe("every carrier of a custom domain", () => {
+        const arn = "arn:aws:acm:eu-west-1:123456789012:certificate/abc";
+        const native = (mutualTlsAuthentication: unknown = mtls) => resource("aws-native:apigateway:DomainName", "native-domain", {
+            domainName: "api.example.com", regionalCertificateArn: arn, endpointConfiguration: { types: ["REGIONAL"] }, securityPolicy: "TLS_1_2", mutualTlsAuthentication,
+        });
+        const nativeV2 = (mutualTlsAuthentication: unknown = mtls) => resource("aws-native:apigatewayv2:DomainName", "native-http-domain", {
+            domainName: "events.example.com", domainNameConfigurations: [{ certificateArn: arn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" }], mutualTlsAuthentication,
+        });
+        const template = (mutualTls?: Record<string, unknown>) => resource("aws:cloudformation/stack:Stack", "legacy", {
+            name: "legacy",
+            templateBody: JSON.stringify({
+                Resources: {
+                    Domain: {
+                        Type: "AWS::ApiGateway::DomainName",
+                        Properties: { DomainName: "api.example.com", RegionalCertificateArn: arn, EndpointConfiguration: { Types: ["REGIONAL"] }, SecurityPolicy: "TLS_1_2", MutualTlsAuthentication: mutualTls },
+                    },
+                },
+            }),
+        });
+        const pinned = { TruststoreUri: mtls.truststoreUri, TruststoreVersion: mtls.truststoreVersion };
+
+        it("accepts aws-native REST and HTTP domains and a template's domain with a pinned truststore", async () => {
+            assert.deepEqual(await messages(policy, [native(), nativeV2(), template(pinned)]), []);
+        });
+
+        it("rejects aws-native REST and HTTP domains without mutualTlsAuthentication", async () => {
+            assert.deepEqual(await messages(policy, [native(null), nativeV2(null)]), [
+                'aws-native:apigateway:DomainName "native-domain": mutualTlsAuthentication is omitted, so clients need no certificate; ' +
+                'set mutualTlsAuthentication { truststoreUri: "s3://<bucket>/<key>", truststoreVersion: <the object\'s versionId> }',
+                'aws-native:apigatewayv2:DomainName "native-http-domain": mutualTlsAuthentication is omitted, so clients need no certificate; ' +
+                'set mutualTlsAuthentication { truststoreUri: "s3://<bucket>/<key>", truststoreVersion: <the object\'s versionId> }',
+            ]);
+        });
+
+        it("rejects a template's AWS::ApiGateway::DomainName without MutualTlsAuthentication, or without its TruststoreVersion, in the template's spelling", async () => {
+            assert.deepEqual(await messages(policy, [template(), template({ TruststoreUri: mtls.truststoreUri })]), [
+                'aws:cloudformation/stack:Stack "legacy", templateBody Resources.Domain (AWS::ApiGateway::DomainName): MutualTlsAuthentication is omitted, so clients need no certificate; ' +
+                'set MutualTlsAuthentication { TruststoreUri: "s3://<bucket>/<key>", TruststoreVersion: <the object\'s versionId> }',
+                'aws:cloudformation/stack:Stack "legacy", templateBody Resources.Domain (AWS::ApiGateway::DomainName): MutualTlsAuthentication.TruststoreVersion is omitted, so a new bundle never reaches the domain; ' +
+                "set it to the truststore object's versionId (the bucket must be versioned)",
+            ]);
+        });
+
+        it("checks an aws-native domain's known fields while the version is unknown during preview", async () => {
+            assert.deepEqual(await messages(policy, [native(unknownValue), native({ ...mtls, truststoreVersion: unknownValue })]), []);
+            assert.match((await messages(policy, nativeV2({ truststoreUri: "ftp://x/y", truststoreVersion: unknownValue })))[0], /mutualTlsAuthentication\.truststoreUri is ftp:\/\/x\/y/);
+        });
+    });
 });
