@@ -48,6 +48,8 @@ export const mappedDomainsDeclared: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     severity: "high",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html",
+    remediationSteps: "Declare the custom domain a mapping names in this stack (with mutualTlsAuthentication), or map the API onto " +
+        "the stack's own mTLS domain instead.",
     validateStack: (args, report) => {
         const domains = args.resources.filter(r => isAny(r, [aws.apigateway.DomainName, aws.apigatewayv2.DomainName]) || domainTypes.includes(r.type));
         const names = new Set<unknown>(domains.map(d => known(() => d.props.domainName)));
