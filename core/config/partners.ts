@@ -131,7 +131,7 @@ function parseAccess(key: string, value: unknown, apiNames: readonly string[]): 
     if (unknown !== undefined) {
         throw new ConfigError(`${key}.access names the API "${unknown}", which apis does not declare (the closest is ${closestName(unknown, apiNames)}); use one of ${apiNames.join(", ")}, or add "${unknown}" to apis`);
     }
-    return [...new Set(value as string[])];
+    return [...new Set(value)];
 }
 
 function readRequest(name: string, file: string, env: ConfigEnvironment): string {

@@ -334,7 +334,7 @@ describe("stack config", () => {
         });
 
         it("reads APIs from files and APIs deployed elsewhere, in config order, and every partner may call each unless its access says otherwise", () => {
-            const config = parse({ ...apis({ orders, billing }), partners: named([{ name: "acme-bank", access: ["orders"] } as { name: string }, { name: "initech" }]) });
+            const config = parse({ ...apis({ orders, billing }), partners: named([{ name: "acme-bank", access: ["orders"] }, { name: "initech" }]) });
             assert.deepEqual(config.apis.map((api) => [api.name, api.kind, api.basePath]), [["orders", "created", "orders"], ["billing", "external", "billing"]]);
             assert.deepEqual(config.apis[1], { kind: "external", name: "billing", ...billing });
             assert.deepEqual(config.partners.map((p) => [p.name, p.access]), [["acme-bank", ["orders"]], ["initech", ["orders", "billing"]]]);
