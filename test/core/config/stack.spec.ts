@@ -380,10 +380,10 @@ describe("stack config", () => {
 
         it("reports every bad entry of a list, and of each list", () => {
             const lines = problems({
-                partners: JSON.stringify([{ name: "Acme Bank" }, { name: "globex", caCertFile: "partners/nope.pem" }, { name: "initech" }]),
+                partners: JSON.stringify({ "Acme Bank": {}, globex: { caCertFile: "partners/nope.pem" }, initech: {} }),
                 revokedSerials: JSON.stringify([{ serial: 4097, reason: "leaked" }, { serial: "0A", reason: "" }]),
             });
-            assert.deepEqual(lines.map((line) => line.split(/[ .]/)[0]), ["partners[0]", "partners[1]", "revokedSerials[0]", "revokedSerials[1]"]);
+            assert.deepEqual(lines.map((line) => line.split(/[ .]/)[0]), ["partners", "partners", "revokedSerials[0]", "revokedSerials[1]"]);
         });
 
         it("checks a rule across keys once the keys it reads are valid, and reports the other keys beside it", () => {

@@ -27,13 +27,13 @@ describe("usage limits", () => {
         try {
             parseUsageLimits({
                 throttle: { rateLimit: 0, burstLimit: 10 },
-                partners: [{ name: "acme-bank", quota: { limit: 0, period: "DAY" } }, { name: "globex" }, { name: "initech", throttle: { rateLimit: 5 } }],
+                partners: { "acme-bank": { quota: { limit: 0, period: "DAY" } }, globex: {}, initech: { throttle: { rateLimit: 5 } } },
             });
             assert.fail("accepted the limits");
         } catch (e) {
             assert.ok(e instanceof UsageLimitError, String(e));
             assert.deepEqual(e.message.split("\n").map((line) => line.split(" ")[0]),
-                ["apigw-mtls:throttle.rateLimit", "apigw-mtls:partners[0].quota.limit", "apigw-mtls:partners[2].throttle.burstLimit"]);
+                ["apigw-mtls:throttle.rateLimit", "apigw-mtls:partners.acme-bank.quota.limit", "apigw-mtls:partners.initech.throttle.burstLimit"]);
         }
     });
 
