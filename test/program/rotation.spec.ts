@@ -23,7 +23,7 @@ const tlsNames = (run: ProgramRun) => run.resources.filter((r) => r.type.startsW
 function edge(run: ProgramRun): CapturedResource[] {
     return [
         only(run.resources, "aws:apigateway/domainName:DomainName"),
-        only(run.resources, "aws:apigateway/basePathMapping:BasePathMapping"),
+        ...allOf(run.resources, "aws:apigateway/basePathMapping:BasePathMapping"),
         ...allOf(run.resources, "aws:route53/record:Record"),
     ];
 }
@@ -77,11 +77,12 @@ describe("revocation and rotation in the program", () => {
         });
 
         it("sends GET /customer/{customer-id} through the revocation authorizer", () => {
-            const method = only(run.resources, "aws:apigateway/method:Method").inputs;
-            const authorizer = only(run.resources, "aws:apigateway/authorizer:Authorizer");
-            assert.equal(method.authorization, "CUSTOM");
-            assert.equal(method.authorizerId, authorizer.id);
-            assert.equal(authorizer.inputs.authorizerUri, only(run.resources, "aws:lambda/function:Function", "authorizer-function").outputs.invokeArn);
+            const body = JSON.parse(only(run.resources, "aws:apigateway/restApi:RestApi", "customer-api").inputs.body as string) as {
+                paths: Record<string, { get: { security: unknown } }>; components: { securitySchemes: Record<string, { "x-amazon-apigateway-authorizer"?: { authorizerUri: string } }> };
+            };
+            assert.deepEqual(body.paths["/customer/{customer-id}"].get.security, [{ "apigw-mtls-authorizer": [], api_key: [] }]);
+            assert.equal(body.components.securitySchemes["apigw-mtls-authorizer"]["x-amazon-apigateway-authorizer"]?.authorizerUri,
+                only(run.resources, "aws:lambda/function:Function", "authorizer-function").outputs.invokeArn);
         });
 
         it("gives the authorizer the config's serials for any issuer and the CRL's for the partner CA that signed it", async () => {
