@@ -27,6 +27,23 @@ export interface PartnerAuthorizerArgs {
      * function may read that parameter only, and returns the calling partner's key. Default: no keys.
      */
     readonly usageKeysParameter?: aws.ssm.Parameter;
+    /** The API names each partner may call (stack config's `access`). Default: none given, and no API-stages parameter read. */
+    readonly access?: Readonly<Record<string, readonly string[]>>;
+    /**
+     * Name of the SSM parameter that holds each API's stage (`apiStagesParameterName`, an
+     * `ApiStagesParameter`): an Allow names the stages of the APIs the partner may call, and only
+     * those. The name, not the parameter: the parameter comes after the APIs. Default: an Allow names the called method.
+     */
+    readonly apiStagesParameterName?: string;
+}
+
+/**
+ * The ARN of the SSM parameter `name` (a path from "/") in the stack's partition, region and
+ * account, from the provider's data sources.
+ */
+function parameterArn(name: string, parent: pulumi.Resource): pulumi.Output<string> {
+    const opts = { parent };
+    return pulumi.interpolate`arn:${aws.getPartitionOutput({}, opts).partition}:ssm:${aws.getRegionOutput({}, opts).region}:${aws.getCallerIdentityOutput({}, opts).accountId}:parameter${name}`;
 }
 
 /**
@@ -57,11 +74,18 @@ export class PartnerAuthorizer extends pulumi.ComponentResource {
         const environment = pulumi.output(parameter?.name).apply((name) => ({
             DECISION_CACHE_SECONDS: String(args.cacheSeconds ?? configDeclarations.authorizerCacheSeconds.default),
             ...(name === undefined ? {} : { USAGE_KEYS_PARAMETER: name }),
+            ...(args.apiStagesParameterName === undefined ? {} : { API_STAGES_PARAMETER: args.apiStagesParameterName }),
         } satisfies AuthorizerEnvironment));
         this.lists = pulumi.all([args.crlRevocations ?? [], args.issuedCertificates, args.truststorePem ?? ""]).apply(([crl, issued, truststore]) => ({
             revocations: revocationList(args.revokedSerials, crl, issuerChains(truststore)),
             partnerNames: partnerNames(issued, args.ownCaPartners ?? []),
+            // In the package: a change of access is a new package, so instances start afresh.
+            ...(args.access === undefined ? {} : { access: args.access }),
         }));
+        const policyStatements = [
+            ...(parameter === undefined ? [] : [readParameterStatement(parameter.arn)]),
+            ...(args.apiStagesParameterName === undefined ? [] : [readParameterStatement(parameterArn(args.apiStagesParameterName, this))]),
+        ];
         this.function = new NodeFunction(`${name}-function`, {
             entry: require.resolve("../handlers/authorizer"),
             // A new list is a new package: the function is updated in place, nothing else changes.
@@ -69,10 +93,11 @@ export class PartnerAuthorizer extends pulumi.ComponentResource {
             environment,
             timeout: 5,
             logRetentionDays: args.logRetentionDays,
-            // The parameter's ARN, not one built from its name: the function then waits for the
+            // The keys parameter's ARN, not one built from its name: the function then waits for the
             // parameter, so that no instance starts and caches the keys before a new partner's key
             // is in it (an instance reads them once; it would deny that partner until recycled).
-            policyStatements: parameter === undefined ? undefined : [readParameterStatement(parameter.arn)],
+            // The API-stages parameter comes after the APIs, whose methods need this authorizer: its name.
+            policyStatements: policyStatements.length === 0 ? undefined : policyStatements,
         }, { parent: this }).function;
 
         this.registerOutputs({ function: this.function, lists: this.lists });

@@ -8,10 +8,8 @@ export interface PartnerUsagePlansArgs {
     readonly partners: readonly PartnerLimits[];
     /** Each partner's API key, by partner name (`PartnerUsageKeys.apiKeys`). */
     readonly apiKeys: Readonly<Record<string, aws.apigateway.ApiKey>>;
-    /** Id of the REST API whose stage the plans meter. */
-    readonly restApiId: pulumi.Input<string>;
-    /** Name of that stage, as the stage resource gives it, so that the plans wait for the stage. */
-    readonly stageName: pulumi.Input<string>;
+    /** The stages the plans meter: every API's, each as its stage resource gives it, so that the plans wait for it. */
+    readonly apiStages: readonly { readonly apiId: pulumi.Input<string>; readonly stage: pulumi.Input<string> }[];
 }
 
 /** What a plan's description says: its partner and limits in API Gateway's units. Exported for testing. */
@@ -21,8 +19,8 @@ export function planDescription(partner: PartnerLimits): string {
 }
 
 /**
- * Per-partner throttling and quotas: one usage plan on the stage per partner, and the partner's
- * key in it.
+ * Per-partner throttling and quotas: one usage plan per partner on every API's stage, and the
+ * partner's key in it.
  *
  * A plan per partner, named for it: new limits update the partner's plan in place (the provider's
  * usage plan has no ForceNew property, usage_plan.go), and the key stays in it. A plan per set of
@@ -43,7 +41,7 @@ export class PartnerUsagePlans extends pulumi.ComponentResource {
             const plan = new aws.apigateway.UsagePlan(`${name}-${partner.name}-limits`, {
                 name: `${stack}-${partner.name}`,
                 description: planDescription(partner),
-                apiStages: [{ apiId: args.restApiId, stage: args.stageName }],
+                apiStages: args.apiStages.map((stage) => ({ apiId: stage.apiId, stage: stage.stage })),
                 throttleSettings: { rateLimit: partner.throttle.rateLimit, burstLimit: partner.throttle.burstLimit },
                 quotaSettings: { limit: partner.quota.limit, period: partner.quota.period },
             }, child);

@@ -5,6 +5,7 @@ import { executeApiEndpointDisabled } from "./rules/execute-api-endpoint-disable
 import { generatedPartnerKeysInProduction } from "./rules/generated-partner-keys-in-production";
 import { mappedDomainsDeclared } from "./rules/mapped-domains-declared";
 import { mtlsDomainCompatible } from "./rules/mtls-domain-compatible";
+import { mtlsOperationsAuthorized } from "./rules/mtls-operations-authorized";
 import { mtlsOwnershipVerification } from "./rules/mtls-ownership-verification";
 import { mtlsStageAlarmed } from "./rules/mtls-stage-alarmed";
 import { mtlsStageThrottled } from "./rules/mtls-stage-throttled";
@@ -33,4 +34,5 @@ export const policies: Policies = [
     generatedPartnerKeysInProduction,
     mtlsStageThrottled,
     mtlsStageAlarmed,
+    mtlsOperationsAuthorized,
 ];

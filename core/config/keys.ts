@@ -52,12 +52,12 @@ export const configDeclarations = {
     basePath: {
         type: "string",
         default: "c360",
-        description: "First path segment of the API on the domain.",
+        description: "First path segment of the sample customer API on the domain, when apis is unset.",
     },
     stageName: {
         type: "string",
         default: "v1",
-        description: "Name of the API stage mapped onto the domain.",
+        description: "Name of the stage of every API the stack creates, mapped onto the domain.",
     },
     organization: {
         type: "string",
@@ -85,8 +85,12 @@ export const configDeclarations = {
         description: "Life of each generated partner certificate in days; shorter than the issuing CA.",
     },
     partners: {
-        default: [],
-        description: "Partners: a list of {name, commonName?, organization?, generation?} for a generated key and certificate (bump generation to issue new ones), {name, csrFile, generation?} for a partner that sends a certificate request and keeps its key (PEM path relative to the project; bump generation for a new certificate), or {name, caCertFile} for a partner that brings its own CA (PEM path relative to the project). Any partner may set throttle and quota of its own, as the keys of those names.",
+        default: {},
+        description: "Partners, a map keyed by partner name (pulumi config rm --path 'partners.<name>' offboards exactly one): {commonName?, organization?, generation?} for a generated key and certificate (bump generation to issue new ones), {csrFile, generation?} for a partner that sends a certificate request and keeps its key (PEM path relative to the project; bump generation for a new certificate), or {caCertFile} for a partner that brings its own CA (PEM path relative to the project). Any partner may set access (the names of the APIs it may call; unset, every API), and throttle and quota of its own.",
+    },
+    apis: {
+        default: {},
+        description: "REST APIs behind the domain, a map keyed by API name: {basePath, openApiFile} for an API this stack creates from an OpenAPI 3.0 file (YAML or JSON, relative to the project), or {basePath, restApiId, stageName} for an API another stack deploys in the same account and region; either with localUrl, the http(s) URL on this machine that local mode sends the API's calls to. Unset, the sample customer API (apis/customer.yaml) at basePath.",
     },
     retainTruststoreOnDelete: {
         type: "boolean",
@@ -137,11 +141,11 @@ export const configDeclarations = {
     // about 1.2 requests a second all day, and a client stuck at 50/s meets it in some 33 minutes.
     throttle: {
         default: { rateLimit: 50, burstLimit: 100 },
-        description: "Each partner's default throttle, a usage plan's throttleSettings: {rateLimit, burstLimit}, rateLimit in requests per second (fractions allowed, above 0), burstLimit in requests (a whole number, at least rateLimit). A partner's own partners[].throttle replaces it.",
+        description: "Each partner's default throttle, a usage plan's throttleSettings: {rateLimit, burstLimit}, rateLimit in requests per second (fractions allowed, above 0), burstLimit in requests (a whole number, at least rateLimit). A partner's own partners.<name>.throttle replaces it.",
     },
     quota: {
         default: { limit: 100_000, period: "DAY" },
-        description: "Each partner's default quota, a usage plan's quotaSettings: {limit, period}, limit in requests per period (a whole number from 1), period DAY, WEEK or MONTH; offset is not taken. A partner's own partners[].quota replaces it.",
+        description: "Each partner's default quota, a usage plan's quotaSettings: {limit, period}, limit in requests per period (a whole number from 1), period DAY, WEEK or MONTH; offset is not taken. A partner's own partners.<name>.quota replaces it.",
     },
     alarmTopicArn: {
         type: "string",

@@ -9,6 +9,7 @@ import {
     stringSetting, wholeNumber,
 } from "./values";
 import { keyRefusal, KeyShape } from "../x509/key-rules";
+import { ApiConfig, parseApis } from "./apis";
 import { parsePartners, Partner } from "./partners";
 import { refuseSharedCas } from "./partner-kinds";
 import { configDefaults, configKeys } from "./keys";
@@ -21,6 +22,7 @@ import { checkUsageKeysFit } from "../usage/keys";
 export { ConfigError } from "./values";
 export type { ConfigEnvironment, RawConfig } from "./values";
 export type { CsrPartner, ExternalPartner, GeneratedPartner, IssuedPartner, Partner } from "./partners";
+export type { ApiConfig, CreatedApiConfig, ExternalApiConfig } from "./apis";
 export type { CrlFile, RevokedSerial } from "./revocation";
 
 /** Key algorithms API Gateway accepts in a truststore, as our config spells them. */
@@ -38,8 +40,12 @@ export interface StackConfig {
     readonly certificateArn?: string;
     readonly ownershipVerificationCertificateArn?: string;
     readonly dualStack: boolean;
+    /** Base path of the sample API when `apis` is unset. */
     readonly basePath: string;
+    /** The stage of every API the stack creates. */
     readonly stageName: string;
+    /** The APIs behind the domain, in config order (the sample API alone when `apis` is unset). */
+    readonly apis: readonly ApiConfig[];
     readonly organization: string;
     readonly keyAlgorithm: KeyAlgorithm;
     readonly intermediateCa: boolean;
@@ -133,7 +139,7 @@ export function parseConfig(given: RawConfig, region: string | undefined, env: C
         organization: () => stringSetting(raw, "organization"),
         keyAlgorithm: () => parseKeyAlgorithm(setting(raw, "keyAlgorithm")),
         validity: () => parseValidity(raw),
-        partners: () => parsePartnersAndLimits(raw, env),
+        partners: () => parseApisAndPartners(raw, env),
         retainTruststoreOnDelete: () => booleanSetting(raw, "retainTruststoreOnDelete"),
         logRetentionDays: () => {
             const retention = positiveInteger(raw, "logRetentionDays");
@@ -217,14 +223,16 @@ function parseAlarms(raw: RawConfig): AlarmSettings {
  * A partner's own limits are read once every partner is valid: a partner list that parsePartners
  * refuses would otherwise be refused again, in other words, by the limits' parser.
  */
-function parsePartnersAndLimits(raw: RawConfig, env: ConfigEnvironment): { partners: Partner[]; usageDefaults: UsageLimits; partnerLimits: PartnerLimits[] } {
+function parseApisAndPartners(raw: RawConfig, env: ConfigEnvironment): { apis: ApiConfig[]; partners: Partner[]; usageDefaults: UsageLimits; partnerLimits: PartnerLimits[] } {
+    // The sample API's base path is checked as basePath; partners' access names the APIs.
+    const apis = parseApis(setting(raw, "apis"), stringSetting(raw, "basePath"), env);
     const { partners } = checkEach(ConfigError, {
-        partners: () => parsePartners(setting(raw, "partners"), env),
-        defaults: () => parseStackLimits(raw, "[]"),
+        partners: () => parsePartners(setting(raw, "partners"), env, apis.map((api) => api.name)),
+        defaults: () => parseStackLimits(raw, "{}"),
     });
     refuseSharedCas(partners);
     const usage = parseStackLimits(raw, setting(raw, "partners"));
-    return { partners, usageDefaults: usage.defaults, partnerLimits: usage.partners };
+    return { apis, partners, usageDefaults: usage.defaults, partnerLimits: usage.partners };
 }
 
 /** The stack's `throttle` and `quota`, and the limits of each of `partners` (JSON). */

@@ -21,7 +21,7 @@ const parameterName = "/apigw-mtls/test/partner-usage-keys";
 async function declare(partners: PartnerLimits[]): Promise<{ resources: CapturedResource[]; keys: PartnerUsageKeys; usage: PartnerUsagePlans }> {
     const capture = await captureResources();
     const keys = new PartnerUsageKeys("usage", { partners: partners.map((p) => p.name), parameterName });
-    const usage = new PartnerUsagePlans("usage", { partners, apiKeys: keys.apiKeys, restApiId: "a1b2c3d4e5", stageName: "v1" });
+    const usage = new PartnerUsagePlans("usage", { partners, apiKeys: keys.apiKeys, apiStages: [{ apiId: "a1b2c3d4e5", stage: "v1" }] });
     await valueOf(keys.parameter.arn);
     return { resources: await capture.settled(), keys, usage };
 }
@@ -145,31 +145,37 @@ describe("PartnerUsagePlans and PartnerUsageKeys", () => {
     });
 
     describe("in the program", () => {
-        it("meters each of the dev stack's partners on the stage with a plan of its own: initech's lower, the others the default", async () => {
+        it("meters each of the dev stack's partners on every API's stage with a plan of its own: initech's lower, the others the default", async () => {
             const run = await runProgram({ stack: "dev" });
-            const stage = only(run.resources, "aws:apigateway/stage:Stage");
+            const stages = allOf(run.resources, "aws:apigateway/stage:Stage").map((stage) => ({ apiId: stage.inputs.restApi, stage: stage.inputs.stageName }));
+            assert.equal(stages.length, 2, "the customer and orders APIs");
             const plans = allOf(run.resources, types.plan);
             assert.deepEqual(plans.map((p) => [p.name, p.inputs.throttleSettings.rateLimit]).sort(), [
                 ["usage-acme-bank-limits", 50], ["usage-globex-limits", 50], ["usage-initech-limits", 5], ["usage-vandelay-limits", 50],
             ]);
-            assert.ok(plans.every((p) => p.inputs.apiStages[0].apiId === stage.inputs.restApi && p.inputs.apiStages[0].stage === stage.inputs.stageName));
+            assert.ok(plans.every((p) => JSON.stringify(p.inputs.apiStages) === JSON.stringify(stages)));
             assert.equal(allOf(run.resources, types.apiKey).length, 4, "every kind of partner has a key: generated, from a request, own CA");
             assert.equal(allOf(run.resources, types.planKey).length, 4);
         });
 
-        it("gives the authorizer the parameter's name, and may read that parameter only", async () => {
+        it("gives the authorizer the names of the keys' and the API stages' parameters, and may read those parameters only", async () => {
             const run = await runProgram({ stack: "dev" });
-            const parameter = only(run.resources, types.parameter);
+            const parameter = only(run.resources, types.parameter, "usage-keys");
+            const stages = only(run.resources, types.parameter, "api-stages-parameter");
             const fn = only(run.resources, "aws:lambda/function:Function", "authorizer-function");
             assert.equal(fn.inputs.environment.variables.USAGE_KEYS_PARAMETER, parameter.inputs.name);
+            assert.equal(fn.inputs.environment.variables.API_STAGES_PARAMETER, stages.inputs.name);
             assert.equal(parameter.inputs.name, "/apigw-mtls/dev/partner-usage-keys");
             const policy = JSON.parse(only(run.resources, "aws:iam/rolePolicy:RolePolicy", "authorizer-function-policy").inputs.policy);
-            assert.deepEqual(policy.Statement, [{ Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [parameter.outputs.arn] }]);
+            assert.deepEqual(policy.Statement, [
+                { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [parameter.outputs.arn] },
+                { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [stages.outputs.arn] },
+            ]);
         });
 
         it("changes a partner's limits on its own plan, which stays, with its key in it", async () => {
-            const before = await runProgram({ stack: "dev", config: { partners: [{ name: "acme-bank" }, { name: "initech" }] } });
-            const after = await runProgram({ stack: "dev", config: { partners: [{ name: "acme-bank" }, { name: "initech", throttle: { rateLimit: 1, burstLimit: 2 } }] } });
+            const before = await runProgram({ stack: "dev", config: { partners: { "acme-bank": {}, initech: {} } } });
+            const after = await runProgram({ stack: "dev", config: { partners: { "acme-bank": {}, initech: { throttle: { rateLimit: 1, burstLimit: 2 } } } } });
             const names = (run: typeof before, type: string) => allOf(run.resources, type).map((r) => r.name).sort();
             assert.deepEqual(names(after, types.plan), names(before, types.plan), "the same plans");
             assert.deepEqual(names(after, types.planKey), names(before, types.planKey), "the same plan keys");
@@ -179,7 +185,7 @@ describe("PartnerUsagePlans and PartnerUsageKeys", () => {
         });
 
         it("refuses, in one line, more partners than the keys' parameter can hold in Parameter Store", async () => {
-            const partners = Array.from({ length: 150 }, (_, i) => ({ name: `partner-number-${String(i).padStart(3, "0")}` }));
+            const partners = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`partner-number-${String(i).padStart(3, "0")}`, {}]));
             const failure = await runProgram({ stack: "dev", config: { partners } }).then(() => undefined, (error: unknown) => error);
             assert.ok(failure instanceof ProgramFailure);
             assert.match(failure.message, /^apigw-mtls:partners has 150 partners, whose usage keys take \d+ characters, above SSM Parameter Store's 8192 per parameter; split the partners/);

@@ -126,8 +126,7 @@ describe("the runbook on a deployed dev stack under the real Pulumi CLI (stand-i
     const set = (...args: string[]) => workspace.pulumi(["config", "set", "--path", ...args]);
 
     it("onboards a generated partner", async () => {
-        await set("partners[4].name", "acme-logistics");
-        await set("partners[4].commonName", "acme-logistics.partners.example.com");
+        await set("partners.acme-logistics.commonName", "acme-logistics.partners.example.com");
         partners = [...partners, "acme-logistics"];
         const operations = await upKeepingPartners();
         assert.ok(operations.some((o) => o.op === "create" && resourceName(o.urn) === "usage-acme-logistics-plan"));
@@ -135,22 +134,21 @@ describe("the runbook on a deployed dev stack under the real Pulumi CLI (stand-i
 
     it("onboards a partner from its certificate request", async () => {
         writeFileSync(join(workspace.dir, "partners", "hooli.csr"), (await makeRequest("CN=hooli.partners.example.com, O=Hooli")).pem);
-        await set("partners[5].name", "hooli");
-        await set("partners[5].csrFile", "partners/hooli.csr");
+        await set("partners.hooli.csrFile", "partners/hooli.csr");
         partners = [...partners, "hooli"];
         const operations = await upKeepingPartners();
         assert.ok(operations.some((o) => o.op === "create" && resourceName(o.urn) === "pki-hooli-cert"));
     });
 
     it("changes a partner's limits on its own plan, in place", async () => {
-        await set("partners[1].throttle.rateLimit", "1");
-        await set("partners[1].throttle.burstLimit", "2");
+        await set("partners.initech.throttle.rateLimit", "1");
+        await set("partners.initech.throttle.burstLimit", "2");
         const operations = await upKeepingPartners();
         assert.deepEqual(operations.filter((o) => o.type === types.plan || o.type === types.planKey).map((o) => `${o.op} ${resourceName(o.urn)}`), ["update usage-initech-limits"]);
     });
 
     it("rotates a partner's certificate: a new key and certificate before the old go", async () => {
-        await set("partners[0].generation", "2");
+        await set("partners.acme-bank.generation", "2");
         const operations = await upKeepingPartners();
         const ofAcme = operations.filter((o) => ownerOf(o.urn, partners) === "acme-bank").map((o) => `${o.op} ${resourceName(o.urn)}`);
         assert.ok(ofAcme.indexOf("create pki-acme-bank-cert-g2") < ofAcme.indexOf("delete pki-acme-bank-cert"), ofAcme.join(", "));
@@ -178,7 +176,7 @@ describe("the runbook on a deployed dev stack under the real Pulumi CLI (stand-i
     });
 
     it("offboards a partner: its resources go, nobody else's", async () => {
-        await workspace.pulumi(["config", "rm", "--path", "partners[4]"]);
+        await workspace.pulumi(["config", "rm", "--path", "partners.acme-logistics"]);
         partners = partners.filter((p) => p !== "acme-logistics");
         const operations = await upKeepingPartners();
         const deleted = operations.filter((o) => o.op === "delete").map((o) => resourceName(o.urn));

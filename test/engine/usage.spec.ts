@@ -94,14 +94,14 @@ describe("usage plans under the real Pulumi CLI (stand-in cloud)", () => {
     // A usage plan has no ForceNew property (usage_plan.go), and the stand-in replaces what the
     // provider would: new limits update the partner's own plan, and its plan key stays.
     it("previews new limits for a partner as an update of its own plan, its plan key and key kept", async () => {
-        await workspace.pulumi(["config", "set", "--path", "partners[0].throttle.rateLimit", "1"]);
-        await workspace.pulumi(["config", "set", "--path", "partners[0].throttle.burstLimit", "2"]);
+        await workspace.pulumi(["config", "set", "--path", "partners.acme-bank.throttle.rateLimit", "1"]);
+        await workspace.pulumi(["config", "set", "--path", "partners.acme-bank.throttle.burstLimit", "2"]);
         try {
             const preview = await workspace.pulumiJson<{ steps: PreviewStep[] }>(["preview", "--diff"]);
             const changed = preview.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${resourceName(s.urn)}`).filter((step) => step.includes("usage-"));
             assert.deepEqual(changed, ["update usage-acme-bank-limits"]);
         } finally {
-            await workspace.pulumi(["config", "rm", "--path", "partners[0].throttle"]);
+            await workspace.pulumi(["config", "rm", "--path", "partners.acme-bank.throttle"]);
         }
     });
 });

@@ -23,7 +23,7 @@ const tlsNames = (run: ProgramRun) => run.resources.filter((r) => r.type.startsW
 function edge(run: ProgramRun): CapturedResource[] {
     return [
         only(run.resources, "aws:apigateway/domainName:DomainName"),
-        only(run.resources, "aws:apigateway/basePathMapping:BasePathMapping"),
+        ...allOf(run.resources, "aws:apigateway/basePathMapping:BasePathMapping"),
         ...allOf(run.resources, "aws:route53/record:Record"),
     ];
 }
@@ -68,7 +68,7 @@ describe("revocation and rotation in the program", () => {
             run = await runProgram({
                 stack: "dev",
                 config: {
-                    partners: [{ name: "acme-bank" }, { name: "globex", caCertFile: path.join(dir, "globex-ca.pem") }],
+                    partners: { "acme-bank": {}, globex: { caCertFile: path.join(dir, "globex-ca.pem") } },
                     revokedSerials: [{ serial: "0a:1b:2c", reason: "laptop stolen, SEC-42" }],
                     crlFile: path.join(dir, "globex.crl.pem"),
                     authorizerCacheSeconds: 15,
@@ -77,11 +77,12 @@ describe("revocation and rotation in the program", () => {
         });
 
         it("sends GET /customer/{customer-id} through the revocation authorizer", () => {
-            const method = only(run.resources, "aws:apigateway/method:Method").inputs;
-            const authorizer = only(run.resources, "aws:apigateway/authorizer:Authorizer");
-            assert.equal(method.authorization, "CUSTOM");
-            assert.equal(method.authorizerId, authorizer.id);
-            assert.equal(authorizer.inputs.authorizerUri, only(run.resources, "aws:lambda/function:Function", "authorizer-function").outputs.invokeArn);
+            const body = JSON.parse(only(run.resources, "aws:apigateway/restApi:RestApi", "customer-api").inputs.body as string) as {
+                paths: Record<string, { get: { security: unknown } }>; components: { securitySchemes: Record<string, { "x-amazon-apigateway-authorizer"?: { authorizerUri: string } }> };
+            };
+            assert.deepEqual(body.paths["/customer/{customer-id}"].get.security, [{ "apigw-mtls-authorizer": [], api_key: [] }]);
+            assert.equal(body.components.securitySchemes["apigw-mtls-authorizer"]["x-amazon-apigateway-authorizer"]?.authorizerUri,
+                only(run.resources, "aws:lambda/function:Function", "authorizer-function").outputs.invokeArn);
         });
 
         it("gives the authorizer the config's serials for any issuer and the CRL's for the partner CA that signed it", async () => {
@@ -115,7 +116,7 @@ describe("revocation and rotation in the program", () => {
             const before = await runProgram({ stack: "dev" });
             const after = await runProgram({
                 stack: "dev",
-                config: { partners: [{ name: "acme-bank", commonName: "acme-bank.partners.example.com", organization: "Acme Bank", generation: 2 }, { name: "initech", commonName: "initech.partners.example.com", organization: "Initech" }, { name: "globex", caCertFile: "partners/globex-ca.pem" }, { name: "vandelay", csrFile: "partners/vandelay.csr" }] },
+                config: { partners: { "acme-bank": { commonName: "acme-bank.partners.example.com", organization: "Acme Bank", generation: 2 }, initech: { commonName: "initech.partners.example.com", organization: "Initech", access: ["customer"] }, globex: { caCertFile: "partners/globex-ca.pem", access: ["orders"] }, vandelay: { csrFile: "partners/vandelay.csr" } } },
             });
             const gone = tlsNames(before).filter((n) => !tlsNames(after).includes(n));
             const added = tlsNames(after).filter((n) => !tlsNames(before).includes(n));

@@ -5,7 +5,7 @@ import { ConfigError } from "../../../core/config/values";
 import { makeCa } from "../../helpers/certs";
 
 function external(name: string, caCertFile: string, caCertPem: string): ExternalPartner {
-    return { kind: "external", name, caCertFile, caCertPem };
+    return { kind: "external", name, caCertFile, caCertPem, access: [] };
 }
 
 describe("partner kinds (core/config/partner-kinds.ts)", () => {
@@ -17,7 +17,7 @@ describe("partner kinds (core/config/partner-kinds.ts)", () => {
     });
 
     it("splits partners by who issues their certificates, keeping their order", () => {
-        const partners: Partner[] = [external("globex", "partners/globex.pem", globex), { kind: "generated", name: "acme-bank", commonName: "acme-bank", organization: "acme-bank", generation: 1 }];
+        const partners: Partner[] = [external("globex", "partners/globex.pem", globex), { kind: "generated", name: "acme-bank", commonName: "acme-bank", organization: "acme-bank", generation: 1, access: [] }];
         const { issued, ownCa } = partnersByIssuer(partners);
         assert.deepEqual([issued.map((p) => p.name), ownCa.map((p) => p.name)], [["acme-bank"], ["globex"]]);
     });
