@@ -1,12 +1,15 @@
 // What API Gateway would serve for a stack (tools/local/domain-model.ts), read from the resources the
 // program declared: the mTLS custom domain, its truststore object, base-path mappings, stages, the
-// deployed REST API's resources and methods, their integrations and authorizers, the usage plans
-// and API keys of each stage, the Lambda functions behind them and the SSM parameters; ModelError
-// for what local mode cannot serve faithfully.
+// REST APIs' methods (from their OpenAPI body, tools/local/openapi-model.ts, or their declared
+// resources), their integrations and authorizers, APIs deployed elsewhere
+// (tools/local/elsewhere-model.ts), the usage plans and API keys of each stage, the Lambda
+// functions behind them and the SSM parameters; ModelError for what local mode cannot serve faithfully.
 import { resourceTypes } from "../../core/resource-types";
 import type { CapturedResource } from "../simulator/program";
 import { ModelError } from "./domain-model";
-import type { AuthorizerModel, DomainModel, FunctionModel, MappingModel, ParameterModel, ResourceNode, StageModel } from "./domain-model";
+import type { AuthorizerModel, DomainModel, FunctionModel, LocalApiConfig, MappingModel, ParameterModel, ResourceNode, StageModel } from "./domain-model";
+import { elsewhereStage } from "./elsewhere-model";
+import { parseBody, readBodyApi } from "./openapi-model";
 import { readUsagePlans } from "./usage-plan-model";
 
 export { ModelError };
@@ -71,8 +74,11 @@ function readFunction(r: CapturedResource): FunctionModel {
     };
 }
 
-/** Builds the model of the one mTLS domain the stack declares; throws ModelError on what it cannot serve. */
-export function buildModel(resources: readonly CapturedResource[]): DomainModel {
+/**
+ * Builds the model of the one mTLS domain the stack declares; throws ModelError on what it cannot
+ * serve. `apis` is the stack's `apis` config: where each API's calls go on this machine.
+ */
+export function buildModel(resources: readonly CapturedResource[], apis: readonly LocalApiConfig[] = []): DomainModel {
     const stack = new Stack(resources);
     const domains = stack.all(type.domain);
     if (domains.length !== 1) {
@@ -89,21 +95,28 @@ export function buildModel(resources: readonly CapturedResource[]): DomainModel 
     const truststorePem = truststoreContent(stack, domainName, truststoreUri, truststoreVersion);
 
     const functions = new Map<string, FunctionModel>();
+    const loaded = (found: CapturedResource): FunctionModel => {
+        if (!functions.has(found.name)) {
+            functions.set(found.name, readFunction(found));
+        }
+        return functions.get(found.name) as FunctionModel;
+    };
     const functionOf = (uri: unknown, what: string): FunctionModel => {
         const arn = typeof uri === "string" ? functionArnOfUri(uri) : undefined;
         const found = stack.all(type.function).find((f) => arn !== undefined && (f.outputs.arn === arn || arn.startsWith(`${f.outputs.arn}:`)));
         if (!found) {
             throw new ModelError(`${what} invokes ${typeof uri === "string" ? uri : String(JSON.stringify(uri))}, which is no Lambda function of this stack`);
         }
-        if (!functions.has(found.name)) {
-            functions.set(found.name, readFunction(found));
-        }
-        return functions.get(found.name) as FunctionModel;
+        return loaded(found);
+    };
+    const functionNamed = (nameOrArn: string): FunctionModel | undefined => {
+        const found = stack.all(type.function).find((f) => f.outputs.name === nameOrArn || f.outputs.arn === nameOrArn);
+        return found && loaded(found);
     };
 
     const mappings = stack.all(type.mapping)
         .filter((m) => m.inputs.domainName === domainName)
-        .map((m) => readMapping(stack, m, functionOf))
+        .map((m) => readMapping(stack, m, { functionOf, functionNamed }, apis))
         .sort((a, b) => b.basePath.length - a.basePath.length);
     return {
         domainName,
@@ -154,34 +167,46 @@ function truststoreContent(stack: Stack, domainName: string, uri: string, versio
 
 type FunctionOf = (uri: unknown, what: string) => FunctionModel;
 
-function readMapping(stack: Stack, mapping: CapturedResource, functionOf: FunctionOf): MappingModel {
+/** How a mapping finds the stack's functions: by the URI that invokes one, or by name or ARN. */
+interface Functions {
+    readonly functionOf: FunctionOf;
+    readonly functionNamed: (nameOrArn: string) => FunctionModel | undefined;
+}
+
+function segments(basePath: string | undefined): string[] {
+    return basePath === undefined || basePath === "(none)" ? [] : basePath.split("/").filter((s) => s !== "");
+}
+
+function readMapping(stack: Stack, mapping: CapturedResource, { functionOf, functionNamed }: Functions, apis: readonly LocalApiConfig[]): MappingModel {
     const apiId = String(mapping.inputs.restApi);
+    const basePath = segments(text(mapping.inputs.basePath));
+    const stageName = text(mapping.inputs.stageName);
     const api = stack.all(type.api).find((a) => a.id === apiId);
     if (!api) {
-        throw new ModelError(`base-path mapping ${mapping.name} maps REST API ${apiId}, which this stack does not declare`);
+        const elsewhere = apis.find((a) => a.restApiId === apiId);
+        if (!elsewhere || stageName === undefined) {
+            throw new ModelError(`base-path mapping ${mapping.name} maps REST API ${apiId}, which this stack does not declare; name it in apigw-mtls:apis with restApiId ${apiId} and its stageName`);
+        }
+        const stage = elsewhereStage({ resources: stack.resources, api: elsewhere, restApiId: apiId, stageName, functionNamed });
+        return { basePath, stage, stages: new Map([[stageName, stage]]) };
     }
+    const config = apis.find((a) => a.restApiId === undefined && segments(a.basePath).join("/") === basePath.join("/"));
     const stages = new Map<string, StageModel>();
     for (const stage of stack.all(type.stage).filter((s) => s.inputs.restApi === apiId)) {
         const deployment = stack.all(type.deployment).find((d) => d.id === stage.inputs.deployment);
         if (!deployment || deployment.inputs.restApi !== apiId) {
             throw new ModelError(`stage ${stage.inputs.stageName} of REST API ${apiId} has no deployment of that API; add an aws.apigateway.Deployment`);
         }
-        stages.set(String(stage.inputs.stageName), readStage(stack, api, stage, functionOf));
+        stages.set(String(stage.inputs.stageName), readStage(stack, api, stage, functionOf, config?.localUrl));
     }
-    const basePath = text(mapping.inputs.basePath);
-    const stageName = text(mapping.inputs.stageName);
     const stage = stageName === undefined ? undefined : stages.get(stageName);
     if (stageName !== undefined && !stage) {
         throw new ModelError(`base-path mapping ${mapping.name} maps stage ${stageName}, which REST API ${apiId} does not have`);
     }
-    return {
-        basePath: basePath === undefined || basePath === "(none)" ? [] : basePath.split("/").filter((s) => s !== ""),
-        stage,
-        stages,
-    };
+    return { basePath, stage, stages };
 }
 
-function readStage(stack: Stack, api: CapturedResource, stage: CapturedResource, functionOf: FunctionOf): StageModel {
+function readStage(stack: Stack, api: CapturedResource, stage: CapturedResource, functionOf: FunctionOf, localUrl: string | undefined): StageModel {
     const executionArn = String(api.outputs.executionArn);
     const [, , , region, accountId] = executionArn.split(":");
     const stageName = String(stage.inputs.stageName);
@@ -198,6 +223,43 @@ function readStage(stack: Stack, api: CapturedResource, stage: CapturedResource,
         return allowed ? undefined : `no aws.lambda.Permission lets apigateway.amazonaws.com invoke ${fn.functionName} from ${sourceArn}`;
     };
 
+    const variables = stage.inputs.variables;
+    const body = text(api.inputs.body);
+    let bodyKeySource: string | undefined;
+    let root: ResourceNode;
+    if (body !== undefined) {
+        if (stack.all(type.method).some((m) => m.inputs.restApi === api.id)) {
+            throw new ModelError(`REST API ${api.name} has a body and declared aws.apigateway.Method resources; local mode reads an API from one of them: define every method in the OpenAPI file`);
+        }
+        const read = readBodyApi(parseBody(body, api.name), { apiName: api.name, apiId: api.id, executionArn, stageName, functionOf, invokeProblem, localUrl });
+        root = read.root;
+        bodyKeySource = read.apiKeySource;
+    } else {
+        root = readDeclaredMethods(stack, api, stageName, functionOf, invokeProblem);
+    }
+    // The argument wins over the body's x-amazon-apigateway-api-key-source (the provider patches it back after the import).
+    const apiKeySource = text(api.inputs.apiKeySource) ?? bodyKeySource ?? "HEADER";
+    if (apiKeySource !== "HEADER" && apiKeySource !== "AUTHORIZER") {
+        throw new ModelError(`REST API ${api.name} has apiKeySource ${apiKeySource}; API Gateway takes HEADER or AUTHORIZER`);
+    }
+    return {
+        apiId: api.id,
+        stageName,
+        accountId,
+        region,
+        variables: variables && Object.keys(variables).length > 0 ? variables : null,
+        accessLogFormat: text(stage.inputs.accessLogSettings?.format),
+        apiKeySource,
+        usagePlans: readUsagePlans((t) => stack.all(t), api.id, stageName),
+        root,
+    };
+}
+
+type InvokeProblem = (fn: FunctionModel, sourceArn: string, credentials: unknown) => string | undefined;
+
+/** The resource tree of an API built from aws.apigateway Resource, Method and Integration resources. */
+function readDeclaredMethods(stack: Stack, api: CapturedResource, stageName: string, functionOf: FunctionOf, invokeProblem: InvokeProblem): ResourceNode {
+    const executionArn = String(api.outputs.executionArn);
     const nodes = new Map<string, ResourceNode>();
     const rootId = String(api.outputs.rootResourceId);
     const root: ResourceNode = { id: rootId, path: "/", statics: new Map(), methods: new Map() };
@@ -267,30 +329,14 @@ function readStage(stack: Stack, api: CapturedResource, stage: CapturedResource,
             authorizer,
             requiredParameters,
             apiKeyRequired: method.inputs.apiKeyRequired === true,
-            integration: { function: fn, invokeProblem: invokeProblem(fn, methodArn, integration.inputs.credentials) },
+            integration: { kind: "lambda", function: fn, invokeProblem: invokeProblem(fn, methodArn, integration.inputs.credentials) },
         });
     }
-    const variables = stage.inputs.variables;
-    const apiKeySource = text(api.inputs.apiKeySource) ?? "HEADER";
-    if (apiKeySource !== "HEADER" && apiKeySource !== "AUTHORIZER") {
-        throw new ModelError(`REST API ${api.name} has apiKeySource ${apiKeySource}; API Gateway takes HEADER or AUTHORIZER`);
-    }
-    return {
-        apiId: api.id,
-        stageName,
-        accountId,
-        region,
-        variables: variables && Object.keys(variables).length > 0 ? variables : null,
-        accessLogFormat: text(stage.inputs.accessLogSettings?.format),
-        apiKeySource,
-        usagePlans: readUsagePlans((t) => stack.all(t), api.id, stageName),
-        root,
-    };
+    return root;
 }
 
 function readAuthorizer(
-    stack: Stack, api: CapturedResource, id: string, where: string, functionOf: FunctionOf,
-    invokeProblem: (fn: FunctionModel, sourceArn: string, credentials: unknown) => string | undefined, executionArn: string,
+    stack: Stack, api: CapturedResource, id: string, where: string, functionOf: FunctionOf, invokeProblem: InvokeProblem, executionArn: string,
 ): AuthorizerModel {
     const r = stack.all(type.authorizer).find((a) => a.id === id && a.inputs.restApi === api.id);
     if (!r) {

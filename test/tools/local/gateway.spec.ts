@@ -200,7 +200,7 @@ describe("the local gateway's events and authorizers", function () {
     it("answers an explicit Deny with 403 and API Gateway's message", async () => {
         const reply = await call(local, "initech", `${base}/customer/42`);
         assert.equal(reply.status, 403);
-        assert.deepEqual(reply.json, { message: "User is not authorized to access this resource with an explicit deny" });
+        assert.deepEqual(reply.json, { Message: "User is not authorized to access this resource with an explicit deny" });
     });
 
     it("answers a policy without a matching Allow with 403, Unauthorized with 401, and a broken answer with 500", async () => {
@@ -208,7 +208,7 @@ describe("the local gateway's events and authorizers", function () {
         const unauthorized = await call(local, "acme-bank", `${base}/customer/42`, { "x-test": "unauthorized" });
         const broken = await call(local, "acme-bank", `${base}/customer/42`, { "x-test": "broken" });
         const nested = await call(local, "acme-bank", `${base}/customer/42`, { "x-test": "nested" });
-        assert.deepEqual([implicit.status, implicit.json], [403, { message: "User is not authorized to access this resource" }]);
+        assert.deepEqual([implicit.status, implicit.json], [403, { Message: "User is not authorized to access this resource" }]);
         assert.deepEqual([unauthorized.status, unauthorized.json], [401, { message: "Unauthorized" }]);
         assert.deepEqual([broken.status, broken.json, broken.headers["x-amzn-errortype"]], [500, { message: null }, "AuthorizerConfigurationException"]);
         assert.equal(nested.status, 500);
@@ -226,10 +226,11 @@ describe("the local gateway's events and authorizers", function () {
         const withoutPermissions = local.resources.filter((r) => r.type !== "aws:lambda/permission:Permission");
         const stage = buildModel(withoutPermissions).mappings[0].stage;
         const method = stage?.root.statics.get("customer")?.param?.node.methods.get("GET");
-        assert.match(String(method?.integration.invokeProblem), /no aws\.lambda\.Permission .* from arn:aws:execute-api:.*\/v1\/GET\/customer\/\{customer-id\}$/);
+        assert.equal(method?.integration.kind, "lambda");
+        assert.match(String(method?.integration.kind === "lambda" && method.integration.invokeProblem), /no aws\.lambda\.Permission .* from arn:aws:execute-api:.*\/v1\/GET\/customer\/\{customer-id\}$/);
         assert.match(String(method?.authorizer?.invokeProblem), /no aws\.lambda\.Permission .*test-authorizer from .*\/authorizers\/test-authorizer-id$/);
         const deployed = buildModel(local.resources).mappings[0].stage?.root.statics.get("customer")?.param?.node.methods.get("GET");
-        assert.equal(deployed?.integration.invokeProblem, undefined);
+        assert.deepEqual([deployed?.integration.kind, deployed?.integration.kind === "lambda" && deployed.integration.invokeProblem], ["lambda", undefined]);
         assert.equal(deployed?.authorizer?.invokeProblem, undefined);
     });
 });
