@@ -24,7 +24,10 @@ function body(paths: Record<string, unknown> = {}): Record<string, unknown> {
         openapi: "3.0.3",
         info: { title: "t", version: "1" },
         "x-amazon-apigateway-api-key-source": "AUTHORIZER",
-        "x-amazon-apigateway-request-validators": { params: { validateRequestParameters: true, validateRequestBody: false } },
+        "x-amazon-apigateway-request-validators": {
+            params: { validateRequestParameters: true, validateRequestBody: false },
+            "body-only": { validateRequestParameters: false, validateRequestBody: true },
+        },
         "x-amazon-apigateway-request-validator": "params",
         components: { securitySchemes: securitySchemes(authorizer) },
         security: [{ partner: [], api_key: [] }],
@@ -37,6 +40,13 @@ function body(paths: Record<string, unknown> = {}): Record<string, unknown> {
                     "x-amazon-apigateway-integration": proxy("http://items.internal/items/{id}", {
                         requestParameters: { "integration.request.path.id": "method.request.path.id", "integration.request.header.X-Client-Cert-Serial": "context.identity.clientCert.serialNumber" },
                     }),
+                },
+            },
+            "/items/{id}/notes": {
+                get: {
+                    "x-amazon-apigateway-request-validator": "body-only",
+                    parameters: [{ name: "format", in: "query", required: true }],
+                    "x-amazon-apigateway-integration": { type: "mock", responses: { default: { statusCode: "200" } } },
                 },
             },
             "/items/special": { get: { security: [], "x-amazon-apigateway-integration": { type: "aws_proxy", httpMethod: "POST", uri: handler.outputs.invokeArn } } },
@@ -123,6 +133,10 @@ describe("local mode's model of OpenAPI bodies and APIs deployed elsewhere", () 
 
         it("requires the parameters the validator validates: required query strings and headers only", () => {
             assert.deepEqual(methodAt(model, "/items/items/42", "GET").requiredParameters, [{ in: "querystring", name: "format" }]);
+        });
+
+        it("lets an operation's validator that does not validate parameters override the API's", () => {
+            assert.deepEqual(methodAt(model, "/items/items/42/notes", "GET").requiredParameters, []);
         });
 
         it("reads aws_proxy, http_proxy and mock integrations", () => {
