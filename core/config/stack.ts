@@ -9,6 +9,7 @@ import {
     stringSetting, wholeNumber,
 } from "./values";
 import { keyRefusal, KeyShape } from "../x509/key-rules";
+import { ApiConfig, parseApis } from "./apis";
 import { parsePartners, Partner } from "./partners";
 import { readDeclaredConfig } from "./project";
 import { CrlFile, parseRevokedSerials, readCrlFile, RevokedSerial } from "./revocation";
@@ -18,6 +19,7 @@ import { PartnerLimits, parseUsageLimits, UsageLimitError, UsageLimits } from ".
 export { ConfigError } from "./values";
 export type { ConfigEnvironment, RawConfig } from "./values";
 export type { CsrPartner, ExternalPartner, GeneratedPartner, IssuedPartner, Partner } from "./partners";
+export type { ApiConfig, CreatedApiConfig, ExternalApiConfig } from "./apis";
 export type { CrlFile, RevokedSerial } from "./revocation";
 
 /** Key algorithms API Gateway accepts in a truststore, as our config spells them. */
@@ -35,8 +37,12 @@ export interface StackConfig {
     readonly certificateArn?: string;
     readonly ownershipVerificationCertificateArn?: string;
     readonly dualStack: boolean;
+    /** Base path of the sample API when `apis` is unset. */
     readonly basePath: string;
+    /** The stage of every API the stack creates. */
     readonly stageName: string;
+    /** The APIs behind the domain, in config order (the sample API alone when `apis` is unset). */
+    readonly apis: readonly ApiConfig[];
     readonly organization: string;
     readonly keyAlgorithm: KeyAlgorithm;
     readonly intermediateCa: boolean;
@@ -150,7 +156,8 @@ export function parseConfig(given: RawConfig, region: string | undefined, env: C
     }
 
     const crlFile = optionalSetting(raw, "crlFile");
-    const partners = parsePartners(setting(raw, "partners"), env);
+    const apis = parseApis(setting(raw, "apis"), basePath, env);
+    const partners = parsePartners(setting(raw, "partners"), env, apis.map((api) => api.name));
     const usage = parseStackLimits(raw);
 
     return {
@@ -162,6 +169,7 @@ export function parseConfig(given: RawConfig, region: string | undefined, env: C
         dualStack: booleanSetting(raw, "dualStack"),
         basePath,
         stageName,
+        apis,
         organization: stringSetting(raw, "organization"),
         keyAlgorithm,
         intermediateCa,

@@ -36,6 +36,38 @@ export function parseList<T>(key: string, value: string, shape: string): T[] {
     return list as T[];
 }
 
+/**
+ * A structured config value that must be a map keyed by name (Pulumi hands it over as JSON), in
+ * the order written. A list, the form these keys once had, is refused with the map it should be.
+ */
+export function parseNamedMap<T>(key: string, value: string, example: string): [string, T][] {
+    let map: unknown;
+    try {
+        map = JSON.parse(value);
+    } catch {
+        map = value;
+    }
+    if (Array.isArray(map)) {
+        const named = map.every((entry) => typeof entry === "object" && entry !== null && typeof (entry as { name?: unknown }).name === "string");
+        const written = named && map.length > 0 ? flowMap(map as { name: string }[]) : example;
+        throw new ConfigError(`${key} is a list, but it is a map keyed by name now; write it in the stack file as apigw-mtls:${key}: ${written}`);
+    }
+    if (typeof map !== "object" || map === null) {
+        throw new ConfigError(`${key} is ${JSON.stringify(map)}, not a map; write it in the stack file as apigw-mtls:${key}: ${example}`);
+    }
+    return Object.entries(map as Record<string, T>);
+}
+
+/** Entries `{name, ...fields}` as the YAML flow map `{name: {fields}}` they become. */
+function flowMap(entries: readonly { name: string }[]): string {
+    const scalar = (v: unknown): string => (typeof v === "string" && /^[\w./@-]+$/.test(v) ? v : JSON.stringify(v));
+    const fields = (entry: Record<string, unknown>): string => {
+        const rest = Object.entries(entry).filter(([field]) => field !== "name");
+        return `{${rest.map(([field, v]) => `${field}: ${typeof v === "object" && v !== null && !Array.isArray(v) ? fields(v as Record<string, unknown>) : scalar(v)}`).join(", ")}}`;
+    };
+    return `{${entries.map((entry) => `${scalar(entry.name)}: ${fields(entry as unknown as Record<string, unknown>)}`).join(", ")}}`;
+}
+
 export function requireString(raw: RawConfig, key: string, example: string): string {
     const value = raw[key];
     if (value === undefined || value.trim() === "") {

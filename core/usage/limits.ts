@@ -92,27 +92,21 @@ export function parseUsageLimits(raw: RawUsageConfig): { defaults: UsageLimits; 
         throttle: raw.throttle === undefined ? defaultThrottle : parseThrottle(fromText(raw.throttle, "throttle"), "throttle"),
         quota: raw.quota === undefined ? defaultQuota : parseQuota(fromText(raw.quota, "quota"), "quota"),
     };
-    const partners = raw.partners === undefined ? [] : fromText(raw.partners, "partners");
-    if (!Array.isArray(partners)) {
-        throw new UsageLimitError(`${keyOf("partners")} is ${show(partners)}, not a list; set it in the stack file as a YAML list of {name, throttle?, quota?, ...}`);
+    const partners = raw.partners === undefined ? {} : fromText(raw.partners, "partners");
+    if (!isRecord(partners)) {
+        throw new UsageLimitError(`${keyOf("partners")} is ${show(partners)}, not a map; set it in the stack file as a YAML map of partner names to {throttle?, quota?, ...}`);
     }
     return {
         defaults,
-        partners: partners.map((entry: unknown, index) => {
-            const name = isRecord(entry) ? entry.name : undefined;
-            if (typeof name !== "string" || name === "") {
-                throw new UsageLimitError(`${keyOf(`partners[${index}].name`)} is ${show(name)}; give each partner a name, such as acme-bank`);
-            }
-            return { name, ...effectiveLimits(defaults, parseOverride(entry, index)) };
-        }),
+        partners: Object.entries(partners).map(([name, entry]) => ({ name, ...effectiveLimits(defaults, parseOverride(entry ?? {}, name)) })),
     };
 }
 
-/** A partner's `throttle` and `quota`, each checked; `index` is its place in `partners`. */
-export function parseOverride(entry: unknown, index: number): LimitOverride {
-    const key = `partners[${index}]`;
+/** A partner's `throttle` and `quota`, each checked; `name` is its key in `partners`. */
+export function parseOverride(entry: unknown, name: string): LimitOverride {
+    const key = `partners.${name}`;
     if (!isRecord(entry)) {
-        throw new UsageLimitError(`${keyOf(key)} is ${show(entry)}; write each partner as a YAML mapping such as {name: acme-bank, throttle: {rateLimit: 10, burstLimit: 20}}`);
+        throw new UsageLimitError(`${keyOf(key)} is ${show(entry)}; write each partner as a YAML mapping such as {throttle: {rateLimit: 10, burstLimit: 20}}`);
     }
     return {
         ...(entry.throttle === undefined ? {} : { throttle: parseThrottle(entry.throttle, `${key}.throttle`) }),
@@ -227,7 +221,7 @@ function fieldsOf<F extends string>(value: unknown, key: string, known: readonly
     }
     const missing = known.find(field => value[field] === undefined);
     if (missing !== undefined) {
-        const whole = key.startsWith("partners[") ? " (a partner's throttle or quota replaces the stack default's as a whole)" : "";
+        const whole = key.startsWith("partners.") ? " (a partner's throttle or quota replaces the stack default's as a whole)" : "";
         throw new UsageLimitError(`${keyOf(`${key}.${missing}`)} is omitted; set it, as in ${example}${whole}`);
     }
     return value as Partial<Record<F, unknown>>;

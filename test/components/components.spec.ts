@@ -28,8 +28,8 @@ describe("components", () => {
 
     describe("PartnerPki", () => {
         const partners = [
-            { kind: "generated" as const, name: "acme", commonName: "acme.partners.example.com", organization: "Acme", generation: 1 },
-            { kind: "generated" as const, name: "initech", commonName: "initech", organization: "Initech", generation: 1 },
+            { kind: "generated" as const, name: "acme", access: [], commonName: "acme.partners.example.com", organization: "Acme", generation: 1 },
+            { kind: "generated" as const, name: "initech", access: [], commonName: "initech", organization: "Initech", generation: 1 },
         ];
 
         it("issues each partner a client certificate that chains through the intermediate to the root", async () => {
@@ -71,7 +71,7 @@ describe("components", () => {
             const { pem } = await makeRequest("CN=hooli.partners.example.com, O=Hooli");
             const pki = new PartnerPki("pki", {
                 organization: "Example", keyAlgorithm: "ECDSA-P256", caValidityDays: 400, partnerValidityDays: 7,
-                partners: [{ kind: "csr", name: "hooli", csrFile: "partners/hooli.csr", csrPem: pem, generation: 1 }],
+                partners: [{ kind: "csr", name: "hooli", access: [], csrFile: "partners/hooli.csr", csrPem: pem, generation: 1 }],
             });
             assert.equal(pki.partners.hooli.privateKeyPem, undefined);
             const [intermediate] = (await valueOf(pki.caCertificatePems)).map((p) => new X509Certificate(p));
@@ -115,8 +115,8 @@ describe("components", () => {
             new PartnerPki("pki", {
                 ...base,
                 partners: [
-                    { kind: "generated", name: "acme", commonName: "acme", organization: "Acme", generation: 2 },
-                    { kind: "generated", name: "initech", commonName: "initech", organization: "Initech", generation: 1 },
+                    { kind: "generated", name: "acme", access: [], commonName: "acme", organization: "Acme", generation: 2 },
+                    { kind: "generated", name: "initech", access: [], commonName: "initech", organization: "Initech", generation: 1 },
                 ],
             });
             const names = (await capture.settled()).filter((r) => r.type.startsWith("tls:")).map((r) => r.name).sort();
@@ -133,7 +133,7 @@ describe("components", () => {
                 ...base,
                 caGenerations: [1, 2],
                 activeCaGeneration: 2,
-                partners: [{ kind: "generated", name: "acme", commonName: "acme", organization: "Acme", generation: 1 }],
+                partners: [{ kind: "generated", name: "acme", access: [], commonName: "acme", organization: "Acme", generation: 1 }],
             });
             const all = (await valueOf(pki.caCertificatePems)).map((pem) => new X509Certificate(pem));
             assert.deepEqual(all.map((c) => c.subject.split("\n").pop()), [

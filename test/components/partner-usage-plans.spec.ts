@@ -131,7 +131,7 @@ describe("PartnerUsagePlans", () => {
         });
 
         it("moves a partner to the plan of its new limits when its override changes, and drops the plan nobody is on", async () => {
-            const run = await runProgram({ stack: "dev", config: { partners: [{ name: "acme-bank" }, { name: "initech", throttle: { rateLimit: 1, burstLimit: 2 } }] } });
+            const run = await runProgram({ stack: "dev", config: { partners: { "acme-bank": {}, initech: { throttle: { rateLimit: 1, burstLimit: 2 } } } } });
             assert.deepEqual(allOf(run.resources, types.plan).map((p) => p.name).sort(), ["usage-r1-b2-q100000-day", "usage-r50-b100-q100000-day"]);
         });
 

@@ -151,8 +151,7 @@ describe("the program under the real Pulumi CLI (stand-in cloud)", () => {
         });
 
         it("previews a new generated partner as exactly its own resources created, the authorizer, the keys' parameter, its plan and the dashboard updated, nothing deleted", async () => {
-            await workspace.pulumi(["config", "set", "--path", "partners[4].name", "acme-logistics"]);
-            await workspace.pulumi(["config", "set", "--path", "partners[4].commonName", "acme-logistics.partners.example.com"]);
+            await workspace.pulumi(["config", "set", "--path", "partners.acme-logistics.commonName", "acme-logistics.partners.example.com"]);
             try {
                 const byOp = stepsByOp(await workspace.pulumiJson<Preview>(["preview", "--diff", "--policy-pack", "policy"]));
                 assert.deepEqual((byOp.create ?? []).map(resourceName).sort(), [
@@ -164,14 +163,13 @@ describe("the program under the real Pulumi CLI (stand-in cloud)", () => {
                 assert.equal(byOp.delete, undefined);
                 assert.equal(byOp.replace, undefined);
             } finally {
-                await workspace.pulumi(["config", "rm", "--path", "partners[4]"]);
+                await workspace.pulumi(["config", "rm", "--path", "partners.acme-logistics"]);
             }
         });
 
         it("previews a partner's own CA as a new truststore bundle pinned on the domain, nothing deleted", async () => {
             writeFileSync(join(workspace.dir, "partners", "hooli-ca.pem"), (await makeCa("CN=Hooli Partner CA, O=Hooli")).pem);
-            await workspace.pulumi(["config", "set", "--path", "partners[4].name", "hooli"]);
-            await workspace.pulumi(["config", "set", "--path", "partners[4].caCertFile", "partners/hooli-ca.pem"]);
+            await workspace.pulumi(["config", "set", "--path", "partners.hooli.caCertFile", "partners/hooli-ca.pem"]);
             try {
                 const preview = await workspace.pulumiJson<Preview>(["preview", "--diff", "--policy-pack", "policy"]);
                 const byOp = stepsByOp(preview);
@@ -183,7 +181,7 @@ describe("the program under the real Pulumi CLI (stand-in cloud)", () => {
                 assert.deepEqual((byOp.create ?? []).map(resourceName).sort(), ["usage-hooli-key", "usage-hooli-plan"], "only its usage key and plan key are new");
                 assert.equal(byOp.delete, undefined);
             } finally {
-                await workspace.pulumi(["config", "rm", "--path", "partners[4]"]);
+                await workspace.pulumi(["config", "rm", "--path", "partners.hooli"]);
             }
         });
 

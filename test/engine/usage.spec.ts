@@ -94,8 +94,8 @@ describe("usage plans under the real Pulumi CLI (stand-in cloud)", () => {
     // The real provider replaces a plan key whose plan changes (deleting first, as the component
     // asks); the stand-in updates in place. Either way the partner's key stays.
     it("previews new limits for a partner as a new plan its plan key moves to, its key kept", async () => {
-        await workspace.pulumi(["config", "set", "--path", "partners[0].throttle.rateLimit", "1"]);
-        await workspace.pulumi(["config", "set", "--path", "partners[0].throttle.burstLimit", "2"]);
+        await workspace.pulumi(["config", "set", "--path", "partners.acme-bank.throttle.rateLimit", "1"]);
+        await workspace.pulumi(["config", "set", "--path", "partners.acme-bank.throttle.burstLimit", "2"]);
         try {
             const preview = await workspace.pulumiJson<{ steps: PreviewStep[] }>(["preview", "--diff"]);
             const byOp = (op: string) => preview.steps.filter((s) => s.op === op).map((s) => resourceName(s.urn)).sort();
@@ -103,7 +103,7 @@ describe("usage plans under the real Pulumi CLI (stand-in cloud)", () => {
             assert.ok(preview.steps.some((s) => s.op !== "same" && resourceName(s.urn) === "usage-acme-bank-plan"), "the plan key moves");
             assert.ok(!preview.steps.some((s) => s.op !== "same" && resourceName(s.urn) === "usage-acme-bank-key"), "the partner keeps its key");
         } finally {
-            await workspace.pulumi(["config", "rm", "--path", "partners[0].throttle"]);
+            await workspace.pulumi(["config", "rm", "--path", "partners.acme-bank.throttle"]);
         }
     });
 });

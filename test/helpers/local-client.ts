@@ -51,13 +51,13 @@ export function get(run: LocalRun, urlPath: string, credentials: Credentials = {
  * its files in `dir/local`, its functions' log lines into `log`. Returns the run and the path of
  * customer 42.
  */
-export async function startHooliRevocations(dir: string, revokedSerial: string, log: string[], partners: readonly Record<string, unknown>[] = []): Promise<{ local: LocalRun; customerPath: string }> {
+export async function startHooliRevocations(dir: string, revokedSerial: string, log: string[], partners: Readonly<Record<string, object>> = {}): Promise<{ local: LocalRun; customerPath: string }> {
     const local = await startLocal({
         stack: "dev",
         port: 0,
         dir: path.join(dir, "local"),
         config: {
-            partners: [...partners, { name: "hooli", caCertFile: path.join(dir, "hooli-ca.pem") }],
+            partners: { ...partners, hooli: { caCertFile: path.join(dir, "hooli-ca.pem") } },
             revokedSerials: [{ serial: revokedSerial, reason: "laptop stolen, SEC-42" }],
             crlFile: path.join(dir, "hooli.crl.pem"),
         },

@@ -92,7 +92,7 @@ describe("the program", () => {
     describe("with a partner that sends a certificate request", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-program-"));
         const file = path.join(dir, "hooli.csr");
-        const partners = [{ name: "acme-bank" }, { name: "hooli", csrFile: file }, { name: "globex", caCertFile: "partners/globex-ca.pem" }];
+        const partners = { "acme-bank": {}, hooli: { csrFile: file }, globex: { caCertFile: "partners/globex-ca.pem" } };
         let request: Request;
         let run: ProgramRun;
         before(async () => {
@@ -139,7 +139,7 @@ describe("the program", () => {
         });
 
         it("issues a new certificate under a new name for the same request when its generation is bumped", async () => {
-            const bumped = await runProgram({ stack: "dev", config: { partners: partners.map((p) => (p.name === "hooli" ? { ...p, generation: 2 } : p)) } });
+            const bumped = await runProgram({ stack: "dev", config: { partners: { ...partners, hooli: { ...partners.hooli, generation: 2 } } } });
             const names = bumped.resources.filter((r) => r.type.startsWith("tls:") && r.name.includes("hooli")).map((r) => r.name);
             assert.deepEqual(names, ["pki-hooli-cert-g2"]);
             const [before, after] = [run, bumped].map((r) => new X509Certificate(r.outputs.partnerCertificates.hooli));
@@ -168,12 +168,12 @@ describe("the program", () => {
                 if (pem !== undefined) {
                     fs.writeFileSync(file, pem);
                 }
-                const failure = await runProgram({ stack: "dev", config: { partners: [{ name: "acme-bank" }, { name: "hooli", csrFile: file }] } }).then(
+                const failure = await runProgram({ stack: "dev", config: { partners: { "acme-bank": {}, hooli: { csrFile: file } } } }).then(
                     () => assert.fail("the program accepted the request"),
                     (error: unknown) => error,
                 );
                 assert.ok(failure instanceof ProgramFailure);
-                assert.ok(failure.message.startsWith(`partners[1].csrFile "${file}" of partner "hooli" `), failure.message);
+                assert.ok(failure.message.startsWith(`partners.hooli.csrFile "${file}" `), failure.message);
                 assert.match(failure.message, message);
                 assert.doesNotMatch(failure.message, /\n/);
                 assert.deepEqual(failure.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), []);
@@ -218,7 +218,7 @@ describe("the program", () => {
         it("stops the deployment before the bundle is uploaded, naming the finding", async () => {
             const expired = await makeCa("CN=Expired Partner CA", { notBefore: daysFrom(new Date(), -400), notAfter: daysFrom(new Date(), -1) });
             fs.writeFileSync(file, expired.pem);
-            const failure = await runProgram({ stack: "dev", config: { partners: [{ name: "expired", caCertFile: file }] } }).then(
+            const failure = await runProgram({ stack: "dev", config: { partners: { expired: { caCertFile: file } } } }).then(
                 () => assert.fail("the program accepted the bundle"),
                 (error: unknown) => error,
             );
@@ -233,15 +233,16 @@ describe("the program", () => {
         const cases: [string, RunOptions["config"], RegExp][] = [
             ["an empty domain", { domainName: "" }, /domainName is not set/],
             ["a hosted zone id that is not one", { hostedZoneId: "example.com." }, /hostedZoneId "example.com." is not a Route 53 hosted zone id/],
-            ["duplicate partner names", { partners: [{ name: "acme" }, { name: "acme" }] }, /partners\[1\]\.name "acme" is used twice/],
-            ["a partner name outside [a-z0-9-]", { partners: [{ name: "ACME_bank" }] }, /partners\[0\]\.name "ACME_bank" must be/],
+            ["partners in the old list form", { partners: [{ name: "acme" }] }, /^partners is a list, but it is a map keyed by name now; write it in the stack file as apigw-mtls:partners: \{acme: \{\}\}$/],
+            ["a partner name outside [a-z0-9-]", { partners: { ACME_bank: {} } }, /partners\.ACME_bank: the partner name "ACME_bank" must be/],
+            ["access to an API the stack does not have", { partners: { acme: { access: ["billing"] } } }, /^partners\.acme\.access names the API "billing", which apis does not declare/],
             ["an Ed25519 key", { keyAlgorithm: "ED25519" }, /keyAlgorithm "ED25519" cannot be used/],
             ["a P-521 key", { keyAlgorithm: "ECDSA-P521" }, /keyAlgorithm "ECDSA-P521" cannot be used/],
             ["RSA-1024", { keyAlgorithm: "RSA-1024" }, /keyAlgorithm "RSA-1024" cannot be used/],
             ["a non-positive validity", { partnerValidityDays: 0 }, /partnerValidityDays "0" must be a positive whole number/],
             ["a leaf that outlives its CA", { caValidityDays: 100, partnerValidityDays: 100 }, /partnerValidityDays 100 must end before the CA/],
-            ["a missing external CA file", { partners: [{ name: "globex", caCertFile: "partners/missing.pem" }] }, /caCertFile "partners\/missing.pem" of partner "globex" cannot be read/],
-            ["an external CA file that is not PEM", { partners: [{ name: "globex", caCertFile: "Pulumi.yaml" }] }, /caCertFile "Pulumi.yaml" of partner "globex" holds no PEM certificate/],
+            ["a missing external CA file", { partners: { globex: { caCertFile: "partners/missing.pem" } } }, /partners\.globex\.caCertFile "partners\/missing.pem" cannot be read/],
+            ["an external CA file that is not PEM", { partners: { globex: { caCertFile: "Pulumi.yaml" } } }, /partners\.globex\.caCertFile "Pulumi.yaml" holds no PEM certificate/],
         ];
         for (const [what, config, message] of cases) {
             it(`stops before declaring any resource on ${what}`, async () => {

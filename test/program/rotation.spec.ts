@@ -68,7 +68,7 @@ describe("revocation and rotation in the program", () => {
             run = await runProgram({
                 stack: "dev",
                 config: {
-                    partners: [{ name: "acme-bank" }, { name: "globex", caCertFile: path.join(dir, "globex-ca.pem") }],
+                    partners: { "acme-bank": {}, globex: { caCertFile: path.join(dir, "globex-ca.pem") } },
                     revokedSerials: [{ serial: "0a:1b:2c", reason: "laptop stolen, SEC-42" }],
                     crlFile: path.join(dir, "globex.crl.pem"),
                     authorizerCacheSeconds: 15,
@@ -115,7 +115,7 @@ describe("revocation and rotation in the program", () => {
             const before = await runProgram({ stack: "dev" });
             const after = await runProgram({
                 stack: "dev",
-                config: { partners: [{ name: "acme-bank", commonName: "acme-bank.partners.example.com", organization: "Acme Bank", generation: 2 }, { name: "initech", commonName: "initech.partners.example.com", organization: "Initech" }, { name: "globex", caCertFile: "partners/globex-ca.pem" }, { name: "vandelay", csrFile: "partners/vandelay.csr" }] },
+                config: { partners: { "acme-bank": { commonName: "acme-bank.partners.example.com", organization: "Acme Bank", generation: 2 }, initech: { commonName: "initech.partners.example.com", organization: "Initech", access: ["customer"] }, globex: { caCertFile: "partners/globex-ca.pem", access: ["orders"] }, vandelay: { csrFile: "partners/vandelay.csr" } } },
             });
             const gone = tlsNames(before).filter((n) => !tlsNames(after).includes(n));
             const added = tlsNames(after).filter((n) => !tlsNames(before).includes(n));

@@ -59,10 +59,10 @@ async function main(): Promise<ProgramResult> {
     const casDir = fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-bench-cas-"));
     try {
         const files = await writeExternalCas(spec.external, casDir);
-        const partners = [
+        const partners = {
             ...generatedPartners(spec.generated),
-            ...files.map((file, i) => ({ name: `ext-${i}`, caCertFile: path.relative(projectDir, file) })),
-        ];
+            ...Object.fromEntries(files.map((file, i) => [`ext-${i}`, { caCertFile: path.relative(projectDir, file) }])),
+        };
         // With partners' own CAs, the stack's root alone fills the truststore to its 1,000 certificates.
         const config = spec.stackPartners ? {} : { partners, ...(spec.external > 0 ? { intermediateCa: false } : {}) };
         let resources: readonly CapturedResource[] = [];

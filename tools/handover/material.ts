@@ -61,14 +61,19 @@ export function issuingChain(certificatePem: string, caPems: readonly string[], 
 }
 
 /** A config entry of `partners`, as stored (only the fields handover reads). */
+/** A partner's entry in the stack's `partners` map, as far as handover reads it. */
 interface ConfiguredPartner {
-    readonly name?: unknown;
     readonly caCertFile?: unknown;
 }
 
+/** The stack's `partners` map, by name; anything else (unset, the old list form) is none. */
+function configuredPartners(value: unknown): Readonly<Record<string, ConfiguredPartner>> {
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, ConfiguredPartner>) : {};
+}
+
 /** The error for a partner without a certificate in the source: own CA, not deployed yet, or unknown. */
-function notIssued(partner: string, source: string, issued: readonly string[], configured: readonly ConfiguredPartner[], apiUrl: string, issueCommand: string): HandoverError {
-    const entry = configured.find((p) => p.name === partner);
+function notIssued(partner: string, source: string, issued: readonly string[], configured: Readonly<Record<string, ConfiguredPartner>>, apiUrl: string, issueCommand: string): HandoverError {
+    const entry = Object.hasOwn(configured, partner) ? configured[partner] : undefined;
     if (entry && typeof entry.caCertFile === "string") {
         return new HandoverError(`partner "${partner}" brings its own CA (caCertFile ${entry.caCertFile}), so ${source} holds no certificate or key for it; ` +
             `its client certificates come from that CA: send it only the API URL, ${apiUrl}`);
@@ -76,7 +81,7 @@ function notIssued(partner: string, source: string, issued: readonly string[], c
     if (entry) {
         return new HandoverError(`partner "${partner}" is configured but ${source} has issued it no certificate yet; run ${issueCommand}, then hand over again`);
     }
-    const known = [...new Set([...issued, ...configured.flatMap((p) => (typeof p.name === "string" ? [p.name] : []))])].sort();
+    const known = [...new Set([...issued, ...Object.keys(configured)])].sort();
     return new HandoverError(`partner "${partner}" is not in ${source} (its partners: ${known.join(", ") || "none"}); check the name, or add the partner to the stack's partners and run ${issueCommand}`);
 }
 
@@ -99,13 +104,13 @@ export interface LocalFiles {
 }
 
 /** The stack's `partners` config, to tell an own-CA partner from an unknown one; none when unset. */
-async function deployedPartners(pulumi: PulumiRunner, stackArgs: readonly string[]): Promise<ConfiguredPartner[]> {
+async function deployedPartners(pulumi: PulumiRunner, stackArgs: readonly string[]): Promise<Readonly<Record<string, ConfiguredPartner>>> {
     const result = await pulumi(["config", "get", "partners", "--json", ...stackArgs]);
     try {
         const value = result.code === 0 ? (JSON.parse(result.stdout) as { objectValue?: unknown }).objectValue : undefined;
-        return Array.isArray(value) ? (value as ConfiguredPartner[]) : [];
+        return configuredPartners(value);
     } catch {
-        return [];
+        return {};
     }
 }
 
@@ -170,7 +175,7 @@ export function readLocal(io: LocalFiles, partner: string, stack: string): Partn
     const certFile = path.join(partnersDir, `${partner}.crt`);
     if (!fs.existsSync(certFile)) {
         const issued = fs.readdirSync(partnersDir).filter((file) => file.endsWith(".crt")).map((file) => file.slice(0, -".crt".length));
-        const configured = JSON.parse(config[`${projectName}:partners`] ?? "[]") as ConfiguredPartner[];
+        const configured = configuredPartners(JSON.parse(config[`${projectName}:partners`] ?? "{}"));
         throw notIssued(partner, source, issued, configured, apiUrl, `npm run local -- --stack ${stack}`);
     }
     const keyFile = path.join(partnersDir, `${partner}.key`);

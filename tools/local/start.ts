@@ -68,7 +68,7 @@ export type OwnKey =
 export interface CsrPartner {
     readonly name: string;
     readonly certFile: string;
-    /** The request, as partners[].csrFile names it (relative to the project). */
+    /** The request, as partners.<name>.csrFile names it (relative to the project). */
     readonly csrFile: string;
     readonly key: OwnKey;
 }
@@ -121,8 +121,8 @@ function partnerCredentials(outputs: Record<string, unknown>): [string, { cert: 
 
 /** Each partner's csrFile, by name, from the config the program ran with (it has checked it). */
 function csrFiles(stack: string, config: RunOptions["config"]): Map<string, string> {
-    const partners = JSON.parse(loadStackConfig(stack, config)[`${projectName}:partners`] ?? "[]") as { name?: unknown; csrFile?: unknown }[];
-    return new Map(partners.flatMap((p) => (typeof p.name === "string" && typeof p.csrFile === "string" ? [[p.name, p.csrFile] as const] : [])));
+    const partners = JSON.parse(loadStackConfig(stack, config)[`${projectName}:partners`] ?? "{}") as Record<string, { csrFile?: unknown } | null>;
+    return new Map(Object.entries(partners).flatMap(([name, p]) => (typeof p?.csrFile === "string" ? [[name, p.csrFile] as const] : [])));
 }
 
 /** Whether `file` holds the private key of `certPem`; its content is never shown. */

@@ -10,10 +10,15 @@ import { makeRequest } from "../../helpers/csrs";
 const projectDir = path.resolve(__dirname, "..", "..", "..");
 const env: ConfigEnvironment = { projectDir, readFile: (file) => fs.readFileSync(file, "utf8") };
 
+/** Partners written as a list of {name, ...fields}, as the stack file's map keyed by name holds them. */
+function named(list: readonly ({ name: string } & Record<string, unknown>)[]): string {
+    return JSON.stringify(Object.fromEntries(list.map(({ name, ...fields }) => [name, fields])));
+}
+
 const valid: RawConfig = {
     domainName: "api.dev.example.com",
     hostedZoneId: "Z0DEV0EXAMPLE0COM00A",
-    partners: JSON.stringify([{ name: "acme-bank" }, { name: "globex", caCertFile: "partners/globex-ca.pem" }]),
+    partners: named([{ name: "acme-bank" }, { name: "globex", caCertFile: "partners/globex-ca.pem" }]),
 };
 
 /** The project's files, with one more file of this content. */
@@ -81,11 +86,14 @@ describe("stack config", () => {
     it("refuses a certificate ARN from another region", () =>
         refuses({ certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" }, /is in us-east-1 but the stack deploys to eu-west-1/));
     it("refuses a certificate ARN that is not an ACM ARN", () => refuses({ certificateArn: "my-cert" }, /certificateArn "my-cert" is not an ACM certificate ARN/));
-    it("refuses duplicate partner names", () =>
-        refuses({ partners: JSON.stringify([{ name: "acme" }, { name: "acme" }]) }, /partners\[1\]\.name "acme" is used twice/));
     it("refuses partner names outside [a-z0-9-]", () =>
-        refuses({ partners: JSON.stringify([{ name: "Acme Bank" }]) }, /partners\[0\]\.name "Acme Bank" must be 1 to 48 characters of a-z, 0-9 and '-'/));
-    it("refuses partners that are not a list", () => refuses({ partners: JSON.stringify({ name: "acme" }) }, /partners is .* not a list/));
+        refuses({ partners: named([{ name: "Acme Bank" }]) }, /^partners\.Acme Bank: the partner name "Acme Bank" must be 1 to 48 characters of a-z, 0-9 and '-'/));
+    it("refuses partners that are not a map", () => refuses({ partners: JSON.stringify("acme") }, /^partners is "acme", not a map; write it in the stack file as apigw-mtls:partners: \{acme-bank: /));
+    it("refuses partners in the old list form in one line that shows the map to write instead", () =>
+        refuses({ partners: JSON.stringify([{ name: "acme-bank", commonName: "acme.example.com", throttle: { rateLimit: 5, burstLimit: 10 } }, { name: "globex", caCertFile: "partners/globex-ca.pem" }]) },
+            /^partners is a list, but it is a map keyed by name now; write it in the stack file as apigw-mtls:partners: \{acme-bank: \{commonName: acme.example.com, throttle: \{rateLimit: 5, burstLimit: 10\}\}, globex: \{caCertFile: partners\/globex-ca.pem\}\}$/));
+    it("reads a partner written with no fields as a generated partner", () =>
+        assert.deepEqual(parse({ partners: JSON.stringify({ "acme-bank": null }) }).partners.map((p) => [p.name, p.kind]), [["acme-bank", "generated"]]));
 
     for (const [algorithm, reason] of [["ED25519", /does not accept Ed25519/], ["ECDSA-P521", /only the P-256 and P-384 curves/], ["RSA-1024", /at least 2048 bits/]] as const) {
         it(`refuses the key algorithm ${algorithm}`, () => refuses({ keyAlgorithm: algorithm }, new RegExp(`keyAlgorithm "${algorithm}" cannot be used`), reason, /ECDSA-P256, ECDSA-P384/));
@@ -112,11 +120,11 @@ describe("stack config", () => {
         assert.equal(parse({ caValidityDays: "365", partnerValidityDays: "364", intermediateCa: "false" }).partnerValidityDays, 364));
 
     it("refuses an external CA file that is missing", () =>
-        refuses({ partners: JSON.stringify([{ name: "globex", caCertFile: "partners/nope.pem" }]) }, /partners\[0\]\.caCertFile "partners\/nope.pem" of partner "globex" cannot be read/));
+        refuses({ partners: named([{ name: "globex", caCertFile: "partners/nope.pem" }]) }, /^partners\.globex\.caCertFile "partners\/nope.pem" cannot be read/));
     it("refuses an external CA file that is not a PEM certificate", () =>
-        refuses({ partners: JSON.stringify([{ name: "globex", caCertFile: "package.json" }]) }, /caCertFile "package.json" of partner "globex" holds no PEM certificate/));
+        refuses({ partners: named([{ name: "globex", caCertFile: "package.json" }]) }, /partners\.globex\.caCertFile "package.json" holds no PEM certificate/));
     it("refuses an external CA file whose certificate does not parse", () => {
-        const broken = parseConfig.bind(null, { ...valid, partners: JSON.stringify([{ name: "globex", caCertFile: "broken.pem" }]) }, "eu-west-1", {
+        const broken = parseConfig.bind(null, { ...valid, partners: named([{ name: "globex", caCertFile: "broken.pem" }]) }, "eu-west-1", {
             projectDir,
             readFile: () => "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
         });
@@ -188,28 +196,28 @@ describe("stack config", () => {
     });
 
     describe("partners from a certificate request", () => {
-        const partners = (...list: object[]) => ({ partners: JSON.stringify(list) });
-        const withRequest = (content: string) => ({ partners: JSON.stringify([{ name: "hooli", csrFile: "partners/hooli.csr" }]), env: withFile("partners/hooli.csr", content) });
+        const partners = (...list: ({ name: string } & Record<string, unknown>)[]) => ({ partners: named(list) });
+        const withRequest = (content: string) => ({ partners: named([{ name: "hooli", csrFile: "partners/hooli.csr" }]), env: withFile("partners/hooli.csr", content) });
 
         it("reads the partner's request, checked, with generation 1 unless bumped", async () => {
             const { pem } = await makeRequest("CN=hooli.partners.example.com, O=Hooli");
             const request = withRequest(`notes\n${pem}`);
             const [hooli] = parseConfig({ ...valid, partners: request.partners }, "eu-west-1", request.env).partners;
-            assert.deepEqual(hooli, { kind: "csr", name: "hooli", csrFile: "partners/hooli.csr", csrPem: pem, generation: 1 });
+            assert.deepEqual(hooli, { kind: "csr", name: "hooli", access: ["customer"], csrFile: "partners/hooli.csr", csrPem: pem, generation: 1 });
             const bumped = parseConfig({ ...valid, ...partners({ name: "hooli", csrFile: "partners/hooli.csr", generation: 2 }) }, "eu-west-1", request.env).partners[0];
             assert.ok(bumped.kind === "csr" && bumped.generation === 2);
         });
 
         it("refuses a request file that is missing, saying how the partner makes one", () =>
             refuses(partners({ name: "hooli", csrFile: "partners/nope.csr" }),
-                /^partners\[0\]\.csrFile "partners\/nope.csr" of partner "hooli" cannot be read; put the partner's certificate request \(PEM\) at that path, relative to the project directory \(the partner makes it with `openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout hooli.key -out hooli.csr -subj "\/CN=hooli.partners.example.com\/O=<organization>"`\)$/));
+                /^partners\.hooli\.csrFile "partners\/nope.csr" cannot be read; put the partner's certificate request \(PEM\) at that path, relative to the project directory \(the partner makes it with `openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout hooli.key -out hooli.csr -subj "\/CN=hooli.partners.example.com\/O=<organization>"`\)$/));
 
         it("refuses a bad request in one line that names the partner, the file, the problem and the fix", async () => {
             const { pem } = await makeRequest("CN=hooli", { key: await sharedKey("rsa1024") });
             const request = withRequest(pem);
             assert.throws(() => parseConfig({ ...valid, partners: request.partners }, "eu-west-1", request.env), (error: unknown) => {
                 assert.ok(error instanceof ConfigError);
-                assert.equal(error.message, 'partners[0].csrFile "partners/hooli.csr" of partner "hooli" is for an RSA key of 1024 bits: API Gateway needs RSA keys of at least 2048 bits; ' +
+                assert.equal(error.message, 'partners.hooli.csrFile "partners/hooli.csr" is for an RSA key of 1024 bits: API Gateway needs RSA keys of at least 2048 bits; ' +
                     'ask the partner for a new request, made with `openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout hooli.key -out hooli.csr -subj "/CN=hooli.partners.example.com/O=<organization>"` (the key stays with the partner)');
                 assert.doesNotMatch(error.message, /\n/);
                 return true;
@@ -217,14 +225,14 @@ describe("stack config", () => {
         });
 
         it("refuses a partner with both caCertFile and csrFile, and a subject beside a request", () => {
-            refuses(partners({ name: "hooli", csrFile: "partners/hooli.csr", caCertFile: "partners/globex-ca.pem" }), /^partners\[0\] "hooli" sets both caCertFile and csrFile; keep caCertFile if the partner issues its own certificates, csrFile if our CA signs its request$/);
-            refuses(partners({ name: "hooli", csrFile: "partners/hooli.csr", commonName: "hooli.example.com" }), /^partners\[0\]\.commonName of "hooli" has no effect: the certificate's subject is the one of its request \(csrFile\); remove commonName$/);
-            refuses(partners({ name: "hooli", csrFile: "" }), /partners\[0\]\.csrFile of "hooli" is ""; set it to a non-empty string or remove it/);
+            refuses(partners({ name: "hooli", csrFile: "partners/hooli.csr", caCertFile: "partners/globex-ca.pem" }), /^partners\.hooli sets both caCertFile and csrFile; keep caCertFile if the partner issues its own certificates, csrFile if our CA signs its request$/);
+            refuses(partners({ name: "hooli", csrFile: "partners/hooli.csr", commonName: "hooli.example.com" }), /^partners\.hooli\.commonName has no effect: the certificate's subject is the one of its request \(csrFile\); remove commonName$/);
+            refuses(partners({ name: "hooli", csrFile: "" }), /partners\.hooli\.csrFile is ""; set it to a non-empty string or remove it/);
         });
     });
 
     describe("rotation", () => {
-        const partners = (...list: object[]) => ({ partners: JSON.stringify(list) });
+        const partners = (...list: ({ name: string } & Record<string, unknown>)[]) => ({ partners: named(list) });
 
         it("takes a partner's generation, as a number or the digits `pulumi config set --path` may store", () => {
             const [acme, initech] = parse(partners({ name: "acme-bank", generation: 2 }, { name: "initech", generation: "3" })).partners;
@@ -233,12 +241,12 @@ describe("stack config", () => {
         });
 
         it("refuses a generation below 1, and a generation on a partner that brings its own CA", () => {
-            refuses(partners({ name: "acme-bank", generation: 0 }), /partners\[0\]\.generation of "acme-bank" is 0; set it to a whole number from 1/);
-            refuses(partners({ name: "globex", caCertFile: "partners/globex-ca.pem", generation: 2 }), /partners\[0\]\.generation of "globex" has no effect: the partner brings its own CA/);
+            refuses(partners({ name: "acme-bank", generation: 0 }), /partners\.acme-bank\.generation is 0; set it to a whole number from 1/);
+            refuses(partners({ name: "globex", caCertFile: "partners/globex-ca.pem", generation: 2 }), /partners\.globex\.generation has no effect: the partner brings its own CA/);
         });
 
         it("refuses the partner names the CA's resources use", () => {
-            refuses(partners({ name: "root" }), /partners\[0\]\.name "root" is reserved for the CA's own resources; give the partner another name, such as root-partner/);
+            refuses(partners({ name: "root" }), /partners\.root: the partner name "root" is reserved for the CA's own resources; give the partner another name, such as root-partner/);
             refuses(partners({ name: "intermediate" }), /"intermediate" is reserved/);
         });
 
@@ -278,7 +286,7 @@ describe("stack config", () => {
                 ...valid,
                 throttle: JSON.stringify({ rateLimit: 20, burstLimit: 40 }),
                 quota: JSON.stringify({ limit: 5000, period: "WEEK" }),
-                partners: JSON.stringify([
+                partners: named([
                     { name: "acme-bank", throttle: { rateLimit: 0.5, burstLimit: 1 } },
                     { name: "globex", caCertFile: "partners/globex-ca.pem", quota: { limit: 10, period: "MONTH" } },
                     { name: "hooli", csrFile: "partners/hooli.csr", throttle: { rateLimit: "5", burstLimit: "10" }, quota: { limit: 100, period: "day" } },
@@ -295,21 +303,59 @@ describe("stack config", () => {
 
         /** Refused in one line that names the key with its namespace, the value and the fix. */
         const refusesLimit = (changes: RawConfig, pattern: RegExp) => refuses(changes, /^[^\n]+$/, pattern);
-        const partner = (fields: object) => ({ partners: JSON.stringify([{ name: "acme-bank" }, { name: "initech", ...fields }]) });
+        const partner = (fields: object) => ({ partners: named([{ name: "acme-bank" }, { name: "initech", ...fields }]) });
 
         it("refuses a negative or zero rate, a burst below the rate, and an unknown period, before any resource", () => {
             refusesLimit({ throttle: JSON.stringify({ rateLimit: -1, burstLimit: 10 }) }, /^apigw-mtls:throttle\.rateLimit is -1, below 0; set it to the requests per second the partner may send, above 0/);
-            refusesLimit(partner({ throttle: { rateLimit: 0, burstLimit: 10 } }), /^apigw-mtls:partners\[1\]\.throttle\.rateLimit is 0, which refuses every request; /);
-            refusesLimit(partner({ throttle: { rateLimit: 20, burstLimit: 10 } }), /^apigw-mtls:partners\[1\]\.throttle\.burstLimit is 10, below rateLimit 20, so the partner could never reach its rate; set burstLimit to 20 or more/);
+            refusesLimit(partner({ throttle: { rateLimit: 0, burstLimit: 10 } }), /^apigw-mtls:partners\.initech\.throttle\.rateLimit is 0, which refuses every request; /);
+            refusesLimit(partner({ throttle: { rateLimit: 20, burstLimit: 10 } }), /^apigw-mtls:partners\.initech\.throttle\.burstLimit is 10, below rateLimit 20, so the partner could never reach its rate; set burstLimit to 20 or more/);
             refusesLimit({ quota: JSON.stringify({ limit: 1000, period: "HOUR" }) }, /^apigw-mtls:quota\.period is "HOUR", not a quota period; set it to one of DAY, WEEK, MONTH$/);
-            refusesLimit(partner({ quota: { limit: -5, period: "DAY" } }), /^apigw-mtls:partners\[1\]\.quota\.limit is -5, not a positive whole number; /);
+            refusesLimit(partner({ quota: { limit: -5, period: "DAY" } }), /^apigw-mtls:partners\.initech\.quota\.limit is -5, not a positive whole number; /);
         });
 
         it("refuses a quota offset, which AWS documents two ways", () =>
             refusesLimit({ quota: JSON.stringify({ limit: 1000, period: "WEEK", offset: 1 }) }, /^apigw-mtls:quota\.offset is 1, which this program does not take: .*; remove it$/));
 
         it("refuses a partner field the program does not read, naming the closest, so that a misspelt override is not lost", () =>
-            refuses(partner({ throtle: { rateLimit: 1, burstLimit: 2 } }), /^partners\[1\]\.throtle of "initech" is not a field of a partner \(the closest is throttle\); rename it, or remove it/));
+            refuses(partner({ throtle: { rateLimit: 1, burstLimit: 2 } }), /^partners\.initech\.throtle is not a field of a partner \(the closest is throttle\); rename it, or remove it/));
+    });
+
+    describe("APIs", () => {
+        const apis = (map: object) => ({ apis: JSON.stringify(map) });
+        const orders = { basePath: "orders", openApiFile: "apis/orders.yaml" };
+        const billing = { basePath: "billing", restApiId: "a1b2c3d4e5", stageName: "prod", localUrl: "http://127.0.0.1:9100" };
+
+        it("stands for the sample customer API at basePath when apis is unset", () => {
+            const [api, ...others] = parse({ basePath: "crm" }).apis;
+            assert.deepEqual(others, []);
+            assert.ok(api.kind === "created");
+            assert.deepEqual([api.name, api.basePath, api.openApiFile], ["customer", "crm", "apis/customer.yaml"]);
+            assert.equal(api.openApiText, fs.readFileSync(path.join(projectDir, "apis", "customer.yaml"), "utf8"));
+        });
+
+        it("reads APIs from files and APIs deployed elsewhere, in config order, and every partner may call each unless its access says otherwise", () => {
+            const config = parse({ ...apis({ orders, billing }), partners: named([{ name: "acme-bank", access: ["orders"] }, { name: "initech" }]) });
+            assert.deepEqual(config.apis.map((api) => [api.name, api.kind, api.basePath]), [["orders", "created", "orders"], ["billing", "external", "billing"]]);
+            assert.deepEqual(config.apis[1], { kind: "external", name: "billing", ...billing });
+            assert.deepEqual(config.partners.map((p) => [p.name, p.access]), [["acme-bank", ["orders"]], ["initech", ["orders", "billing"]]]);
+        });
+
+        it("refuses, in one line each, an unknown API in access, an API without exactly one source, a base path used twice, a bad base path and a missing file", () => {
+            refuses({ ...apis({ orders }), partners: named([{ name: "acme-bank", access: ["odrers"] }]) },
+                /^partners\.acme-bank\.access names the API "odrers", which apis does not declare \(the closest is orders\); use one of orders, or add "odrers" to apis$/);
+            refuses(apis({ orders: { basePath: "orders" } }), /^apis\.orders sets neither openApiFile nor restApiId; set exactly one: /);
+            refuses(apis({ orders: { ...orders, restApiId: "a1b2c3d4e5" } }), /^apis\.orders sets both openApiFile and restApiId; set exactly one: /);
+            refuses(apis({ orders, billing: { ...billing, basePath: "orders" } }), /^apis\.billing\.basePath "orders" is also the base path of apis\.orders; give each API its own base path$/);
+            refuses(apis({ orders: { ...orders, basePath: "v1/orders" } }), /^apis\.orders\.basePath "v1\/orders" is not one path segment; set it to one path segment/);
+            refuses(apis({ orders: { ...orders, openApiFile: "apis/none.yaml" } }), /^apis\.orders\.openApiFile "apis\/none.yaml" cannot be read; put the API's OpenAPI 3.0 file/);
+            refuses(apis({ billing: { ...billing, stageName: undefined } }), /^apis\.billing\.stageName is not set; /);
+        });
+
+        it("refuses a localUrl off this machine, an id that is not one, and apis in the old list form", () => {
+            refuses(apis({ billing: { ...billing, localUrl: "http://billing.internal:9100" } }), /^apis\.billing\.localUrl "http:\/\/billing.internal:9100" is not an http\(s\) URL on this machine; /);
+            refuses(apis({ billing: { ...billing, restApiId: "billing" } }), /^apis\.billing\.restApiId "billing" is not a REST API id; /);
+            refuses({ apis: JSON.stringify([{ name: "orders", ...orders }]) }, /^apis is a list, but it is a map keyed by name now; write it in the stack file as apigw-mtls:apis: \{orders: \{basePath: orders, openApiFile: apis\/orders.yaml\}\}$/);
+        });
     });
 
     describe("keys of the project's namespace", () => {

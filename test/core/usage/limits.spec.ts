@@ -16,16 +16,17 @@ function refusal(read: () => unknown): string {
     assert.fail("expected a UsageLimitError");
 }
 
-const partner = (index: number, fields: Record<string, unknown>) => {
-    const partners: unknown[] = Array.from({ length: index }, (_, i) => ({ name: `partner-${i}` }));
-    return { partners: [...partners, { name: "initech", ...fields }] };
+/** `others` partners with defaults, then initech with `fields`. */
+const partner = (others: number, fields: Record<string, unknown>) => {
+    const partners = Object.fromEntries(Array.from({ length: others }, (_, i) => [`partner-${i}`, {}]));
+    return { partners: { ...partners, initech: fields } };
 };
 
 describe("usage limits", () => {
     describe("defaults", () => {
         it("gives every partner 50 requests/s, a burst of 100 and 100,000 a day when the stack sets nothing", () => {
             assert.deepEqual(defaultLimits, { throttle: { rateLimit: 50, burstLimit: 100 }, quota: { limit: 100_000, period: "DAY" } });
-            const { defaults, partners } = parseUsageLimits({ partners: [{ name: "acme-bank" }] });
+            const { defaults, partners } = parseUsageLimits({ partners: { "acme-bank": {} } });
             assert.deepEqual(defaults, defaultLimits);
             assert.deepEqual(partners, [{ name: "acme-bank", ...defaultLimits }]);
         });
@@ -46,7 +47,7 @@ describe("usage limits", () => {
             const { defaults, partners } = parseUsageLimits({
                 throttle: { rateLimit: 20, burstLimit: 40 },
                 quota: { limit: 5000, period: "WEEK" },
-                partners: [{ name: "acme-bank" }, { name: "initech", throttle: { rateLimit: 0.5, burstLimit: 1 } }, { name: "globex", quota: { limit: 10, period: "MONTH" } }],
+                partners: { "acme-bank": {}, initech: { throttle: { rateLimit: 0.5, burstLimit: 1 } }, globex: { quota: { limit: 10, period: "MONTH" } } },
             });
             assert.deepEqual(defaults, { throttle: { rateLimit: 20, burstLimit: 40 }, quota: { limit: 5000, period: "WEEK" } });
             assert.deepEqual(partners, [
@@ -72,13 +73,13 @@ describe("usage limits", () => {
     describe("refusals, one line naming the key, the value and the fix", () => {
         it("refuses a burst below the rate", () => {
             assert.equal(refusal(() => parseUsageLimits(partner(1, { throttle: { rateLimit: 10, burstLimit: 5 } }))),
-                "apigw-mtls:partners[1].throttle.burstLimit is 5, below rateLimit 10, so the partner could never reach its rate; " +
+                "apigw-mtls:partners.initech.throttle.burstLimit is 5, below rateLimit 10, so the partner could never reach its rate; " +
                 "set burstLimit to 10 or more (twice the rate is usual)");
         });
 
         it("refuses a burst that is not a whole number", () => {
             assert.equal(refusal(() => parseUsageLimits(partner(1, { throttle: { rateLimit: 1, burstLimit: 1.5 } }))),
-                "apigw-mtls:partners[1].throttle.burstLimit is 1.5, not a whole number; set it to a whole number of requests, 1 (rateLimit) or more");
+                "apigw-mtls:partners.initech.throttle.burstLimit is 1.5, not a whole number; set it to a whole number of requests, 1 (rateLimit) or more");
         });
 
         it("refuses a negative burst or rate, and a rate of 0", () => {
@@ -96,12 +97,12 @@ describe("usage limits", () => {
 
         it("refuses an unknown period, naming the valid ones", () => {
             assert.equal(refusal(() => parseUsageLimits(partner(2, { quota: { limit: 100, period: "HOUR" } }))),
-                'apigw-mtls:partners[2].quota.period is "HOUR", not a quota period; set it to one of DAY, WEEK, MONTH');
+                'apigw-mtls:partners.initech.quota.period is "HOUR", not a quota period; set it to one of DAY, WEEK, MONTH');
         });
 
         it("refuses an unknown field, naming the closest known one", () => {
             assert.equal(refusal(() => parseUsageLimits(partner(1, { throttle: { rateLimit: 1, burstlimit: 2 } }))),
-                "apigw-mtls:partners[1].throttle.burstlimit is not a field of throttle (the closest is burstLimit); rename it, or remove it (the fields are rateLimit, burstLimit)");
+                "apigw-mtls:partners.initech.throttle.burstlimit is not a field of throttle (the closest is burstLimit); rename it, or remove it (the fields are rateLimit, burstLimit)");
             assert.match(refusal(() => parseUsageLimits({ quota: { limit: 1, period: "DAY", limt: 0 } })), /quota.limt is not a field of quota \(the closest is limit\)/);
         });
 
@@ -118,20 +119,20 @@ describe("usage limits", () => {
                     `apigw-mtls:quota.offset is ${offset}, which this program does not take: AWS's API reference reads it as requests taken off ` +
                     "the limit in the first period, older pages as the day a period starts; remove it");
             }
-            assert.match(refusal(() => parseUsageLimits(partner(2, { quota: { limit: 1, period: "DAY", offset: 0 } }))), /^apigw-mtls:partners\[2\]\.quota\.offset is 0, /);
+            assert.match(refusal(() => parseUsageLimits(partner(2, { quota: { limit: 1, period: "DAY", offset: 0 } }))), /^apigw-mtls:partners\.initech\.quota\.offset is 0, /);
         });
 
         it("refuses a partner's override that leaves out a field, because it replaces the default as a whole", () => {
             assert.equal(refusal(() => parseUsageLimits(partner(0, { throttle: { rateLimit: 200 } }))),
-                "apigw-mtls:partners[0].throttle.burstLimit is omitted; set it, as in {rateLimit: 50, burstLimit: 100} " +
+                "apigw-mtls:partners.initech.throttle.burstLimit is omitted; set it, as in {rateLimit: 50, burstLimit: 100} " +
                 "(a partner's throttle or quota replaces the stack default's as a whole)");
         });
 
-        it("refuses limits that are not mappings, and partners that are not a list", () => {
+        it("refuses limits that are not mappings, and partners that are not a map", () => {
             assert.match(refusal(() => parseUsageLimits({ throttle: "[1, 2]" })), /^apigw-mtls:throttle is \[1,2\], not a mapping; write it as \{rateLimit: 50, burstLimit: 100\}$/);
             assert.match(refusal(() => parseUsageLimits({ quota: "100000/day" })), /^apigw-mtls:quota is "100000\/day", not a YAML mapping or list; /);
-            assert.match(refusal(() => parseUsageLimits({ partners: { name: "acme-bank" } })), /^apigw-mtls:partners is \{"name":"acme-bank"\}, not a list; /);
-            assert.match(refusal(() => parseUsageLimits({ partners: [{ throttle: defaultLimits.throttle }] })), /^apigw-mtls:partners\[0\].name is omitted; /);
+            assert.match(refusal(() => parseUsageLimits({ partners: [{ name: "acme-bank" }] })), /^apigw-mtls:partners is \[\{"name":"acme-bank"\}\], not a map; /);
+            assert.match(refusal(() => parseUsageLimits({ partners: { "acme-bank": 5 } })), /^apigw-mtls:partners\.acme-bank is 5; write each partner as a YAML mapping /);
         });
     });
 

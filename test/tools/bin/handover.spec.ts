@@ -41,7 +41,7 @@ function openssl(args: readonly string[]): { code: number | null; out: string } 
 }
 
 /** A stand-in for the pulumi CLI: answers `stack output` and `config get partners` from fixed texts. */
-function fakePulumi(outputs: unknown, partners: unknown = [], calls: string[][] = []): PulumiRunner {
+function fakePulumi(outputs: unknown, partners: unknown = {}, calls: string[][] = []): PulumiRunner {
     return async (args): Promise<PulumiResult> => {
         calls.push([...args]);
         if (args[0] === "stack" && args[1] === "output") {
@@ -242,7 +242,7 @@ function fakePulumi(outputs: unknown, partners: unknown = [], calls: string[][] 
         it("reads pulumi stack output --json --show-secrets of the stack and builds the chain from caCertificates", async () => {
             const out = freshOut();
             const calls: string[][] = [];
-            const ran = await run(["acme-bank", "--out", out, "--stack", "dev"], fakePulumi(deployedOutputs(), [], calls));
+            const ran = await run(["acme-bank", "--out", out, "--stack", "dev"], fakePulumi(deployedOutputs(), {}, calls));
             assert.equal(ran.code, 0, ran.err.join("\n"));
             assert.deepEqual(calls, [["stack", "output", "--json", "--show-secrets", "--stack", "dev"]]);
             assert.match(ran.out[0], /acme-bank from stack dev: wrote 6 files/);
@@ -279,13 +279,13 @@ function fakePulumi(outputs: unknown, partners: unknown = [], calls: string[][] 
             {
                 name: "an unknown partner of a deployed stack",
                 argv: (out) => ["nobody", "--out", out, "--stack", "dev"],
-                pulumi: () => fakePulumi(deployedOutputs(), [{ name: "acme-bank" }, { name: "initech" }, { name: "globex", caCertFile: "partners/globex-ca.pem" }]),
+                pulumi: () => fakePulumi(deployedOutputs(), { "acme-bank": {}, initech: {}, globex: { caCertFile: "partners/globex-ca.pem" } }),
                 message: /partner "nobody" is not in stack dev \(its partners: acme-bank, globex, initech\)/,
             },
             {
                 name: "an own-CA partner of a deployed stack",
                 argv: (out) => ["globex", "--out", out, "--stack", "dev"],
-                pulumi: () => fakePulumi(deployedOutputs(), [{ name: "globex", caCertFile: "partners/globex-ca.pem" }]),
+                pulumi: () => fakePulumi(deployedOutputs(), { globex: { caCertFile: "partners/globex-ca.pem" } }),
                 message: /partner "globex" brings its own CA .*send it only the API URL, https:\/\/api\.dev\.example\.com\/c360$/,
             },
             { name: "a failing pulumi", argv: (out) => ["acme-bank", "--out", out, "--stack", "nope"], pulumi: () => async () => ({ code: 255, stdout: "", stderr: "error: no stack named 'nope' found\n" }), message: /pulumi stack output failed on stack nope: error: no stack named 'nope' found$/ },

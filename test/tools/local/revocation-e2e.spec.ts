@@ -30,9 +30,9 @@ describe("revocation end to end in local mode", function () {
         // API Gateway and OpenSSL print serials with colons; config may hold either form.
         const colonSerial = new X509Certificate(revokedInConfig.pem).serialNumber.toLowerCase().match(/../g)?.join(":");
 
-        ({ local, customerPath } = await startHooliRevocations(dir, colonSerial as string, log, [
-            { name: "acme-bank", commonName: "acme-bank.partners.example.com", organization: "Acme Bank" },
-        ]));
+        ({ local, customerPath } = await startHooliRevocations(dir, colonSerial as string, log, {
+            "acme-bank": { commonName: "acme-bank.partners.example.com", organization: "Acme Bank" },
+        }));
     });
 
     after(async () => {

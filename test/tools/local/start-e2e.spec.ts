@@ -323,7 +323,7 @@ describe("npm run local -- --smoke, in process", function () {
             fs.writeFileSync(path.join(dir, "own-ca.pem"), ca.pem);
             const errors: string[] = [];
             const code = await main(["--smoke"], { out: () => undefined, err: (line) => errors.push(line), untilInterrupted: async () => undefined }, {
-                config: { partners: [{ name: "own", caCertFile: path.join(dir, "own-ca.pem") }] },
+                config: { partners: { own: { caCertFile: path.join(dir, "own-ca.pem") } } },
             });
             assert.equal(code, 2);
             assert.equal(errors.length, 1, errors.join("\n"));
@@ -359,10 +359,10 @@ describe("local mode, a partner onboarded from a certificate request", function 
 
     /** A generated partner, for the smoke checks, and hooli, from its request. */
     const config = () => ({
-        partners: [
-            { name: "acme-bank", commonName: "acme-bank.partners.example.com", organization: "Acme Bank" },
-            { name: "hooli", csrFile },
-        ],
+        partners: {
+            "acme-bank": { commonName: "acme-bank.partners.example.com", organization: "Acme Bank" },
+            hooli: { csrFile },
+        },
     });
 
     /** A folder of partners' own keys, in the temporary folder, holding `keys` by file name. */

@@ -154,7 +154,7 @@ describe("Pulumi.yaml", () => {
     });
 
     it("has defaults that the program reads exactly as it reads the keys unset", () => {
-        const stack = { domainName: "api.dev.example.com", hostedZoneId: "Z0DEV0EXAMPLE0COM00A", partners: [{ name: "acme-bank" }, { name: "globex", caCertFile: "partners/globex-ca.pem" }] };
+        const stack = { domainName: "api.dev.example.com", hostedZoneId: "Z0DEV0EXAMPLE0COM00A", partners: { "acme-bank": {}, globex: { caCertFile: "partners/globex-ca.pem" } } };
         const merged = mergeProjectConfig("dev", project, stack);
         const withDefaults: RawConfig = Object.fromEntries(configKeys.map((key) => [key, merged[`apigw-mtls:${key}`]]));
         const unset: RawConfig = { ...stack, partners: JSON.stringify(stack.partners) };
