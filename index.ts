@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BasePathMapping } from "./components/base-path-mapping";
-import { CustomerApi } from "./components/customer-api";
 import { DnsAlias } from "./components/dns-alias";
+import { ExternalApi } from "./components/external-api";
 import { GatewayAccount } from "./components/gateway-account";
 import { MtlsDomain } from "./components/mtls-domain";
+import { OpenApiApi } from "./components/openapi-api";
 import { PartnerAuthorizer } from "./components/partner-authorizer";
 import { PartnerMonitoring } from "./components/partner-monitoring";
 import { PartnerPki } from "./components/partner-pki";
@@ -55,28 +56,35 @@ const authorizer = new PartnerAuthorizer("authorizer", {
     usageKeysParameterName: usageKeysParameter,
 });
 
-// Customer API: reachable only through the custom domain.
+// The APIs behind the domain: each created from its OpenAPI file with the stack's authorizer and
+// API keys on every operation, or deployed by another stack and mapped by id.
 const gatewayAccount = new GatewayAccount("gateway", { cloudwatchRoleArn: config.cloudwatchRoleArn });
-const api = new CustomerApi("customer", {
-    stageName: config.stageName,
-    logRetentionDays: config.logRetentionDays,
-    gatewayAccount: gatewayAccount.account,
-    authorizerFunction: authorizer.function,
+const apis = config.apis.map((api) => {
+    if (api.kind === "external") {
+        const external = new ExternalApi(api.name, { restApiId: api.restApiId, stageName: api.stageName, authorizerFunction: authorizer.function });
+        return { config: api, restApiId: external.restApiId, stageName: external.stageName, restApiName: external.apiName, accessLogGroupName: undefined };
+    }
+    const created = new OpenApiApi(api.name, {
+        api: api.document,
+        stageName: config.stageName,
+        logRetentionDays: config.logRetentionDays,
+        gatewayAccount: gatewayAccount.account,
+        authorizerFunction: authorizer.function,
+    });
+    return { config: api, restApiId: created.api.id, stageName: created.stage.stageName, restApiName: created.api.name, accessLogGroupName: created.accessLog.name };
 });
 
-// Throttling and quotas per partner: usage plans on the stage, keyed by keys partners never see.
+// Throttling and quotas per partner: usage plans on every API's stage, keyed by keys partners never see.
 new PartnerUsagePlans("usage", {
     partners: config.partnerLimits,
-    restApiId: api.stage.restApi,
-    stageName: api.stage.stageName,
+    apiStages: apis.map((api) => ({ apiId: api.restApiId, stage: api.stageName })),
     parameterName: usageKeysParameter,
 });
 
-// Alarms on the stage and the authorizer, per-partner metrics from the access log, a dashboard.
+// Alarms on each stage and the authorizer, per-partner metrics from the access logs, a dashboard.
 const monitoring = new PartnerMonitoring("monitoring", {
-    restApiName: api.api.name,
-    stageName: api.stage.stageName,
-    accessLogGroupName: api.accessLog.name,
+    apis: apis.map((api) => ({ name: api.config.name, restApiName: api.restApiName, stageName: api.stageName })),
+    accessLogGroupNames: apis.flatMap((api) => (api.accessLogGroupName === undefined ? [] : [api.accessLogGroupName])),
     authorizerFunctionName: authorizer.function.name,
     partners: config.partners.map((partner) => partner.name),
     alarms: config.alarms,
@@ -92,12 +100,13 @@ const domain = new MtlsDomain("domain", {
     truststoreVersion: truststore.version,
     dualStack: config.dualStack,
 });
-const mapping = new BasePathMapping("mapping", {
-    restApi: api.api.id,
-    stageName: api.stage.stageName,
+// One API keeps the mapping's name it had alone; with several, each mapping carries its API's name.
+const mappings = apis.map((api) => new BasePathMapping(apis.length > 1 ? `mapping-${api.config.name}` : "mapping", {
+    restApi: api.restApiId,
+    stageName: api.stageName,
     domainName: domain.domain.domainName,
-    basePath: config.basePath,
-});
+    basePath: api.config.basePath,
+}));
 new DnsAlias("alias", {
     zoneId: config.hostedZoneId,
     name: domain.domain.domainName,
@@ -106,8 +115,12 @@ new DnsAlias("alias", {
     ipv6: config.dualStack,
 });
 
-/** Base URL of the API on the custom domain; append `/customer/<id>`. */
-export const apiUrl = mapping.url;
+/** Base URL of the first API on the custom domain (the sample API: append `/customer/<id>`). */
+export const apiUrl = mappings[0].url;
+/** Base URL of each API on the custom domain, by API name. */
+export const apiUrls = pulumi.all(Object.fromEntries(mappings.map((mapping, i) => [apis[i].config.name, mapping.url])));
+/** The stack's REQUEST authorizer function: what the owners of APIs deployed elsewhere attach to every method. */
+export const authorizerArn = authorizer.function.arn;
 export const truststoreUri = truststore.uri;
 export const truststoreVersion = truststore.version;
 export const domainRegionalName = domain.domain.regionalDomainName;

@@ -3,13 +3,21 @@ import * as pulumi from "@pulumi/pulumi";
 import { AlarmSettings } from "../core/monitoring/alarms";
 import { dashboardBody, dashboardNameFor, dashboardUrl, partnerDimension, partnerMetrics } from "../core/monitoring/dashboard";
 
-export interface PartnerMonitoringArgs {
+/** One API behind the domain, as its API Gateway metrics name it. */
+export interface MonitoredApi {
+    /** The API's key in `apis`: alarms and dashboard lines are named after it. */
+    readonly name: string;
     /** The REST API's name: the ApiName dimension of its API Gateway metrics. */
     readonly restApiName: pulumi.Input<string>;
     /** The stage the partners call: the Stage dimension. */
     readonly stageName: pulumi.Input<string>;
-    /** The stage's access log group; its JSON lines carry `partner` and `status`. */
-    readonly accessLogGroupName: pulumi.Input<string>;
+}
+
+export interface PartnerMonitoringArgs {
+    /** Every API behind the domain; each gets its stage's alarms and its lines on the dashboard. */
+    readonly apis: readonly MonitoredApi[];
+    /** The access log groups of the stages the stack creates; their JSON lines carry `partner` and `status`. */
+    readonly accessLogGroupNames: readonly pulumi.Input<string>[];
     /** The REQUEST authorizer's function name: the FunctionName dimension of its Lambda metrics. */
     readonly authorizerFunctionName: pulumi.Input<string>;
     /** Names of the partners, one dashboard line each. Default: none (the dashboard searches for them). */
@@ -22,9 +30,18 @@ export interface PartnerMonitoringArgs {
     readonly dashboardName?: pulumi.Input<string>;
 }
 
-/** The stage's alarms: 5XX answers, 4XX rate, p99 latency, authorizer errors. */
-export type StageAlarm = "serverErrors" | "clientErrorRate" | "latencyP99" | "authorizerErrors";
+/** Each stage's alarms: 5XX answers, 4XX rate, p99 latency. */
+export type StageAlarm = "serverErrors" | "clientErrorRate" | "latencyP99";
 export type StageAlarms = Readonly<Record<StageAlarm, aws.cloudwatch.MetricAlarm>>;
+
+/** Every alarm: each API's stage alarms, by API name, and the authorizer's. */
+export interface PartnerAlarms {
+    readonly apis: Readonly<Record<string, StageAlarms>>;
+    readonly authorizerErrors: aws.cloudwatch.MetricAlarm;
+}
+
+/** Alarm names as the stack exports them: the authorizer's, and each API's by API name. */
+export type AlarmNames = Readonly<Record<string, string | Readonly<Record<StageAlarm, string>>>>;
 
 /** A share as a percentage for people: 0.05 is 5%. */
 function percent(share: number): string {
@@ -45,9 +62,9 @@ export class PartnerMonitoring extends pulumi.ComponentResource {
     public readonly topic: aws.sns.Topic | undefined;
     /** ARN of the topic every alarm notifies, on ALARM and on OK. */
     public readonly topicArn: pulumi.Output<string>;
-    public readonly alarms: StageAlarms;
-    /** Name of each alarm. */
-    public readonly alarmNames: pulumi.Output<Record<StageAlarm, string>>;
+    public readonly alarms: PartnerAlarms;
+    /** Name of each alarm: `authorizerErrors`, and each API's `serverErrors`, `clientErrorRate` and `latencyP99` under its name. */
+    public readonly alarmNames: pulumi.Output<AlarmNames>;
     public readonly dashboard: aws.cloudwatch.Dashboard;
     /** Where the dashboard opens in the CloudWatch console. */
     public readonly dashboardUrl: pulumi.Output<string>;
@@ -73,42 +90,52 @@ export class PartnerMonitoring extends pulumi.ComponentResource {
             new aws.sns.TopicSubscription(`${name}-email`, { topic: this.topicArn, protocol: "email", endpoint: args.alarms.email }, child);
         }
 
-        this.alarms = this.createAlarms(name, args, dashboardName);
-        const { serverErrors, clientErrorRate, latencyP99, authorizerErrors } = this.alarms;
-        this.alarmNames = pulumi.output({
-            serverErrors: serverErrors.name,
-            clientErrorRate: clientErrorRate.name,
-            latencyP99: latencyP99.name,
-            authorizerErrors: authorizerErrors.name,
+        const look = pulumi.interpolate`Dashboard ${dashboardName}; access logs ${pulumi.all([...args.accessLogGroupNames]).apply((groups) => groups.join(", ") || "of the APIs' own stacks")} (status, partner and client certificate per request)`;
+        this.alarms = {
+            // One API keeps the names it had alone; with several, each API's alarms carry its name.
+            apis: Object.fromEntries(args.apis.map((api) => [api.name, this.createStageAlarms(args.apis.length > 1 ? `${name}-${api.name}` : name, api, args.alarms, look)])),
+            authorizerErrors: this.createAuthorizerAlarm(name, args, look),
+        };
+        const stageNames = (alarms: StageAlarms) => ({ serverErrors: alarms.serverErrors.name, clientErrorRate: alarms.clientErrorRate.name, latencyP99: alarms.latencyP99.name });
+        this.alarmNames = pulumi.output<Record<string, pulumi.Input<string> | Record<StageAlarm, pulumi.Input<string>>>>({
+            ...Object.fromEntries(Object.entries(this.alarms.apis).map(([api, alarms]) => [api, stageNames(alarms)])),
+            authorizerErrors: this.alarms.authorizerErrors.name,
         });
-        this.createPartnerMetrics(name, args.accessLogGroupName, namespace);
+        args.accessLogGroupNames.forEach((group, i) => this.createPartnerMetrics(i === 0 ? name : `${name}-${i}`, group, namespace));
+        const alarmArns = [...Object.values(this.alarms.apis).flatMap((alarms) => Object.values(alarms)), this.alarms.authorizerErrors].map((alarm) => alarm.arn);
 
         const region = aws.getRegionOutput({}, child).region;
         this.dashboard = new aws.cloudwatch.Dashboard(`${name}-dashboard`, {
             dashboardName,
-            dashboardBody: pulumi.all([region, args.restApiName, args.stageName, args.authorizerFunctionName, args.accessLogGroupName, namespace,
-                args.partners ?? [], pulumi.all(Object.values(this.alarms).map((alarm) => alarm.arn))])
-                .apply(([region, apiName, stageName, authorizerFunctionName, accessLogGroupName, namespace, partners, alarmArns]) =>
-                    dashboardBody({ region, apiName, stageName, authorizerFunctionName, accessLogGroupName, namespace, partners, alarmArns })),
+            dashboardBody: pulumi.all([region, pulumi.all(args.apis.map((api) => pulumi.all([api.name, api.restApiName, api.stageName]))), args.authorizerFunctionName,
+                pulumi.all([...args.accessLogGroupNames]), namespace, args.partners ?? [], pulumi.all(alarmArns)])
+                .apply(([region, apis, authorizerFunctionName, accessLogGroupNames, namespace, partners, alarmArns]) => dashboardBody({
+                    region, apis: apis.map(([name, apiName, stageName]) => ({ name, apiName, stageName })), authorizerFunctionName, accessLogGroupNames, namespace, partners, alarmArns,
+                })),
         }, child);
         this.dashboardUrl = pulumi.all([region, this.dashboard.dashboardName]).apply(([region, name]) => dashboardUrl(region, name));
 
         this.registerOutputs({ topicArn: this.topicArn, alarmNames: this.alarmNames, dashboard: this.dashboard, dashboardUrl: this.dashboardUrl });
     }
 
-    /** The four alarms of the stage, each notifying the topic when it fires and when it clears. */
-    private createAlarms(name: string, args: PartnerMonitoringArgs, dashboardName: pulumi.Input<string>): StageAlarms {
-        const { thresholds } = args.alarms;
-        const stage = { ApiName: args.restApiName, Stage: args.stageName };
-        const common = {
+    /** An alarm that notifies the topic when it fires and when it clears. */
+    private alarm(name: string, alarmArgs: aws.cloudwatch.MetricAlarmArgs): aws.cloudwatch.MetricAlarm {
+        return new aws.cloudwatch.MetricAlarm(name, {
             alarmActions: [this.topicArn],
             okActions: [this.topicArn],
             // No requests means no errors: a quiet night is not an incident.
             treatMissingData: "notBreaching",
             period,
-        };
-        const look = pulumi.interpolate`Dashboard ${dashboardName}; access log ${args.accessLogGroupName} (status, partner and client certificate per request)`;
-        const alarm = (suffix: string, alarmArgs: aws.cloudwatch.MetricAlarmArgs) => new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, { ...common, ...alarmArgs }, { parent: this });
+            ...alarmArgs,
+        }, { parent: this });
+    }
+
+    /** The three alarms of one API's stage. */
+    private createStageAlarms(name: string, api: MonitoredApi, settings: AlarmSettings, look: pulumi.Output<string>): StageAlarms {
+        const { thresholds } = settings;
+        const stage = { ApiName: api.restApiName, Stage: api.stageName };
+        const args = { stageName: pulumi.interpolate`${api.stageName} of ${api.name}` };
+        const alarm = (suffix: string, alarmArgs: aws.cloudwatch.MetricAlarmArgs) => this.alarm(`${name}-${suffix}`, alarmArgs);
         return {
             serverErrors: alarm("5xx", {
                 namespace: "AWS/ApiGateway",
@@ -118,7 +145,7 @@ export class PartnerMonitoring extends pulumi.ComponentResource {
                 evaluationPeriods: 1,
                 threshold: thresholds.serverErrors,
                 comparisonOperator: "GreaterThanOrEqualToThreshold",
-                alarmDescription: pulumi.interpolate`Partners get 5XX answers from stage ${args.stageName} (${thresholds.serverErrors} or more in 5 minutes). Look at the customer function's errors and the authorizer's (its alarm), then at 5XX lines of the access log. ${look}.`,
+                alarmDescription: pulumi.interpolate`Partners get 5XX answers from stage ${args.stageName} (${thresholds.serverErrors} or more in 5 minutes). Look at the API's backend (its function or service) and the authorizer's errors (its alarm), then at 5XX lines of the access log. ${look}.`,
             }),
             clientErrorRate: alarm("4xx-rate", {
                 namespace: "AWS/ApiGateway",
@@ -143,19 +170,24 @@ export class PartnerMonitoring extends pulumi.ComponentResource {
                 comparisonOperator: "GreaterThanThreshold",
                 // With a handful of requests in 5 minutes the p99 is the slowest one: keep the state.
                 evaluateLowSampleCountPercentiles: "ignore",
-                alarmDescription: pulumi.interpolate`p99 latency of stage ${args.stageName} is above ${thresholds.latencyP99Ms} ms, for 15 minutes. Compare Latency with IntegrationLatency on the dashboard: close, the customer function is slow (its duration, cold starts); apart, the authorizer is. ${look}.`,
-            }),
-            authorizerErrors: alarm("authorizer-errors", {
-                namespace: "AWS/Lambda",
-                metricName: "Errors",
-                dimensions: { FunctionName: args.authorizerFunctionName },
-                statistic: "Sum",
-                evaluationPeriods: 1,
-                threshold: thresholds.authorizerErrors,
-                comparisonOperator: "GreaterThanOrEqualToThreshold",
-                alarmDescription: pulumi.interpolate`The authorizer ${args.authorizerFunctionName} failed ${thresholds.authorizerErrors} or more times in 5 minutes; partners it failed for got 500. Read the function's log (Lambda console, Monitor, View CloudWatch logs): a timeout, a crash, or a parameter it cannot read. ${look}.`,
+                alarmDescription: pulumi.interpolate`p99 latency of stage ${args.stageName} is above ${thresholds.latencyP99Ms} ms, for 15 minutes. Compare Latency with IntegrationLatency on the dashboard: close, the backend is slow (its duration, cold starts); apart, the authorizer is. ${look}.`,
             }),
         };
+    }
+
+    /** The authorizer's alarm: every API's calls go through it. */
+    private createAuthorizerAlarm(name: string, args: PartnerMonitoringArgs, look: pulumi.Output<string>): aws.cloudwatch.MetricAlarm {
+        const { thresholds } = args.alarms;
+        return this.alarm(`${name}-authorizer-errors`, {
+            namespace: "AWS/Lambda",
+            metricName: "Errors",
+            dimensions: { FunctionName: args.authorizerFunctionName },
+            statistic: "Sum",
+            evaluationPeriods: 1,
+            threshold: thresholds.authorizerErrors,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            alarmDescription: pulumi.interpolate`The authorizer ${args.authorizerFunctionName} failed ${thresholds.authorizerErrors} or more times in 5 minutes; partners it failed for got 500. Read the function's log (Lambda console, Monitor, View CloudWatch logs): a timeout, a crash, or a parameter it cannot read. ${look}.`,
+        });
     }
 
     /** Per-partner request and 4XX counts from the access log, with the dimension `partner`. */

@@ -5,10 +5,8 @@ import { PartnerLimits, planGroups, PlanGroup } from "../core/usage/limits";
 export interface PartnerUsagePlansArgs {
     /** Each partner's throttle and quota (stack config's `partnerLimits`); partners with the same limits share one plan. */
     readonly partners: readonly PartnerLimits[];
-    /** Id of the REST API whose stage the plans meter. */
-    readonly restApiId: pulumi.Input<string>;
-    /** Name of that stage, as the stage resource gives it, so that the plans wait for the stage. */
-    readonly stageName: pulumi.Input<string>;
+    /** The stages the plans meter: every API's, each as its stage resource gives it, so that the plans wait for it. */
+    readonly apiStages: readonly { readonly apiId: pulumi.Input<string>; readonly stage: pulumi.Input<string> }[];
     /** Name of the SSM parameter to hold each partner's key, the one the authorizer reads (`usageKeysParameterName`). */
     readonly parameterName: string;
 }
@@ -45,7 +43,7 @@ export class PartnerUsagePlans extends pulumi.ComponentResource {
             const plan = new aws.apigateway.UsagePlan(`${name}-${group.key}`, {
                 name: `${stack}-${group.key}`,
                 description: planDescription(group),
-                apiStages: [{ apiId: args.restApiId, stage: args.stageName }],
+                apiStages: args.apiStages.map((stage) => ({ apiId: stage.apiId, stage: stage.stage })),
                 throttleSettings: { rateLimit: group.throttle.rateLimit, burstLimit: group.throttle.burstLimit },
                 quotaSettings: { limit: group.quota.limit, period: group.quota.period },
             }, child);

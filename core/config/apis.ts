@@ -4,6 +4,8 @@
 import * as path from "node:path";
 import { closestName } from "./closest";
 import { ConfigEnvironment, ConfigError, parseNamedMap } from "./values";
+import { CheckedApi, checkApiFile } from "../openapi/contract";
+import { OpenApiError } from "../openapi/document";
 
 interface ApiBase {
     /** The key in `apis`: what partners' `access` lists and outputs name the API by. */
@@ -21,6 +23,8 @@ export interface CreatedApiConfig extends ApiBase {
     readonly openApiFile: string;
     /** The file's text, as read. */
     readonly openApiText: string;
+    /** The file's document, checked against what partner access needs (core/openapi/contract.ts). */
+    readonly document: CheckedApi;
 }
 
 /** An API another stack deploys in the same account and region: this stack maps its stage and meters it. */
@@ -116,7 +120,21 @@ function createdApi(name: string, basePath: string, file: string, localUrl: stri
     } catch {
         throw new ConfigError(`apis.${name}.openApiFile "${file}" cannot be read; put the API's OpenAPI 3.0 file (YAML or JSON) at that path, relative to the project directory`);
     }
-    return { kind: "created", name, basePath, openApiFile: file, openApiText, ...(localUrl === undefined ? {} : { localUrl }) };
+    const handlerExists = (handler: string) => {
+        try {
+            env.readFile(path.resolve(env.projectDir, "handlers", `${handler}.ts`));
+            return true;
+        } catch {
+            return false;
+        }
+    };
+    let document: CheckedApi;
+    try {
+        document = checkApiFile(file, openApiText, handlerExists);
+    } catch (error) {
+        throw error instanceof OpenApiError ? new ConfigError(`apis.${name}.openApiFile ${error.message}`) : error;
+    }
+    return { kind: "created", name, basePath, openApiFile: file, openApiText, document, ...(localUrl === undefined ? {} : { localUrl }) };
 }
 
 /** An http(s) origin on this machine, as local mode may call it. */

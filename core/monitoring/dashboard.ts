@@ -2,17 +2,25 @@
 // stage's traffic, errors and latency from API Gateway, the authorizer's health from Lambda, and
 // each partner's requests and 4XX answers from the metric filters on the access log.
 
+/** One API's stage on the dashboard. */
+export interface DashboardApi {
+    /** The API's key in `apis`, the lines' label. */
+    readonly name: string;
+    /** The REST API's name: the ApiName dimension of API Gateway's metrics. */
+    readonly apiName: string;
+    readonly stageName: string;
+}
+
 /** The names one dashboard shows, all known (no Outputs). */
 export interface DashboardSpec {
     /** Region of the API, its metrics and its log group. */
     readonly region: string;
-    /** The REST API's name: the ApiName dimension of API Gateway's metrics. */
-    readonly apiName: string;
-    readonly stageName: string;
+    /** Each API behind the domain: its stage's metrics, one line each. */
+    readonly apis: readonly DashboardApi[];
     /** The REQUEST authorizer's function: the FunctionName dimension of Lambda's metrics. */
     readonly authorizerFunctionName: string;
-    /** The stage's access log group, which the per-partner metrics and the log widget read. */
-    readonly accessLogGroupName: string;
+    /** The access log groups of the stages the stack creates, which the per-partner metrics and the log widget read. */
+    readonly accessLogGroupNames: readonly string[];
     /** The namespace of the per-partner metrics (`partnerMetrics`). */
     readonly namespace: string;
     /** The partners to draw one line each for; none: a SEARCH finds every partner that called. */
@@ -51,8 +59,9 @@ interface Widget {
 
 /** The dashboard as `aws.cloudwatch.Dashboard`'s `dashboardBody` takes it (JSON text). */
 export function dashboardBody(spec: DashboardSpec): string {
-    const stage = ["ApiName", spec.apiName, "Stage", spec.stageName];
-    const api = (metric: string, options: Record<string, unknown>): MetricLine => ["AWS/ApiGateway", metric, ...stage, options];
+    // One line per API and statistic, labelled with the API's name when there are several.
+    const api = (metric: string, options: { stat: string; label: string }): MetricLine[] => spec.apis.map((one) =>
+        ["AWS/ApiGateway", metric, "ApiName", one.apiName, "Stage", one.stageName, { ...options, label: spec.apis.length > 1 ? `${one.name} ${options.label}` : options.label }]);
     const lambda = (metric: string, options: Record<string, unknown>): MetricLine => ["AWS/Lambda", metric, "FunctionName", spec.authorizerFunctionName, options];
     const graph = (title: string, metrics: MetricLine[], extra: Record<string, unknown> = {}) => ({
         title, metrics, region: spec.region, view: "timeSeries", stacked: false, period, ...extra,
@@ -64,21 +73,21 @@ export function dashboardBody(spec: DashboardSpec): string {
         },
         {
             type: "metric", x: 0, y: 2, width: 12, height: 6,
-            properties: graph("Requests", [api("Count", { stat: "Sum", label: "requests" })]),
+            properties: graph("Requests", api("Count", { stat: "Sum", label: "requests" })),
         },
         {
             type: "metric", x: 12, y: 2, width: 12, height: 6,
             properties: graph("4XX and 5XX answers", [
-                api("4XXError", { stat: "Sum", label: "4XX" }),
-                api("5XXError", { stat: "Sum", label: "5XX" }),
+                ...api("4XXError", { stat: "Sum", label: "4XX" }),
+                ...api("5XXError", { stat: "Sum", label: "5XX" }),
             ]),
         },
         {
             type: "metric", x: 0, y: 8, width: 12, height: 6,
             properties: graph("Latency (ms)", [
-                api("Latency", { stat: "p50", label: "p50" }),
-                api("Latency", { stat: "p99", label: "p99" }),
-                api("IntegrationLatency", { stat: "p99", label: "integration p99" }),
+                ...api("Latency", { stat: "p50", label: "p50" }),
+                ...api("Latency", { stat: "p99", label: "p99" }),
+                ...api("IntegrationLatency", { stat: "p99", label: "integration p99" }),
             ]),
         },
         {
@@ -97,16 +106,20 @@ export function dashboardBody(spec: DashboardSpec): string {
             type: "metric", x: 12, y: 14, width: 12, height: 6,
             properties: graph("4XX answers per partner", perPartner(spec, partnerMetrics.clientErrors.name)),
         },
+    ];
+    // An API deployed elsewhere logs where its owners say: only the stack's own stages are queried.
+    if (spec.accessLogGroupNames.length > 0) {
+        widgets.push(
         {
             type: "log", x: 0, y: 20, width: 24, height: 6,
             properties: {
                 title: "Recent 4XX and 5XX answers, by partner and status",
                 region: spec.region,
                 view: "table",
-                query: `SOURCE '${spec.accessLogGroupName}' | filter status like /^[45]/ | stats count(*) as answers by partner, status, resourcePath | sort answers desc | limit 50`,
+                query: `${spec.accessLogGroupNames.map((group) => `SOURCE '${group}'`).join(" | ")} | filter status like /^[45]/ | stats count(*) as answers by partner, status, resourcePath | sort answers desc | limit 50`,
             },
-        },
-    ];
+        });
+    }
     if (spec.alarmArns.length > 0) {
         widgets.push({ type: "alarm", x: 0, y: 26, width: 24, height: 3, properties: { title: "Alarms", alarms: [...spec.alarmArns] } });
     }
@@ -122,8 +135,9 @@ function perPartner(spec: DashboardSpec, metric: string): MetricLine[] {
 }
 
 function overview(spec: DashboardSpec): string {
-    return `## Stage ${spec.stageName} of ${spec.apiName}\n` +
-        `Access log: \`${spec.accessLogGroupName}\` (one JSON line per request: partner, status, client certificate). ` +
+    const stages = spec.apis.map((one) => `${one.stageName} of ${one.apiName}${spec.apis.length > 1 ? ` (${one.name})` : ""}`).join(", ");
+    return `## Stage${spec.apis.length > 1 ? "s" : ""} ${stages}\n` +
+        `Access log${spec.accessLogGroupNames.length > 1 ? "s" : ""}: ${spec.accessLogGroupNames.map((group) => `\`${group}\``).join(", ")} (one JSON line per request: partner, status, client certificate). ` +
         `Per-partner metrics: namespace \`${spec.namespace}\`, dimension \`${partnerDimension}\`. ` +
         `Authorizer: \`${spec.authorizerFunctionName}\`.`;
 }

@@ -313,4 +313,13 @@ export const awsFunctions: Record<string, (args: Props, ctx: AwsMockContext) => 
         return { id: name, name, region: name, endpoint: `ec2.${name}.amazonaws.com`, description: name };
     },
     "aws:index/getPartition:getPartition": () => ({ id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" }),
+    // A stage of an API no stack here made: an export that names it and shows no operation.
+    "aws:apigateway/getExport:getExport": (args, { region }) => ({
+        ...args,
+        id: `${args.restApiId}-${args.stageName}-${args.exportType}`,
+        region,
+        body: JSON.stringify({ openapi: "3.0.1", info: { title: `api-${args.restApiId}`, version: "1" }, paths: {} }),
+        contentType: "application/json",
+        contentDisposition: `attachment; filename="${args.restApiId}-${args.stageName}.json"`,
+    }),
 };

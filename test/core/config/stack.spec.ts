@@ -126,7 +126,7 @@ describe("stack config", () => {
     it("refuses an external CA file whose certificate does not parse", () => {
         const broken = parseConfig.bind(null, { ...valid, partners: named([{ name: "globex", caCertFile: "broken.pem" }]) }, "eu-west-1", {
             projectDir,
-            readFile: () => "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+            readFile: (file) => (file.endsWith("broken.pem") ? "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n" : env.readFile(file)),
         });
         assert.throws(broken, /holds a certificate block that does not parse/);
     });
