@@ -84,3 +84,27 @@ export function securitySchemes(authorizer: CapturedResource): Record<string, un
         api_key: { type: "apiKey", name: "x-api-key", in: "header" },
     };
 }
+
+/** The dev stack's customer API as the program declares it: its RestApi, body, GET operation and handler function. */
+export interface CustomerApi {
+    readonly api: CapturedResource;
+    readonly document: { components?: { securitySchemes?: Record<string, unknown> } } & Record<string, unknown>;
+    readonly operation: Record<string, unknown>;
+    readonly handler: CapturedResource;
+    /** Writes the (changed) document back as the RestApi's body. */
+    save(): void;
+}
+
+/** Finds the customer API's `GET /customer/{customer-id}` in the captured resources; fails the test if it is not there. */
+export function customerApi(resources: readonly CapturedResource[]): CustomerApi {
+    for (const api of resources.filter((r) => r.type === resourceTypes.apigatewayRestApi && typeof r.inputs.body === "string")) {
+        const document = JSON.parse(String(api.inputs.body)) as CustomerApi["document"];
+        const operation = (document.paths as Record<string, Record<string, Record<string, unknown>>> | undefined)?.["/customer/{customer-id}"]?.get;
+        const uri = (operation?.["x-amazon-apigateway-integration"] as { uri?: string } | undefined)?.uri;
+        const handler = resources.find((r) => r.type === resourceTypes.lambdaFunction && r.outputs.invokeArn === uri);
+        if (operation && handler) {
+            return { api, document, operation, handler, save: () => { api.inputs.body = JSON.stringify(document); } };
+        }
+    }
+    throw new Error("the stack has no REST API whose body has GET /customer/{customer-id} behind a Lambda function of the stack");
+}
