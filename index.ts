@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ApiStagesParameter } from "./components/api-stages-parameter";
 import { BasePathMapping } from "./components/base-path-mapping";
 import { DnsAlias } from "./components/dns-alias";
 import { ExternalApi } from "./components/external-api";
@@ -14,6 +15,7 @@ import { parseConfig, readRawConfig } from "./core/config/stack";
 import { expiryOf } from "./core/x509/expiry";
 import { partnersByIssuer } from "./core/config/partner-kinds";
 import { certificateSerials, usageKeysParameterName } from "./core/authorizer/decision";
+import { apiStagesParameterName } from "./core/authorizer/access";
 
 // Every value is checked before the first resource is declared.
 const config = parseConfig(readRawConfig(new pulumi.Config()), new pulumi.Config("aws").get("region"));
@@ -43,9 +45,11 @@ const truststore = new Truststore("truststore", {
 });
 
 // Revocation: mutual TLS accepts a revoked certificate; the authorizer refuses it. It also
-// returns the caller's usage key, read from a parameter named here: the parameter itself is made
-// after the API, whose methods need this authorizer.
+// returns the caller's usage key, and allows only the APIs the partner may call, read from
+// parameters named here: the parameters themselves are made after the APIs, whose methods need
+// this authorizer.
 const usageKeysParameter = usageKeysParameterName(pulumi.getStack());
+const apiStagesParameter = apiStagesParameterName(pulumi.getStack());
 const authorizer = new PartnerAuthorizer("authorizer", {
     revokedSerials: config.revokedSerials,
     crlRevocations: truststore.crlRevocations,
@@ -54,6 +58,8 @@ const authorizer = new PartnerAuthorizer("authorizer", {
     cacheSeconds: config.authorizerCacheSeconds,
     logRetentionDays: config.logRetentionDays,
     usageKeysParameterName: usageKeysParameter,
+    access: Object.fromEntries(config.partners.map((partner) => [partner.name, partner.access])),
+    apiStagesParameterName: apiStagesParameter,
 });
 
 // The APIs behind the domain: each created from its OpenAPI file with the stack's authorizer and
@@ -72,6 +78,12 @@ const apis = config.apis.map((api) => {
         authorizerFunction: authorizer.function,
     });
     return { config: api, restApiId: created.api.id, stageName: created.stage.stageName, restApiName: created.api.name, accessLogGroupName: created.accessLog.name };
+});
+
+// Per-partner access: the stage of each API, for the authorizer's Allow.
+new ApiStagesParameter("api-stages", {
+    parameterName: apiStagesParameter,
+    stages: Object.fromEntries(apis.map((api) => [api.config.name, { restApiId: api.restApiId, stageName: api.stageName }])),
 });
 
 // Throttling and quotas per partner: usage plans on every API's stage, keyed by keys partners never see.

@@ -24,6 +24,14 @@ export interface PartnerAuthorizerArgs {
      * the parameter: the parameter comes after the API, whose methods need this authorizer. Default: no keys.
      */
     readonly usageKeysParameterName?: string;
+    /** The API names each partner may call (stack config's `access`). Default: none given, and no API-stages parameter read. */
+    readonly access?: Readonly<Record<string, readonly string[]>>;
+    /**
+     * Name of the SSM parameter that holds each API's stage (`apiStagesParameterName`, an
+     * `ApiStagesParameter`): an Allow names the stages of the APIs the partner may call, and only
+     * those. The name, not the parameter: the parameter comes after the APIs. Default: an Allow names the called method.
+     */
+    readonly apiStagesParameterName?: string;
 }
 
 /**
@@ -63,10 +71,14 @@ export class PartnerAuthorizer extends pulumi.ComponentResource {
         const environment: Record<string, string> = {
             DECISION_CACHE_SECONDS: String(args.cacheSeconds ?? 60),
             ...(parameter === undefined ? {} : { USAGE_KEYS_PARAMETER: parameter }),
+            ...(args.apiStagesParameterName === undefined ? {} : { API_STAGES_PARAMETER: args.apiStagesParameterName }),
         } satisfies AuthorizerEnvironment;
+        const parameters = [parameter, args.apiStagesParameterName].flatMap((name) => (name === undefined ? [] : [name]));
         this.lists = pulumi.all([args.crlRevocations ?? [], args.issuedCertificates]).apply(([crl, issued]) => ({
             revocations: revocationList(args.revokedSerials, crl),
             partnerNames: partnerNames(issued, args.ownCaPartners ?? []),
+            // In the package: a change of access is a new package, so instances start afresh.
+            ...(args.access === undefined ? {} : { access: args.access }),
         }));
         this.function = new NodeFunction(`${name}-function`, {
             entry: require.resolve("../handlers/authorizer"),
@@ -75,7 +87,7 @@ export class PartnerAuthorizer extends pulumi.ComponentResource {
             environment,
             timeout: 5,
             logRetentionDays: args.logRetentionDays,
-            policyStatements: parameter === undefined ? undefined : [readParameterStatement(parameterArn(parameter, this))],
+            policyStatements: parameters.length === 0 ? undefined : parameters.map((name) => readParameterStatement(parameterArn(name, this))),
         }, { parent: this }).function;
 
         this.registerOutputs({ function: this.function, lists: this.lists });

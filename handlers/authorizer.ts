@@ -5,6 +5,7 @@ import { BoundedCache } from "../core/cache";
 import {
     AuthorizerEnvironment, AuthorizerLists, authorizerListsFile, Decision, decide, normaliseSerial, parseAuthorizerLists, parseUsageKeys, UsageKeys,
 } from "../core/authorizer/decision";
+import { allowedResources, ApiStages, parseApiStages } from "../core/authorizer/access";
 
 export interface AuthorizerOptions {
     readonly env: AuthorizerEnvironment;
@@ -28,10 +29,11 @@ interface CachedDecision {
 const CACHE_LIMIT = 1_000;
 
 /**
- * The IAM policy API Gateway applies: Allow lets the call through, Deny answers 403. With
+ * The IAM policy API Gateway applies: Allow lets the call through where it names the method
+ * (`resource`: the called method, or every stage the partner may call), Deny answers 403. With
  * `usageKey`, the partner's API key: API Gateway meters the call against that key's usage plan.
  */
-export function policyFor(decision: Decision, methodArn: string, usageKey?: string): APIGatewayAuthorizerResult {
+export function policyFor(decision: Decision, resource: string | readonly string[], usageKey?: string): APIGatewayAuthorizerResult {
     const context: Record<string, string> = { reason: decision.reason };
     if (decision.partner !== undefined) {
         context.partner = decision.partner;
@@ -43,7 +45,7 @@ export function policyFor(decision: Decision, methodArn: string, usageKey?: stri
         principalId: decision.partner ?? "anonymous",
         policyDocument: {
             Version: "2012-10-17",
-            Statement: [{ Action: "execute-api:Invoke", Effect: decision.effect, Resource: methodArn }],
+            Statement: [{ Action: "execute-api:Invoke", Effect: decision.effect, Resource: typeof resource === "string" ? resource : [...resource] }],
         },
         context,
         ...(usageKey === undefined ? {} : { usageIdentifierKey: usageKey }),
@@ -103,17 +105,50 @@ export function createAuthorizer(options: AuthorizerOptions): (event: APIGateway
             return undefined;
         }
     };
+    const stagesParameter = options.env.API_STAGES_PARAMETER || undefined;
+    let apiStages: Promise<ApiStages> | undefined;
+    /** Each API's stage, read at the first Allow; undefined when it cannot be read. */
+    const stages = async (name: string): Promise<ApiStages | undefined> => {
+        apiStages ??= readParameter(name).then(parseApiStages);
+        try {
+            return await apiStages;
+        } catch (error) {
+            apiStages = undefined;
+            log(JSON.stringify({ message: "the API stages cannot be read: the call is denied", parameter: name, error: String(error) }));
+            return undefined;
+        }
+    };
+    /**
+     * What an Allow names: with API stages, every stage the partner may call (its `access`), and
+     * a Deny when that is not the called one; without, the called method.
+     */
+    const allowed = async (decision: Decision, methodArn: string, access: Readonly<Record<string, readonly string[]>>): Promise<{ decision: Decision; resource: string | readonly string[] }> => {
+        if (decision.effect !== "Allow" || stagesParameter === undefined) {
+            return { decision, resource: methodArn };
+        }
+        const known = await stages(stagesParameter);
+        if (known === undefined) {
+            return { decision: { ...decision, effect: "Deny", reason: "the API stages cannot be read" }, resource: methodArn };
+        }
+        const permitted = Object.hasOwn(access, decision.partner ?? "") ? access[decision.partner ?? ""] : [];
+        const { resources, covers } = allowedResources(methodArn, permitted, known);
+        return covers ? { decision, resource: resources } : { decision: { ...decision, effect: "Deny", reason: "the partner may not call this API (its access)" }, resource: methodArn };
+    };
     /** The answer to a decision: an Allow gets the partner's usage key, or becomes a Deny when there are keys and they cannot be read. */
-    const answer = async (decision: Decision, methodArn: string): Promise<APIGatewayAuthorizerResult> => {
+    const answer = async (given: Decision, methodArn: string): Promise<APIGatewayAuthorizerResult> => {
+        const { decision, resource } = await allowed(given, methodArn, lists?.access ?? {});
+        if (decision !== given) {
+            log(JSON.stringify({ message: "authorizer decision", ...decision }));
+        }
         if (decision.effect !== "Allow" || parameter === undefined) {
-            return policyFor(decision, methodArn);
+            return policyFor(decision, resource);
         }
         const known = await keys(parameter);
         if (known === undefined) {
             return policyFor({ ...decision, effect: "Deny", reason: "the usage keys cannot be read" }, methodArn);
         }
         // An own property only: a partner named like an Object.prototype member has no key.
-        return policyFor(decision, methodArn, Object.hasOwn(known, decision.partner ?? "") ? known[decision.partner ?? ""] : undefined);
+        return policyFor(decision, resource, Object.hasOwn(known, decision.partner ?? "") ? known[decision.partner ?? ""] : undefined);
     };
 
     return async (event) => {

@@ -46,6 +46,35 @@ export function bodyDisableExecuteApiEndpoint(body: string): unknown {
     return others.length === 0 ? true : others[0];
 }
 
+/** The methods of an OpenAPI Path Item, and API Gateway's catch-all. */
+const operationMethods = ["get", "put", "post", "delete", "options", "head", "patch", "trace", "x-amazon-apigateway-any-method"];
+
+/**
+ * The operations of an OpenAPI body (`METHOD /path`) that no Lambda authorizer guards: an
+ * operation is guarded when each of its security requirements (its own, else the document's)
+ * names a security scheme with `x-amazon-apigateway-authorizer`, since any one requirement lets a
+ * call in. `unreadable` when the body is neither JSON nor YAML.
+ */
+export function bodyUnguardedOperations(body: string): string[] | Unreadable {
+    const document = parse(body);
+    if (document === unreadable || !isRecord(document)) {
+        return unreadable;
+    }
+    const components = isRecord(document.components) ? document.components : {};
+    const schemes = isRecord(components.securitySchemes) ? components.securitySchemes : isRecord(document.securityDefinitions) ? document.securityDefinitions : {};
+    const authorizer = (name: string) => isRecord(schemes[name]) && isRecord(schemes[name]["x-amazon-apigateway-authorizer"]);
+    const paths = isRecord(document.paths) ? document.paths : {};
+    return Object.entries(paths).flatMap(([path, item]) => operationMethods.flatMap(method => {
+        const operation = isRecord(item) ? item[method] : undefined;
+        if (!isRecord(operation)) {
+            return [];
+        }
+        const security = Array.isArray(operation.security) ? operation.security : Array.isArray(document.security) ? document.security : [];
+        const guarded = security.length > 0 && security.every(requirement => isRecord(requirement) && Object.keys(requirement).some(authorizer));
+        return guarded ? [] : [`${method === "x-amazon-apigateway-any-method" ? "ANY" : method.toUpperCase()} ${path}`];
+    }));
+}
+
 /**
  * The resources of a CloudFormation template whose `Type` is one of `types`; `unreadable` when
  * the template is neither JSON nor YAML and names one of them.

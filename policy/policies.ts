@@ -4,6 +4,7 @@ import { Policies } from "@pulumi/policy";
 import { executeApiEndpointDisabled } from "./rules/execute-api-endpoint-disabled";
 import { generatedPartnerKeysInProduction } from "./rules/generated-partner-keys-in-production";
 import { mtlsDomainCompatible } from "./rules/mtls-domain-compatible";
+import { mtlsOperationsAuthorized } from "./rules/mtls-operations-authorized";
 import { mtlsOwnershipVerification } from "./rules/mtls-ownership-verification";
 import { mtlsStageAlarmed } from "./rules/mtls-stage-alarmed";
 import { mtlsStageThrottled } from "./rules/mtls-stage-throttled";
@@ -31,4 +32,5 @@ export const policies: Policies = [
     generatedPartnerKeysInProduction,
     mtlsStageThrottled,
     mtlsStageAlarmed,
+    mtlsOperationsAuthorized,
 ];

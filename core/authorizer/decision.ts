@@ -6,6 +6,7 @@ import { certificateBlocks } from "../truststore/bundle";
 // Types only: the Lambda bundles this module, and revocationconfig and crl carry the Pulumi SDK.
 import type { RevokedSerial } from "../config/revocation";
 import type { CrlRevocation } from "../x509/crl";
+import type { PartnerAccess } from "./access";
 
 /** The authorizer function's environment, as components/partner-authorizer.ts sets it. */
 export interface AuthorizerEnvironment {
@@ -13,6 +14,8 @@ export interface AuthorizerEnvironment {
     readonly DECISION_CACHE_SECONDS?: string;
     /** Name of the SSM parameter that holds each partner's API key (`UsageKeys`); unset, the authorizer returns no key. */
     readonly USAGE_KEYS_PARAMETER?: string;
+    /** Name of the SSM parameter that holds each API's stage (`ApiStages`, core/authorizer/access.ts); unset, an Allow names the called method only. */
+    readonly API_STAGES_PARAMETER?: string;
 }
 
 /**
@@ -232,6 +235,8 @@ export const authorizerListsFile = "lists.json";
 export interface AuthorizerLists {
     readonly revocations: RevocationList;
     readonly partnerNames: PartnerNames;
+    /** The APIs each partner may call, by API name; a partner not in it may call none. */
+    readonly access?: PartnerAccess;
 }
 
 /** Reads the lists from their JSON; throws when they are missing or not `AuthorizerLists`, so the authorizer fails closed. */
@@ -248,5 +253,9 @@ export function parseAuthorizerLists(json: string | undefined): AuthorizerLists 
     if (!isStringRecord(value?.partnerNames)) {
         throw new Error("partner names are not {key: name}");
     }
-    return { revocations: list as RevocationList, partnerNames: value.partnerNames };
+    const access = value.access;
+    if (access !== undefined && (typeof access !== "object" || access === null || !Object.values(access).every((apis) => Array.isArray(apis) && apis.every((api) => typeof api === "string")))) {
+        throw new Error("partners' access is not {partner: [api]}");
+    }
+    return { revocations: list as RevocationList, partnerNames: value.partnerNames, ...(access === undefined ? {} : { access: access as PartnerAccess }) };
 }

@@ -189,6 +189,42 @@ describe("revocation authorizer", () => {
         });
     });
 
+    describe("per-partner access", () => {
+        const stagesParameter = "/apigw-mtls/test/api-stages";
+        const stages = { customer: "abc123/v1", orders: "ord456/v1", billing: "bil789/prod" };
+        const prefix = "arn:aws:execute-api:eu-west-1:123456789012:";
+        /** An authorizer whose lists give acme-bank the APIs `access`, with the API stages parameter. */
+        const withAccess = (access: readonly string[]) => createAuthorizer(options({
+            env: { DECISION_CACHE_SECONDS: "60", API_STAGES_PARAMETER: stagesParameter },
+            readLists: () => JSON.stringify({ ...lists, access: { "acme-bank": access } }),
+            readParameter: async (name) => (name === stagesParameter ? JSON.stringify(stages) : undefined),
+        }));
+        const statement = (result: APIGatewayAuthorizerResult) => result.policyDocument.Statement[0] as { Effect: string; Resource: string | string[] };
+
+        it("allows a call to an API the partner may call, naming every stage it may call and no other", async () => {
+            const result = await withAccess(["customer", "billing"])(event(acme));
+            assert.deepEqual(statement(result), { Action: "execute-api:Invoke", Effect: "Allow", Resource: [`${prefix}abc123/v1/*/*`, `${prefix}bil789/prod/*/*`] });
+        });
+
+        it("denies a call to an API the partner may not call, which API Gateway answers with 403", async () => {
+            const result = await withAccess(["orders"])(event(acme));
+            assert.deepEqual(statement(result), { Action: "execute-api:Invoke", Effect: "Deny", Resource: methodArn });
+            assert.equal(result.context?.reason, "the partner may not call this API (its access)");
+        });
+
+        it("denies a partner the lists give no access, and every call when the stages cannot be read", async () => {
+            assert.equal(statement(await withAccess([])(event(acme))).Effect, "Deny");
+            const unreadable = createAuthorizer(options({
+                env: { DECISION_CACHE_SECONDS: "60", API_STAGES_PARAMETER: stagesParameter },
+                readLists: () => JSON.stringify({ ...lists, access: { "acme-bank": ["customer"] } }),
+                readParameter: async () => "not json",
+            }));
+            const result = await unreadable(event(acme));
+            assert.equal(statement(result).Effect, "Deny");
+            assert.equal(result.context?.reason, "the API stages cannot be read");
+        });
+    });
+
     describe("a certificate with a negative serial (DER INTEGER with the high bit set)", () => {
         let ca: Issued;
         let negative: Issued;

@@ -10,12 +10,13 @@ import type { Violation } from "../../policy/evaluate";
 import { issueServerCredentials, selfSignedClient } from "../smoke/certificates";
 import { readApiConfig } from "./api-config";
 import { ClientCertificates } from "./client-certs";
-import { claim, freshDir, inUse, LocalError, ownerOf, writeSecret } from "./folder";
+import { claim, freshDir, inUse, LocalError, localDir, ownerOf, writeSecret } from "./folder";
 import type { DomainModel } from "./domain-model";
 import { Gateway, startGateway } from "./gateway";
 import { loadFunction, LocalFunction } from "./lambda";
 import type { ConnectionLimits } from "./limits";
 import { buildModel } from "./model";
+import { PkiChange, PkiState } from "./pki-state";
 import { policyGate } from "./policy-gate";
 import { SsmEndpoint, startSsmEndpoint } from "./ssm";
 import { UsagePlans } from "./usage-plans";
@@ -43,6 +44,8 @@ export interface LocalOptions {
     readonly limits?: Partial<ConnectionLimits>;
     /** Where the keys of partners onboarded from a request are looked for, as `<name>.key`; none is copied. Default: partners/keys in the project. */
     readonly partnerKeysDir?: string;
+    /** Makes a new PKI instead of the one the folder keeps from the last start. Default: false. */
+    readonly fresh?: boolean;
 }
 
 /** A certificate and key file pair; the key file is mode 0600. */
@@ -98,13 +101,17 @@ export interface LocalRun {
     readonly ssmUrl: string;
     /** Milliseconds the program took under mocks. */
     readonly programMs: number;
+    /** Where the stack's PKI is kept between starts (mode 0600: it holds the private keys). */
+    readonly pkiStateFile: string;
+    /** What this start did to each tls resource, by URN, against the PKI of the last start. */
+    readonly pkiChanges: ReadonlyMap<string, PkiChange>;
     stop(): Promise<void>;
 }
 
-async function runStack(stack: string, config: RunOptions["config"]): Promise<{ resources: CapturedResource[]; outputs: Record<string, unknown>; ms: number }> {
+async function runStack(stack: string, config: RunOptions["config"], pki: PkiState): Promise<{ resources: CapturedResource[]; outputs: Record<string, unknown>; ms: number }> {
     const started = Date.now();
     try {
-        const run = await runProgram({ stack, config });
+        const run = await runProgram({ stack, config, tls: pki.make });
         return { resources: run.resources, outputs: run.outputs, ms: Date.now() - started };
     } catch (error) {
         const message = error instanceof ProgramFailure || error instanceof Error ? error.message : String(error);
@@ -212,19 +219,20 @@ function functionEnvironment(ssm: SsmEndpoint): Record<string, string> {
 }
 
 /**
- * Runs the stack's program under mocks, refuses on a mandatory policy violation (PolicyRefusal),
- * listens, takes the folder, writes the files and serves the domain. Resolves once it serves.
- * Nothing is written before the port listens and the folder is this run's, so a start that
- * fails on either leaves the folder as it was.
+ * Runs the stack's program under mocks with the PKI the folder keeps, refuses on a mandatory
+ * policy violation (PolicyRefusal), listens, takes the folder, keeps the PKI, writes the files and
+ * serves the domain. Resolves once it serves. Nothing is written before the port listens and the
+ * folder is this run's, so a start that fails on either leaves the folder as it was.
  */
 export async function startLocal(options: LocalOptions = {}): Promise<LocalRun> {
     const stack = options.stack ?? "dev";
-    const dir = path.resolve(options.dir ?? path.join(projectDir, ".local", stack));
+    const dir = path.resolve(options.dir ?? localDir(stack));
     const owner = ownerOf(dir);
     if (owner) {
         throw inUse(dir, owner);
     }
-    const program = await runStack(stack, options.config);
+    const pki = PkiState.load(path.join(dir, "state", "pki.json"), { fresh: options.fresh });
+    const program = await runStack(stack, options.config, pki);
     options.mutate?.(program.resources);
     const advisories = await policyGate(program.resources);
     const domain = buildModel(program.resources, readApiConfig(loadStackConfig(stack, options.config)[`${projectName}:apis`]));
@@ -241,6 +249,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRun> 
     let ssm: SsmEndpoint | undefined;
     try {
         release = claim(dir, gateway.port);
+        pki.save();
         ssm = await startSsmEndpoint(domain.parameters, { log: options.log });
         const local = functionEnvironment(ssm);
         const written = writeFiles(dir, domain.truststorePem, server.caPem, program.outputs, ownKeys, outsider);
@@ -264,6 +273,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRun> 
             advisories,
             resources: program.resources,
             programMs: program.ms,
+            pkiStateFile: pki.file,
+            pkiChanges: pki.summary(),
             usagePlans,
             ssmUrl: ssmEndpoint.url,
             stop: async () => {

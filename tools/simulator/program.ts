@@ -5,7 +5,7 @@ import * as sdkState from "@pulumi/pulumi/runtime/state";
 import { awsFunctions, awsResource } from "./aws";
 import { unwrapSecrets } from "./property-values";
 import { loadStackConfig, projectName } from "./stack-config";
-import { tlsResources } from "./tls";
+import { TlsMaker, tlsResources } from "./tls";
 
 /** A property bag as Pulumi's mocks carry it: plain JSON values, which the SDK types `any`. */
 type PropertyBag = pulumi.runtime.MockResourceResult["state"];
@@ -38,21 +38,24 @@ export interface RunOptions {
     readonly config?: Record<string, string | number | boolean | object | undefined>;
     /** Run as `pulumi preview` (outputs unknown) instead of `pulumi up`. Default: false. */
     readonly preview?: boolean;
+    /** Makes the tls resources. Default: a new key or certificate for each, as at a stack's first `pulumi up`. */
+    readonly tls?: TlsMaker;
 }
 
 // The program beside this folder: index.ts under ts-node, index.js where both are compiled.
 const programPath = require.resolve(path.resolve(__dirname, "..", "..", "index"));
 
 /** Pulumi mocks that generate real keys and certificates and plausible AWS outputs, and record every resource. */
-export function capturingMocks(stack: string, region: string, resources: CapturedResource[]): pulumi.runtime.Mocks {
+export function capturingMocks(stack: string, region: string, resources: CapturedResource[], makeTls?: TlsMaker): pulumi.runtime.Mocks {
     return {
         async newResource(args) {
             const inputs = unwrapSecrets(args.inputs);
+            const urn = `urn:pulumi:${stack}::${projectName}::${args.type}::${args.name}`;
             const tls = tlsResources[args.type];
             let id: string;
             let state: PropertyBag;
             if (tls) {
-                state = await tls(inputs);
+                state = await (makeTls ? makeTls(urn, args.type, inputs) : tls(inputs));
                 id = `${args.name}-id`;
             } else {
                 ({ id, state } = awsResource(args.type, args.name, inputs, { region }));
@@ -60,7 +63,7 @@ export function capturingMocks(stack: string, region: string, resources: Capture
             resources.push({
                 type: args.type,
                 name: args.name,
-                urn: `urn:pulumi:${stack}::${projectName}::${args.type}::${args.name}`,
+                urn,
                 id,
                 custom: args.custom ?? true,
                 inputs,
@@ -110,7 +113,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
     const config = loadStackConfig(stack, options.config);
     const resources: CapturedResource[] = [];
     pulumi.runtime.setAllConfig(config);
-    await pulumi.runtime.setMocks(capturingMocks(stack, config["aws:region"] ?? "us-east-1", resources), projectName, stack, options.preview ?? false);
+    await pulumi.runtime.setMocks(capturingMocks(stack, config["aws:region"] ?? "us-east-1", resources, options.tls), projectName, stack, options.preview ?? false);
 
     // The program runs at import; a fresh import runs it again with this config.
     delete require.cache[programPath];

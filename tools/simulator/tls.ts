@@ -221,6 +221,12 @@ export const tlsResources: Record<string, (inputs: TlsProps) => TlsProps | Promi
 };
 
 /**
+ * What makes a tls resource under the mocks, given its URN: `tlsResource` by default; local mode
+ * gives one that reuses what its stored state holds (tools/local/pki-state.ts).
+ */
+export type TlsMaker = (urn: string, type: string, inputs: TlsProps) => TlsProps | Promise<TlsProps>;
+
+/**
  * The outputs of one tls resource. A tls type these mocks do not model is an error, so that no
  * test passes on outputs nobody modelled.
  */
