@@ -1,7 +1,7 @@
 // Local mode on the dev stack's own APIs, as the program declares them from apis/*.yaml: the
 // customer API's Lambda handler, the orders API's http_proxy integration sent to an upstream on
 // 127.0.0.1 (its localUrl) that records what it receives, an API deployed elsewhere passed to its
-// localUrl, and one without a localUrl answered with 502.
+// localUrl, one without a localUrl answered with 502, and partners with different access.
 import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
@@ -27,6 +27,7 @@ describe("local mode serving the dev stack's APIs from their OpenAPI files, end 
     let local: LocalRun;
     let dir: string;
     let acme: Credentials & { cert: string };
+    let initech: Credentials;
 
     before(async () => {
         upstream = http.createServer((req, res) => {
@@ -53,6 +54,9 @@ describe("local mode serving the dev stack's APIs from their OpenAPI files, end 
         const partner = local.partners.find((p) => p.name === "acme-bank");
         assert.ok(partner, "acme-bank has files");
         acme = { cert: fs.readFileSync(partner.certFile, "utf8"), key: fs.readFileSync(partner.keyFile, "utf8") };
+        const customerOnly = local.partners.find((p) => p.name === "initech");
+        assert.ok(customerOnly, "initech (access: [customer]) has files");
+        initech = { cert: fs.readFileSync(customerOnly.certFile, "utf8"), key: fs.readFileSync(customerOnly.keyFile, "utf8") };
     });
 
     after(async () => {
@@ -82,6 +86,18 @@ describe("local mode serving the dev stack's APIs from their OpenAPI files, end 
         const reply = await get(local, "/billing/invoices/7", acme);
         assert.equal(reply.status, 200, reply.body ?? reply.error?.message);
         assert.deepEqual(received.slice(before).map((r) => [r.method, r.url]), [["GET", "/billing-service/invoices/7"]]);
+    });
+
+    it("answers a partner whose access does not name the API as API Gateway answers the authorizer's Deny, and lets it call the API it may", async () => {
+        const before = received.length;
+        const orders = await get(local, "/orders/orders/o-5", initech);
+        const billing = await get(local, "/billing/invoices/7", initech);
+        const customer = await get(local, "/c360/customer/42", initech);
+        const denied = { Message: "User is not authorized to access this resource with an explicit deny" };
+        assert.deepEqual([orders.status, JSON.parse(orders.body ?? "null")], [403, denied]);
+        assert.deepEqual([billing.status, JSON.parse(billing.body ?? "null")], [403, denied]);
+        assert.equal(customer.status, 200, customer.body);
+        assert.equal(received.length, before, "no upstream heard of the denied calls");
     });
 
     it("answers 502 for an API deployed elsewhere without a localUrl, naming the key to set", async () => {
