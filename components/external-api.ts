@@ -53,11 +53,11 @@ export class ExternalApi extends pulumi.ComponentResource {
         this.apiName = exported.apply((body) => exportTitle(body) ?? args.restApiId);
         const where = `apis.${name} (REST API ${args.restApiId}, stage ${args.stageName})`;
         pulumi.all([exported, args.authorizerFunction.arn, args.authorizerFunction.invokeArn]).apply(([body, arn, invokeArn]) => {
-            pulumi.log.warn(`${where} is deployed by another stack, which must: attach this stack's authorizer (output authorizerArn, ${invokeArn}) ` +
+            void pulumi.log.warn(`${where} is deployed by another stack, which must: attach this stack's authorizer (output authorizerArn, ${invokeArn}) ` +
                 "as a REQUEST authorizer with result TTL 0 on every method, require API keys on every method with apiKeySource AUTHORIZER, " +
                 "make the API REGIONAL and disable its execute-api endpoint; this stack maps it, meters it and lets it invoke the authorizer (see docs/apis.md)", this);
             for (const finding of exportFindings(body, arn)) {
-                pulumi.log.warn(`${where}: ${finding}`, this);
+                void pulumi.log.warn(`${where}: ${finding}`, this);
             }
         });
 

@@ -90,10 +90,10 @@ export class PartnerMonitoring extends pulumi.ComponentResource {
             new aws.sns.TopicSubscription(`${name}-email`, { topic: this.topicArn, protocol: "email", endpoint: args.alarms.email }, child);
         }
 
-        const look = pulumi.interpolate`Dashboard ${dashboardName}; access logs ${pulumi.all([...args.accessLogGroupNames]).apply((groups) => groups.join(", ") || "of the APIs' own stacks")} (status, partner and client certificate per request)`;
+        const look = pulumi.interpolate`Dashboard ${dashboardName}; ${pulumi.all([...args.accessLogGroupNames]).apply((groups) => `access log${groups.length === 1 ? "" : "s"} ${groups.join(", ") || "of the APIs' own stacks"}`)} (status, partner and client certificate per request)`;
         this.alarms = {
             // One API keeps the names it had alone; with several, each API's alarms carry its name.
-            apis: Object.fromEntries(args.apis.map((api) => [api.name, this.createStageAlarms(args.apis.length > 1 ? `${name}-${api.name}` : name, api, args.alarms, look)])),
+            apis: Object.fromEntries(args.apis.map((api) => [api.name, this.createStageAlarms(args.apis.length > 1 ? `${name}-${api.name}` : name, api, args.alarms, look, args.apis.length > 1)])),
             authorizerErrors: this.createAuthorizerAlarm(name, args, look),
         };
         const stageNames = (alarms: StageAlarms) => ({ serverErrors: alarms.serverErrors.name, clientErrorRate: alarms.clientErrorRate.name, latencyP99: alarms.latencyP99.name });
@@ -131,10 +131,10 @@ export class PartnerMonitoring extends pulumi.ComponentResource {
     }
 
     /** The three alarms of one API's stage. */
-    private createStageAlarms(name: string, api: MonitoredApi, settings: AlarmSettings, look: pulumi.Output<string>): StageAlarms {
+    private createStageAlarms(name: string, api: MonitoredApi, settings: AlarmSettings, look: pulumi.Output<string>, several: boolean): StageAlarms {
         const { thresholds } = settings;
         const stage = { ApiName: api.restApiName, Stage: api.stageName };
-        const args = { stageName: pulumi.interpolate`${api.stageName} of ${api.name}` };
+        const args = { stageName: several ? pulumi.interpolate`${api.stageName} of ${api.name}` : pulumi.output(api.stageName) };
         const alarm = (suffix: string, alarmArgs: aws.cloudwatch.MetricAlarmArgs) => this.alarm(`${name}-${suffix}`, alarmArgs);
         return {
             serverErrors: alarm("5xx", {

@@ -146,7 +146,7 @@ function checkIntegration(op: Operation, handlerExists: HandlerExists, fail: Fai
         if (!handlerExists(handler)) {
             throw fail(here, `${handlerExtension} names handlers/${handler}.ts, which does not exist; add it (exporting handler), or name an existing one`);
         }
-        if (integration !== undefined && !(isObject(integration) && String(integration.type).toLowerCase() === "aws_proxy" && integration.uri === undefined)) {
+        if (integration !== undefined && !(isObject(integration) && typeof integration.type === "string" && integration.type.toLowerCase() === "aws_proxy" && integration.uri === undefined)) {
             throw fail(at, `an operation with ${handlerExtension} gets its Lambda proxy integration from the stack; remove ${integrationExtension} (or its type and uri)`);
         }
         return handler;
@@ -154,11 +154,11 @@ function checkIntegration(op: Operation, handlerExists: HandlerExists, fail: Fai
     if (!isObject(integration)) {
         throw fail(op.pointer, `has no integration; add ${integrationExtension} (type http, http_proxy or mock), or ${handlerExtension}: <name> for a Lambda handler of this repository`);
     }
-    const type = typeof integration.type === "string" ? integration.type.toLowerCase() : integration.type;
+    const type = typeof integration.type === "string" ? integration.type.toLowerCase() : JSON.stringify(integration.type);
     if (type === "aws_proxy") {
         throw fail(`${at}/type`, `aws_proxy to a function this stack does not make is not taken; set ${handlerExtension}: <name> on the operation for handlers/<name>.ts, and remove ${integrationExtension}`);
     }
-    if (!(integrationTypes as readonly Json[]).includes(type)) {
+    if (!(integrationTypes as readonly string[]).includes(type)) {
         throw fail(`${at}/type`, `the integration type is ${JSON.stringify(integration.type)}; use one of ${integrationTypes.join(", ")}, or ${handlerExtension} for a Lambda handler of this repository`);
     }
     if (type !== "mock" && (typeof integration.uri !== "string" || !/^https?:\/\/[^/\s]+/.test(integration.uri))) {

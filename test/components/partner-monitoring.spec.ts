@@ -10,9 +10,8 @@ const existingTopic = "arn:aws:sns:eu-west-1:123456789012:ops-alarms";
 const stageDimensions = { ApiName: "customer-api-1a2b3c4", Stage: "v1" };
 
 const args = (alarms: Partial<AlarmSettings> = {}): PartnerMonitoringArgs => ({
-    restApiName: stageDimensions.ApiName,
-    stageName: stageDimensions.Stage,
-    accessLogGroupName: "customer-access-log-5d6e7f8",
+    apis: [{ name: "customer", restApiName: stageDimensions.ApiName, stageName: stageDimensions.Stage }],
+    accessLogGroupNames: ["customer-access-log-5d6e7f8"],
     authorizerFunctionName: "authorizer-9a8b7c6",
     partners: ["acme-bank", "globex"],
     alarms: { thresholds: defaultAlarmThresholds, ...alarms },
@@ -105,9 +104,11 @@ describe("PartnerMonitoring", () => {
 
         it("exports the alarms' names", async () => {
             const names = await valueOf(monitoring.alarmNames);
-            assert.deepEqual(Object.keys(names).sort(), ["authorizerErrors", "clientErrorRate", "latencyP99", "serverErrors"]);
-            assert.equal(names.serverErrors, only(resources, types.cloudwatchMetricAlarm, "monitoring-5xx").outputs.name);
-            assert.match(names.latencyP99, /^monitoring-latency-p99-[0-9a-f]{7}$/);
+            assert.deepEqual(Object.keys(names).sort(), ["authorizerErrors", "customer"]);
+            const customer = names.customer as Record<string, string>;
+            assert.deepEqual(Object.keys(customer).sort(), ["clientErrorRate", "latencyP99", "serverErrors"]);
+            assert.equal(customer.serverErrors, only(resources, types.cloudwatchMetricAlarm, "monitoring-5xx").outputs.name);
+            assert.match(customer.latencyP99, /^monitoring-latency-p99-[0-9a-f]{7}$/);
         });
 
         it("counts each partner's requests and 4XX answers from the access log, with the dimension partner", () => {

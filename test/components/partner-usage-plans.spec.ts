@@ -17,7 +17,7 @@ const parameterName = "/apigw-mtls/test/partner-usage-keys";
 /** The plans, keys and parameter of PartnerUsagePlans "usage" for these partners, once registered. */
 async function declare(partners: PartnerLimits[]): Promise<{ resources: CapturedResource[]; usage: PartnerUsagePlans }> {
     const capture = await captureResources();
-    const usage = new PartnerUsagePlans("usage", { partners, restApiId: "a1b2c3d4e5", stageName: "v1", parameterName });
+    const usage = new PartnerUsagePlans("usage", { partners, apiStages: [{ apiId: "a1b2c3d4e5", stage: "v1" }], parameterName });
     await valueOf(usage.parameter.arn);
     return { resources: await capture.settled(), usage };
 }
@@ -107,27 +107,33 @@ describe("PartnerUsagePlans", () => {
     });
 
     describe("in the program", () => {
-        it("meters the dev stack's partners on the stage: initech on its own lower plan, the others sharing the default", async () => {
+        it("meters the dev stack's partners on every API's stage: initech on its own lower plan, the others sharing the default", async () => {
             const run = await runProgram({ stack: "dev" });
-            const stage = only(run.resources, "aws:apigateway/stage:Stage");
+            const stages = allOf(run.resources, "aws:apigateway/stage:Stage").map((stage) => ({ apiId: stage.inputs.restApi, stage: stage.inputs.stageName }));
+            assert.equal(stages.length, 2, "the customer and orders APIs");
             const plans = allOf(run.resources, types.plan);
             assert.deepEqual(plans.map((p) => [p.name, p.outputs.description.replace(/^.*: /, "")]).sort(), [
                 ["usage-r5-b10-q10000-day", "initech"],
                 ["usage-r50-b100-q100000-day", "acme-bank, globex, vandelay"],
             ]);
-            assert.ok(plans.every((p) => p.inputs.apiStages[0].apiId === stage.inputs.restApi && p.inputs.apiStages[0].stage === stage.inputs.stageName));
+            assert.ok(plans.every((p) => JSON.stringify(p.inputs.apiStages) === JSON.stringify(stages)));
             assert.equal(allOf(run.resources, types.apiKey).length, 4, "every kind of partner has a key: generated, from a request, own CA");
             assert.equal(allOf(run.resources, types.planKey).length, 4);
         });
 
-        it("gives the authorizer the parameter's name, and may read that parameter only", async () => {
+        it("gives the authorizer the names of the keys' and the API stages' parameters, and may read those parameters only", async () => {
             const run = await runProgram({ stack: "dev" });
-            const parameter = only(run.resources, types.parameter);
+            const parameter = only(run.resources, types.parameter, "usage-keys");
+            const stages = only(run.resources, types.parameter, "api-stages-parameter");
             const fn = only(run.resources, "aws:lambda/function:Function", "authorizer-function");
             assert.equal(fn.inputs.environment.variables.USAGE_KEYS_PARAMETER, parameter.inputs.name);
+            assert.equal(fn.inputs.environment.variables.API_STAGES_PARAMETER, stages.inputs.name);
             assert.equal(parameter.inputs.name, "/apigw-mtls/dev/partner-usage-keys");
             const policy = JSON.parse(only(run.resources, "aws:iam/rolePolicy:RolePolicy", "authorizer-function-policy").inputs.policy);
-            assert.deepEqual(policy.Statement, [{ Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [parameter.outputs.arn] }]);
+            assert.deepEqual(policy.Statement, [
+                { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [parameter.outputs.arn] },
+                { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [stages.outputs.arn] },
+            ]);
         });
 
         it("moves a partner to the plan of its new limits when its override changes, and drops the plan nobody is on", async () => {

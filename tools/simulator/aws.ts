@@ -314,12 +314,15 @@ export const awsFunctions: Record<string, (args: Props, ctx: AwsMockContext) => 
     },
     "aws:index/getPartition:getPartition": () => ({ id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" }),
     // A stage of an API no stack here made: an export that names it and shows no operation.
-    "aws:apigateway/getExport:getExport": (args, { region }) => ({
-        ...args,
-        id: `${args.restApiId}-${args.stageName}-${args.exportType}`,
-        region,
-        body: JSON.stringify({ openapi: "3.0.1", info: { title: `api-${args.restApiId}`, version: "1" }, paths: {} }),
-        contentType: "application/json",
-        contentDisposition: `attachment; filename="${args.restApiId}-${args.stageName}.json"`,
-    }),
+    "aws:apigateway/getExport:getExport": (args, { region }) => {
+        const [api, stage] = [String(args.restApiId), String(args.stageName)];
+        return {
+            ...args,
+            id: `${api}-${stage}-${String(args.exportType)}`,
+            region,
+            body: JSON.stringify({ openapi: "3.0.1", info: { title: `api-${api}`, version: "1" }, paths: {} }),
+            contentType: "application/json",
+            contentDisposition: `attachment; filename="${api}-${stage}.json"`,
+        };
+    },
 };

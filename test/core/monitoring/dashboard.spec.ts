@@ -12,10 +12,9 @@ interface Widget {
 
 const spec: DashboardSpec = {
     region: "eu-west-1",
-    apiName: "customer-api-1a2b3c4",
-    stageName: "v1",
+    apis: [{ name: "customer", apiName: "customer-api-1a2b3c4", stageName: "v1" }],
     authorizerFunctionName: "authorizer-9a8b7c6",
-    accessLogGroupName: "customer-access-log-5d6e7f8",
+    accessLogGroupNames: ["customer-access-log-5d6e7f8"],
     namespace: "apigw-mtls/dev",
     partners: ["acme-bank", "globex"],
     alarmArns: ["arn:aws:cloudwatch:eu-west-1:123456789012:alarm:monitoring-5xx-1234567"],
@@ -96,5 +95,14 @@ describe("dashboard body (core/monitoring/dashboard.ts)", () => {
         assert.equal(dashboardNameFor("apigw-mtls", "dev"), "apigw-mtls-dev");
         assert.equal(dashboardNameFor("apigw-mtls", "prod.eu"), "apigw-mtls-prod-eu");
         assert.equal(dashboardUrl("eu-west-1", "apigw-mtls-dev"), "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/apigw-mtls-dev");
+    });
+    it("draws each API's stage, labelled with its name, when there are several, and queries only the stack's own access logs", () => {
+        const several: DashboardSpec = { ...spec, apis: [...spec.apis, { name: "billing", apiName: "billing-api", stageName: "prod" }] };
+        const lines = titled("Requests", several).properties.metrics ?? [];
+        assert.deepEqual(lines, [
+            ["AWS/ApiGateway", "Count", "ApiName", "customer-api-1a2b3c4", "Stage", "v1", { stat: "Sum", label: "customer requests" }],
+            ["AWS/ApiGateway", "Count", "ApiName", "billing-api", "Stage", "prod", { stat: "Sum", label: "billing requests" }],
+        ]);
+        assert.equal(widgets({ ...several, accessLogGroupNames: [] }).filter(w => w.type === "log").length, 0, "no log widget without a log group of ours");
     });
 });

@@ -8,8 +8,8 @@ import * as path from "node:path";
 import type { LocalOptions, LocalRun } from "../../../tools/local/start";
 import { get } from "../../helpers/local-client";
 
-const acme = { name: "acme-bank", commonName: "acme-bank.partners.example.com", organization: "Acme Bank" };
-const initech = { name: "initech", commonName: "initech.partners.example.com", organization: "Initech" };
+const acme = { commonName: "acme-bank.partners.example.com", organization: "Acme Bank" };
+const initech = { commonName: "initech.partners.example.com", organization: "Initech" };
 
 /** A partner's certificate as a run serves it, with its key. */
 interface Served {
@@ -36,7 +36,7 @@ describe("local mode remembers the stack's PKI between starts", function () {
     /** One start on the test's folder with the dev stack and these partners and config; stopped at once unless `use` says otherwise. */
     async function step<T>(config: LocalOptions["config"], use: (run: LocalRun) => Promise<T> | T, options: Pick<LocalOptions, "fresh"> = {}): Promise<T> {
         const { startLocal } = await import("../../../tools/local/start");
-        const run = await startLocal({ stack: "dev", port: 0, dir: path.join(dir, "local"), config: { partners: [acme, initech], ...config }, functionLog: (_fn, line) => log.push(line), ...options });
+        const run = await startLocal({ stack: "dev", port: 0, dir: path.join(dir, "local"), config: { partners: { "acme-bank": acme, initech }, ...config }, functionLog: (_fn, line) => log.push(line), ...options });
         try {
             customerPath = `/${run.domain.mappings[0].basePath.join("/")}/customer/42`;
             return await use(run);
@@ -77,7 +77,7 @@ describe("local mode remembers the stack's PKI between starts", function () {
     });
 
     it("makes a new certificate and key for a partner whose generation changed, and for that partner only", async () => {
-        const rotated = await step({ partners: [{ ...acme, generation: 2 }, initech] }, (run) => {
+        const rotated = await step({ partners: { "acme-bank": { ...acme, generation: 2 }, initech } }, (run) => {
             const names = (change: string) => [...run.pkiChanges].filter(([, c]) => c === change).map(([urn]) => urn.split("::").pop()).sort();
             assert.deepEqual(names("created"), ["pki-acme-bank-cert-g2", "pki-acme-bank-csr-g2", "pki-acme-bank-key-g2"]);
             assert.deepEqual(names("dropped"), ["pki-acme-bank-cert", "pki-acme-bank-csr", "pki-acme-bank-key"]);
