@@ -11,14 +11,14 @@ import { PartnerMonitoring } from "./components/partner-monitoring";
 import { PartnerPki } from "./components/partner-pki";
 import { PartnerUsagePlans } from "./components/partner-usage-plans";
 import { Truststore } from "./components/truststore";
-import { parseConfig, readRawConfig } from "./core/config/stack";
+import { readStackConfig } from "./core/config/stack";
 import { expiryOf } from "./core/x509/expiry";
 import { partnersByIssuer } from "./core/config/partner-kinds";
 import { certificateSerials, usageKeysParameterName } from "./core/authorizer/decision";
 import { apiStagesParameterName } from "./core/authorizer/access";
 
 // Every value is checked before the first resource is declared.
-const config = parseConfig(readRawConfig(new pulumi.Config()), new pulumi.Config("aws").get("region"));
+const config = readStackConfig(new pulumi.Config(), new pulumi.Config("aws").get("region"));
 const partners = partnersByIssuer(config.partners);
 
 // Partners: our own CA issues their client certificates, for a key it makes (dev) or for the

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { projectName } from "../core/config/keys";
 
 export interface ApiStagesParameterArgs {
     /** Name of the parameter, the one the authorizer reads (`apiStagesParameterName`). */
@@ -17,7 +18,7 @@ export class ApiStagesParameter extends pulumi.ComponentResource {
     public readonly parameter: aws.ssm.Parameter;
 
     constructor(name: string, args: ApiStagesParameterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("apigw-mtls:api:ApiStagesParameter", name, {}, opts);
+        super(`${projectName}:api:ApiStagesParameter`, name, {}, opts);
         const stages = Object.fromEntries(Object.entries(args.stages).map(([api, stage]) => [api, pulumi.interpolate`${stage.restApiId}/${stage.stageName}`]));
         this.parameter = new aws.ssm.Parameter(`${name}-parameter`, {
             name: args.parameterName,

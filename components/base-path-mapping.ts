@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { projectName } from "../core/config/keys";
 
 export interface BasePathMappingArgs {
     /** The REST API whose stage is mapped. */
@@ -19,7 +20,7 @@ export class BasePathMapping extends pulumi.ComponentResource {
     public readonly url: pulumi.Output<string>;
 
     constructor(name: string, args: BasePathMappingArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("apigw-mtls:domain:BasePathMapping", name, {}, opts);
+        super(`${projectName}:domain:BasePathMapping`, name, {}, opts);
         this.mapping = new aws.apigateway.BasePathMapping(`${name}-mapping`, {
             restApi: args.restApi,
             stageName: args.stageName,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { projectName } from "../core/config/keys";
 
 export interface DnsAliasArgs {
     /** Route 53 zone that holds the name. */
@@ -20,7 +21,7 @@ export class DnsAlias extends pulumi.ComponentResource {
     public readonly records: aws.route53.Record[];
 
     constructor(name: string, args: DnsAliasArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("apigw-mtls:dns:DnsAlias", name, {}, opts);
+        super(`${projectName}:dns:DnsAlias`, name, {}, opts);
         const types = args.ipv6 ? ["A", "AAAA"] : ["A"];
         this.records = types.map((type) => new aws.route53.Record(`${name}-${type.toLowerCase()}`, {
             zoneId: args.zoneId,

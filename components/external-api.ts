@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { projectName } from "../core/config/keys";
 import { exportFindings, exportTitle } from "../core/openapi/export-check";
 
 export interface ExternalApiArgs {
@@ -25,7 +26,7 @@ export class ExternalApi extends pulumi.ComponentResource {
     public readonly stageName: pulumi.Output<string>;
 
     constructor(name: string, args: ExternalApiArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("apigw-mtls:api:ExternalApi", name, {}, opts);
+        super(`${projectName}:api:ExternalApi`, name, {}, opts);
         const child = { parent: this };
         this.restApiId = pulumi.output(args.restApiId);
         this.stageName = pulumi.output(args.stageName);

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { projectName } from "../core/config/keys";
 
 export interface GatewayAccountArgs {
     /** An existing role API Gateway may use to write logs. Default: a role is created. */
@@ -22,7 +23,7 @@ export class GatewayAccount extends pulumi.ComponentResource {
     public readonly cloudwatchRoleArn: pulumi.Output<string>;
 
     constructor(name: string, args: GatewayAccountArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("apigw-mtls:apigateway:GatewayAccount", name, {}, opts);
+        super(`${projectName}:apigateway:GatewayAccount`, name, {}, opts);
         this.cloudwatchRoleArn = args.cloudwatchRoleArn !== undefined
             ? pulumi.output(args.cloudwatchRoleArn)
             : this.createRole(name);

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { projectName } from "../core/config/keys";
 
 export interface MtlsDomainArgs {
     /** The partners' host name, such as api.dev.example.com. */
@@ -30,7 +31,7 @@ export class MtlsDomain extends pulumi.ComponentResource {
     public readonly dualStack: boolean;
 
     constructor(name: string, args: MtlsDomainArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("apigw-mtls:domain:MtlsDomain", name, {}, opts);
+        super(`${projectName}:domain:MtlsDomain`, name, {}, opts);
         this.dualStack = args.dualStack ?? false;
         this.certificateArn = args.certificateArn !== undefined
             ? pulumi.output(args.certificateArn)

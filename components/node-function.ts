@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as esbuild from "esbuild";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { projectName } from "../core/config/keys";
 
 export interface NodeFunctionArgs {
     /** The handler's module, as `require.resolve("../handlers/<name>")` gives it; bundled as `index.js`, it exports `handler`. */
@@ -83,7 +84,7 @@ export class NodeFunction extends pulumi.ComponentResource {
     public readonly function: aws.lambda.Function;
 
     constructor(name: string, args: NodeFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("apigw-mtls:lambda:NodeFunction", name, {}, opts);
+        super(`${projectName}:lambda:NodeFunction`, name, {}, opts);
         const child = { parent: this };
 
         const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: lambdaAssumeRolePolicy }, child);

@@ -19,6 +19,7 @@
 import * as aws from "@pulumi/aws";
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { projectName } from "../core/config/keys";
 import type { CheckedApi } from "../core/openapi/contract";
 import { deployedDocument } from "../core/openapi/deployed-body";
 import { isObject } from "../core/openapi/document";
@@ -79,7 +80,7 @@ export class OpenApiApi extends pulumi.ComponentResource {
     public readonly body: pulumi.Output<string>;
 
     constructor(name: string, args: OpenApiApiArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("apigw-mtls:api:OpenApiApi", name, {}, opts);
+        super(`${projectName}:api:OpenApiApi`, name, {}, opts);
         const child = { parent: this };
 
         this.functions = Object.fromEntries(args.api.handlers.map((handler) => [handler, new NodeFunction(`${name}-${handler}`, {

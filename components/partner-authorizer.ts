@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { configDeclarations, projectName } from "../core/config/keys";
 import { RevokedSerial } from "../core/config/revocation";
 import { CrlRevocation } from "../core/x509/crl";
 import { AuthorizerEnvironment, AuthorizerLists, authorizerListsFile, partnerNames, revocationList } from "../core/authorizer/decision";
@@ -14,7 +15,7 @@ export interface PartnerAuthorizerArgs {
     readonly issuedCertificates: pulumi.Input<Record<string, string>>;
     /** Partners with their own CA: the authorizer names the partner of each certificate those CAs issued. Default: none. */
     readonly ownCaPartners?: readonly { readonly name: string; readonly caCertPem: string }[];
-    /** Seconds a decision is reused for the same serial in one function instance; 0 turns the cache off. Default: 60. */
+    /** Seconds a decision is reused for the same serial in one function instance; 0 turns the cache off. Default: `authorizerCacheSeconds`' default (60). */
     readonly cacheSeconds?: number;
     /** Days to keep the function's logs. */
     readonly logRetentionDays: pulumi.Input<number>;
@@ -66,10 +67,10 @@ export class PartnerAuthorizer extends pulumi.ComponentResource {
     public readonly lists: pulumi.Output<AuthorizerLists>;
 
     constructor(name: string, args: PartnerAuthorizerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("apigw-mtls:api:PartnerAuthorizer", name, {}, opts);
+        super(`${projectName}:api:PartnerAuthorizer`, name, {}, opts);
         const parameter = args.usageKeysParameterName;
         const environment: Record<string, string> = {
-            DECISION_CACHE_SECONDS: String(args.cacheSeconds ?? 60),
+            DECISION_CACHE_SECONDS: String(args.cacheSeconds ?? configDeclarations.authorizerCacheSeconds.default),
             ...(parameter === undefined ? {} : { USAGE_KEYS_PARAMETER: parameter }),
             ...(args.apiStagesParameterName === undefined ? {} : { API_STAGES_PARAMETER: args.apiStagesParameterName }),
         } satisfies AuthorizerEnvironment;

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlarmSettings } from "../core/monitoring/alarms";
 import { dashboardBody, dashboardNameFor, dashboardUrl, partnerDimension, partnerMetrics } from "../core/monitoring/dashboard";
+import { projectName } from "../core/config/keys";
 
 /** One API behind the domain, as its API Gateway metrics name it. */
 export interface MonitoredApi {
@@ -70,7 +71,7 @@ export class PartnerMonitoring extends pulumi.ComponentResource {
     public readonly dashboardUrl: pulumi.Output<string>;
 
     constructor(name: string, args: PartnerMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("apigw-mtls:monitoring:PartnerMonitoring", name, {}, opts);
+        super(`${projectName}:monitoring:PartnerMonitoring`, name, {}, opts);
         const child = { parent: this };
         const dashboardName = args.dashboardName ?? dashboardNameFor(pulumi.getProject(), pulumi.getStack());
         const namespace = args.metricNamespace ?? `${pulumi.getProject()}/${pulumi.getStack()}`;

@@ -3,6 +3,7 @@ import * as tls from "@pulumi/tls";
 import { issuingCaValidityDays, KeyAlgorithm } from "../core/config/stack";
 import { IssuedPartner } from "../core/config/partners";
 import { partnerExpiry, partnerExpiryWarnings } from "../core/x509/expiry";
+import { projectName } from "../core/config/keys";
 
 export interface PartnerPkiArgs {
     /** Organization (O) in the CA subjects. */
@@ -90,7 +91,7 @@ export class PartnerPki extends pulumi.ComponentResource {
     public readonly privateKeyPems: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: PartnerPkiArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("apigw-mtls:pki:PartnerPki", name, {}, opts);
+        super(`${projectName}:pki:PartnerPki`, name, {}, opts);
         const key = keyArgs(args.keyAlgorithm);
         const generations = args.caGenerations ?? [1];
         const active = args.activeCaGeneration ?? Math.max(...generations);

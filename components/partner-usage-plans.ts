@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PartnerLimits, planGroups, PlanGroup } from "../core/usage/limits";
+import { projectName } from "../core/config/keys";
 
 export interface PartnerUsagePlansArgs {
     /** Each partner's throttle and quota (stack config's `partnerLimits`); partners with the same limits share one plan. */
@@ -33,7 +34,7 @@ export class PartnerUsagePlans extends pulumi.ComponentResource {
     public readonly parameter: aws.ssm.Parameter;
 
     constructor(name: string, args: PartnerUsagePlansArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("apigw-mtls:api:PartnerUsagePlans", name, {}, opts);
+        super(`${projectName}:api:PartnerUsagePlans`, name, {}, opts);
         const child = { parent: this };
         const stack = pulumi.getStack();
 

@@ -5,6 +5,7 @@ import { CrlFile } from "../core/config/revocation";
 import { CrlRevocation, staleCrlWarning, verifyCrls } from "../core/x509/crl";
 import { Finding, formatFinding, hasErrors } from "../core/truststore/findings";
 import { checkTruststore } from "../core/truststore/check";
+import { projectName } from "../core/config/keys";
 
 export interface TruststoreArgs {
     /** PEM certificates of every CA whose clients may call the API (chains up to their roots). */
@@ -78,7 +79,7 @@ export class Truststore extends pulumi.ComponentResource {
     public readonly crlRevocations: pulumi.Output<CrlRevocation[]>;
 
     constructor(name: string, args: TruststoreArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("apigw-mtls:truststore:Truststore", name, {}, opts);
+        super(`${projectName}:truststore:Truststore`, name, {}, opts);
         const retain = args.retainOnDelete ?? false;
         const child = { parent: this };
 

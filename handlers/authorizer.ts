@@ -2,6 +2,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { BoundedCache } from "../core/cache";
+import { configDeclarations } from "../core/config/keys";
 import {
     AuthorizerEnvironment, AuthorizerLists, authorizerListsFile, Decision, decide, normaliseSerial, parseAuthorizerLists, parseUsageKeys, UsageKeys,
 } from "../core/authorizer/decision";
@@ -88,7 +89,7 @@ export function createAuthorizer(options: AuthorizerOptions): (event: APIGateway
             return {};
         }
     };
-    const ttlSeconds = Number(options.env.DECISION_CACHE_SECONDS ?? "60");
+    const ttlSeconds = Number(options.env.DECISION_CACHE_SECONDS ?? configDeclarations.authorizerCacheSeconds.default);
     const cacheMs = Number.isFinite(ttlSeconds) && ttlSeconds > 0 ? ttlSeconds * 1000 : 0;
     const cache = new BoundedCache<string, CachedDecision>(CACHE_LIMIT);
     const parameter = options.env.USAGE_KEYS_PARAMETER || undefined;

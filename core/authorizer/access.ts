@@ -2,6 +2,7 @@
 // partner's API names at config time (they travel in the authorizer's lists) but each API's id
 // only after the API exists, which needs the authorizer first: the ids go into an SSM parameter
 // made after the APIs, which the authorizer reads.
+import { projectName } from "../config/keys";
 
 /** Each partner's API names (stack config's `access`), in the authorizer's lists. */
 export type PartnerAccess = Readonly<Record<string, readonly string[]>>;
@@ -11,7 +12,7 @@ export type ApiStages = Readonly<Record<string, string>>;
 
 /** The SSM parameter of a stack's API stages; known before the APIs exist, as the authorizer's environment names it. */
 export function apiStagesParameterName(stack: string): string {
-    return `/apigw-mtls/${stack}/api-stages`;
+    return `/${projectName}/${stack}/api-stages`;
 }
 
 /** Reads the API stages from the parameter's JSON; throws (naming no value) when it is not `ApiStages`. */

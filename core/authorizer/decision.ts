@@ -3,6 +3,7 @@
 // both take their shape, file name, environment, serial format and issuer ids from here.
 import { createHash, X509Certificate } from "node:crypto";
 import { certificateBlocks } from "../truststore/bundle";
+import { projectName } from "../config/keys";
 // Types only: the Lambda bundles this module, and revocationconfig and crl carry the Pulumi SDK.
 import type { RevokedSerial } from "../config/revocation";
 import type { CrlRevocation } from "../x509/crl";
@@ -10,7 +11,7 @@ import type { PartnerAccess } from "./access";
 
 /** The authorizer function's environment, as components/partner-authorizer.ts sets it. */
 export interface AuthorizerEnvironment {
-    /** Seconds a decision is reused for the same certificate. Default: 60. */
+    /** Seconds a decision is reused for the same certificate. Default: `authorizerCacheSeconds`' default (60). */
     readonly DECISION_CACHE_SECONDS?: string;
     /** Name of the SSM parameter that holds each partner's API key (`UsageKeys`); unset, the authorizer returns no key. */
     readonly USAGE_KEYS_PARAMETER?: string;
@@ -24,7 +25,7 @@ export interface AuthorizerEnvironment {
  * the stage, the stage the methods, the methods the authorizer).
  */
 export function usageKeysParameterName(stack: string): string {
-    return `/apigw-mtls/${stack}/partner-usage-keys`;
+    return `/${projectName}/${stack}/partner-usage-keys`;
 }
 
 /** Each partner's API key value, by partner name: what the usage-keys parameter holds, as JSON. */

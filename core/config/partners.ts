@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { certificateBlocks } from "../truststore/bundle";
 import { closestName } from "./closest";
 import { ConfigEnvironment, ConfigError, parseNamedMap } from "./values";
+import { checkEvery } from "./problems";
 import { CsrError, csrFix, readCertificateRequest, requestCommand } from "../x509/csr";
 
 interface PartnerBase {
@@ -65,7 +66,7 @@ const example = "{acme-bank: {commonName: acme-bank.partners.example.com, access
  */
 export function parsePartners(value: string, env: ConfigEnvironment, apiNames: readonly string[]): Partner[] {
     // `acme-bank:` with nothing after it (YAML null) is a generated partner with defaults, as `{}` is.
-    return parseNamedMap<RawPartner | null>("partners", value, example).map(([name, given]): Partner => {
+    return checkEvery(ConfigError, parseNamedMap<RawPartner | null>("partners", value, example), ([name, given]): Partner => {
         const entry = given ?? {};
         const key = `partners.${name}`;
         if (!partnerName.test(name)) {

@@ -2,6 +2,7 @@
 // `crlFile` (CRLs of truststore CAs, read here and verified by the program).
 import * as path from "node:path";
 import { ConfigEnvironment, ConfigError, parseList } from "./values";
+import { checkEvery } from "./problems";
 import { normaliseSerial } from "../authorizer/decision";
 import { scanPem } from "../x509/pem";
 import { x509 } from "../x509/x509";
@@ -33,7 +34,7 @@ interface RawRevokedSerial {
 export function parseRevokedSerials(value: string): RevokedSerial[] {
     const list = parseList<RawRevokedSerial>("revokedSerials", value, "{serial, reason}");
     const seen = new Map<string, number>();
-    return list.map((entry: RawRevokedSerial, index): RevokedSerial => {
+    return checkEvery(ConfigError, list, (entry: RawRevokedSerial, index): RevokedSerial => {
         const key = `revokedSerials[${index}]`;
         const raw = entry?.serial;
         // The number says nothing of how the serial was written: 0x1001, 4097 and 1001 all could be it.
@@ -74,7 +75,7 @@ export function readCrlFile(file: string, env: ConfigEnvironment): CrlFile {
     if (pems.length === 0) {
         throw new ConfigError(`crlFile "${file}" holds no PEM CRL; it must contain "-----BEGIN X509 CRL-----" blocks (convert DER with \`openssl crl -inform der -in ca.crl -out ca.crl.pem\`)`);
     }
-    pems.forEach((pem, index) => {
+    checkEvery(ConfigError, pems, (pem, index) => {
         try {
             new x509.X509Crl(pem);
         } catch {

@@ -11,7 +11,8 @@ import {
 import { keyRefusal, KeyShape } from "../x509/key-rules";
 import { ApiConfig, parseApis } from "./apis";
 import { parsePartners, Partner } from "./partners";
-import { readDeclaredConfig } from "./project";
+import { configDefaults, configKeys } from "./keys";
+import { checkEach } from "./problems";
 import { CrlFile, parseRevokedSerials, readCrlFile, RevokedSerial } from "./revocation";
 import { PartnerLimits, parseUsageLimits, UsageLimitError, UsageLimits } from "../usage/limits";
 
@@ -66,16 +67,8 @@ export interface StackConfig {
     readonly alarms: AlarmSettings;
 }
 
-const declared = readDeclaredConfig();
-
-/**
- * The project's config keys, without the `apigw-mtls:` namespace: every key Pulumi.yaml declares,
- * and activeCaGeneration, whose default (the highest generation) is no value that file can hold.
- */
-export const configKeys: readonly string[] = [...Object.keys(declared.defaults), "activeCaGeneration"];
-
-/** Each key's default, from Pulumi.yaml, as the CLI hands it over for a stack that does not set it. */
-export const configDefaults: RawConfig = declared.defaults;
+// The keys and their defaults are core/config/keys.ts's table, where each is written once.
+export { configDefaults, configKeys } from "./keys";
 
 const dnsName = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const hostedZoneId = /^Z[0-9A-Z]{1,32}$/;
@@ -88,54 +81,122 @@ const fileSystem: ConfigEnvironment = {
 };
 
 /**
- * Validates raw stack config and returns it typed, with defaults applied. Throws a
- * `ConfigError` on the first bad value, before any resource is declared.
+ * Validates raw stack config and returns it typed, with defaults applied, before any resource
+ * is declared. Every key is checked whatever the others hold, so that a stack file with several
+ * mistakes gets them all in one run: the `ConfigError` lists each problem on a line of its own.
+ * A check across keys (a partner certificate outliving its CA) runs once the keys it reads are valid.
  */
 export function parseConfig(given: RawConfig, region: string | undefined, env: ConfigEnvironment = fileSystem): StackConfig {
     const raw: RawConfig = Object.fromEntries(configKeys.map((key) => [key, given[key] ?? configDefaults[key]]));
-    if (!region) {
-        throw new ConfigError("aws:region is not set; run `pulumi config set aws:region eu-west-1` (or your region)");
-    }
+    const checked = checkEach(ConfigError, {
+        region: () => {
+            if (!region) {
+                throw new ConfigError("aws:region is not set; run `pulumi config set aws:region eu-west-1` (or your region)");
+            }
+            return region;
+        },
+        domainName: () => parseDomainName(raw),
+        hostedZoneId: () => {
+            const zone = requireString(raw, "hostedZoneId", "Z0123456789ABCDEFGHIJ");
+            if (!hostedZoneId.test(zone)) {
+                throw new ConfigError(`hostedZoneId "${zone}" is not a Route 53 hosted zone id; use the id (Z followed by letters and digits) from \`aws route53 list-hosted-zones\`, not the zone name`);
+            }
+            return zone;
+        },
+        certificateArn: () => parseCertificateArn(raw, region),
+        ownershipVerificationCertificateArn: () => {
+            const ownershipArn = optionalSetting(raw, "ownershipVerificationCertificateArn");
+            if (ownershipArn !== undefined && !acmArn.test(ownershipArn)) {
+                const domainName = raw.domainName?.trim().toLowerCase() || "domainName";
+                throw new ConfigError(`ownershipVerificationCertificateArn "${ownershipArn}" is not an ACM certificate ARN; set it to a public ACM certificate for ${domainName}`);
+            }
+            return ownershipArn;
+        },
+        cloudwatchRoleArn: () => {
+            const cloudwatchRoleArn = optionalSetting(raw, "cloudwatchRoleArn");
+            if (cloudwatchRoleArn !== undefined && !iamRoleArn.test(cloudwatchRoleArn)) {
+                throw new ConfigError(`cloudwatchRoleArn "${cloudwatchRoleArn}" is not an IAM role ARN; set it to arn:aws:iam::<account>:role/<name>, or remove it to have the stack create the role`);
+            }
+            return cloudwatchRoleArn;
+        },
+        dualStack: () => booleanSetting(raw, "dualStack"),
+        basePath: () => {
+            const basePath = stringSetting(raw, "basePath");
+            if (!/^[A-Za-z0-9._-]{1,128}$/.test(basePath)) {
+                throw new ConfigError(`basePath "${basePath}" must be one path segment of letters, digits, '.', '_' or '-', such as c360`);
+            }
+            return basePath;
+        },
+        stageName: () => {
+            const stageName = stringSetting(raw, "stageName");
+            if (!/^[A-Za-z0-9_-]{1,128}$/.test(stageName)) {
+                throw new ConfigError(`stageName "${stageName}" must be letters, digits, '_' or '-', such as v1`);
+            }
+            return stageName;
+        },
+        organization: () => stringSetting(raw, "organization"),
+        keyAlgorithm: () => parseKeyAlgorithm(setting(raw, "keyAlgorithm")),
+        validity: () => parseValidity(raw),
+        partners: () => parseApisAndPartners(raw, env),
+        retainTruststoreOnDelete: () => booleanSetting(raw, "retainTruststoreOnDelete"),
+        logRetentionDays: () => {
+            const retention = positiveInteger(raw, "logRetentionDays");
+            if (!logRetentionDays.includes(retention)) {
+                throw new ConfigError(`logRetentionDays ${retention} is not a CloudWatch Logs retention; use one of ${logRetentionDays.join(", ")}`);
+            }
+            return retention;
+        },
+        revokedSerials: () => parseRevokedSerials(setting(raw, "revokedSerials")),
+        crl: () => {
+            const crlFile = optionalSetting(raw, "crlFile");
+            return crlFile === undefined ? undefined : readCrlFile(crlFile, env);
+        },
+        authorizerCacheSeconds: () => {
+            const seconds = wholeNumber(raw, "authorizerCacheSeconds");
+            if (seconds > 3600) {
+                throw new ConfigError(`authorizerCacheSeconds ${seconds} is too long for a revocation to wait; set it between 0 (no cache) and 3600`);
+            }
+            return seconds;
+        },
+        expiryWarningDays: () => positiveInteger(raw, "expiryWarningDays"),
+        generations: () => parseCaGenerations(raw),
+        alarms: () => parseAlarms(raw),
+    });
+    const { validity, generations, partners, ...settings } = checked;
+    return { ...settings, ...validity, ...generations, ...partners };
+}
+
+function parseDomainName(raw: RawConfig): string {
     const domainName = requireString(raw, "domainName", "api.dev.example.com").toLowerCase();
     if (!dnsName.test(domainName)) {
         throw new ConfigError(`domainName "${domainName}" is not a DNS name; set it to the partners' host name, such as api.dev.example.com`);
     }
-    const zone = requireString(raw, "hostedZoneId", "Z0123456789ABCDEFGHIJ");
-    if (!hostedZoneId.test(zone)) {
-        throw new ConfigError(`hostedZoneId "${zone}" is not a Route 53 hosted zone id; use the id (Z followed by letters and digits) from \`aws route53 list-hosted-zones\`, not the zone name`);
-    }
+    return domainName;
+}
+
+/** `certificateArn`; its region is compared with the stack's when that is set. */
+function parseCertificateArn(raw: RawConfig, region: string | undefined): string | undefined {
     const certificateArn = optionalSetting(raw, "certificateArn");
-    if (certificateArn !== undefined) {
-        const match = acmArn.exec(certificateArn);
-        if (!match) {
-            throw new ConfigError(`certificateArn "${certificateArn}" is not an ACM certificate ARN; set it to arn:aws:acm:<region>:<account>:certificate/<id>, or remove it to have the stack request one`);
-        }
-        if (match[1] !== region) {
-            throw new ConfigError(`certificateArn "${certificateArn}" is in ${match[1]} but the stack deploys to ${region}; a Regional domain needs an ACM certificate in its own region`);
-        }
+    if (certificateArn === undefined) {
+        return undefined;
     }
-    const ownershipArn = optionalSetting(raw, "ownershipVerificationCertificateArn");
-    if (ownershipArn !== undefined && !acmArn.test(ownershipArn)) {
-        throw new ConfigError(`ownershipVerificationCertificateArn "${ownershipArn}" is not an ACM certificate ARN; set it to a public ACM certificate for ${domainName}`);
+    const match = acmArn.exec(certificateArn);
+    if (!match) {
+        throw new ConfigError(`certificateArn "${certificateArn}" is not an ACM certificate ARN; set it to arn:aws:acm:<region>:<account>:certificate/<id>, or remove it to have the stack request one`);
     }
-    const cloudwatchRoleArn = optionalSetting(raw, "cloudwatchRoleArn");
-    if (cloudwatchRoleArn !== undefined && !iamRoleArn.test(cloudwatchRoleArn)) {
-        throw new ConfigError(`cloudwatchRoleArn "${cloudwatchRoleArn}" is not an IAM role ARN; set it to arn:aws:iam::<account>:role/<name>, or remove it to have the stack create the role`);
+    if (region && match[1] !== region) {
+        throw new ConfigError(`certificateArn "${certificateArn}" is in ${match[1]} but the stack deploys to ${region}; a Regional domain needs an ACM certificate in its own region`);
     }
+    return certificateArn;
+}
 
-    const basePath = stringSetting(raw, "basePath");
-    if (!/^[A-Za-z0-9._-]{1,128}$/.test(basePath)) {
-        throw new ConfigError(`basePath "${basePath}" must be one path segment of letters, digits, '.', '_' or '-', such as c360`);
-    }
-    const stageName = stringSetting(raw, "stageName");
-    if (!/^[A-Za-z0-9_-]{1,128}$/.test(stageName)) {
-        throw new ConfigError(`stageName "${stageName}" must be letters, digits, '_' or '-', such as v1`);
-    }
-
-    const keyAlgorithm = parseKeyAlgorithm(setting(raw, "keyAlgorithm"));
-    const intermediateCa = booleanSetting(raw, "intermediateCa");
-    const caValidityDays = positiveInteger(raw, "caValidityDays");
-    const partnerValidityDays = positiveInteger(raw, "partnerValidityDays");
+/** The CA's and the partners' lives, each checked, then one against the other. */
+function parseValidity(raw: RawConfig): { intermediateCa: boolean; caValidityDays: number; partnerValidityDays: number } {
+    const { intermediateCa, caValidityDays, partnerValidityDays } = checkEach(ConfigError, {
+        intermediateCa: () => booleanSetting(raw, "intermediateCa"),
+        caValidityDays: () => positiveInteger(raw, "caValidityDays"),
+        partnerValidityDays: () => positiveInteger(raw, "partnerValidityDays"),
+    });
     const issuingCaDays = issuingCaValidityDays(caValidityDays, intermediateCa);
     if (issuingCaDays < 1) {
         throw new ConfigError(`caValidityDays ${caValidityDays} leaves no room for the intermediate CA, which ends a day before the root; set it to 2 or more`);
@@ -143,52 +204,7 @@ export function parseConfig(given: RawConfig, region: string | undefined, env: C
     if (partnerValidityDays >= issuingCaDays) {
         throw new ConfigError(`partnerValidityDays ${partnerValidityDays} must end before the CA that issues it, which lives ${issuingCaDays} days; set it below ${issuingCaDays} or raise caValidityDays`);
     }
-
-    const retention = positiveInteger(raw, "logRetentionDays");
-    if (!logRetentionDays.includes(retention)) {
-        throw new ConfigError(`logRetentionDays ${retention} is not a CloudWatch Logs retention; use one of ${logRetentionDays.join(", ")}`);
-    }
-
-    const { caGenerations, activeCaGeneration } = parseCaGenerations(raw);
-    const authorizerCacheSeconds = wholeNumber(raw, "authorizerCacheSeconds");
-    if (authorizerCacheSeconds > 3600) {
-        throw new ConfigError(`authorizerCacheSeconds ${authorizerCacheSeconds} is too long for a revocation to wait; set it between 0 (no cache) and 3600`);
-    }
-
-    const crlFile = optionalSetting(raw, "crlFile");
-    const apis = parseApis(setting(raw, "apis"), basePath, env);
-    const partners = parsePartners(setting(raw, "partners"), env, apis.map((api) => api.name));
-    const usage = parseStackLimits(raw);
-
-    return {
-        region,
-        domainName,
-        hostedZoneId: zone,
-        certificateArn,
-        ownershipVerificationCertificateArn: ownershipArn,
-        dualStack: booleanSetting(raw, "dualStack"),
-        basePath,
-        stageName,
-        apis,
-        organization: stringSetting(raw, "organization"),
-        keyAlgorithm,
-        intermediateCa,
-        caValidityDays,
-        partnerValidityDays,
-        partners,
-        retainTruststoreOnDelete: booleanSetting(raw, "retainTruststoreOnDelete"),
-        cloudwatchRoleArn,
-        logRetentionDays: retention,
-        revokedSerials: parseRevokedSerials(setting(raw, "revokedSerials")),
-        crl: crlFile === undefined ? undefined : readCrlFile(crlFile, env),
-        authorizerCacheSeconds,
-        expiryWarningDays: positiveInteger(raw, "expiryWarningDays"),
-        caGenerations,
-        activeCaGeneration,
-        usageDefaults: usage.defaults,
-        partnerLimits: usage.partners,
-        alarms: parseAlarms(raw),
-    };
+    return { intermediateCa, caValidityDays, partnerValidityDays };
 }
 
 /** The alarms' topic, e-mail and thresholds. */
@@ -200,10 +216,26 @@ function parseAlarms(raw: RawConfig): AlarmSettings {
     }
 }
 
-/** The stack's `throttle` and `quota`, and every partner's, its own over the stack's (each partner already checked). */
-function parseStackLimits(raw: RawConfig): { defaults: UsageLimits; partners: PartnerLimits[] } {
+/**
+ * The partners, the stack's `throttle` and `quota`, and every partner's, its own over the stack's.
+ * A partner's own limits are read once every partner is valid: a partner list that parsePartners
+ * refuses would otherwise be refused again, in other words, by the limits' parser.
+ */
+function parseApisAndPartners(raw: RawConfig, env: ConfigEnvironment): { apis: ApiConfig[]; partners: Partner[]; usageDefaults: UsageLimits; partnerLimits: PartnerLimits[] } {
+    // The sample API's base path is checked as basePath; partners' access names the APIs.
+    const apis = parseApis(setting(raw, "apis"), stringSetting(raw, "basePath"), env);
+    const { partners } = checkEach(ConfigError, {
+        partners: () => parsePartners(setting(raw, "partners"), env, apis.map((api) => api.name)),
+        defaults: () => parseStackLimits(raw, "{}"),
+    });
+    const usage = parseStackLimits(raw, setting(raw, "partners"));
+    return { apis, partners, usageDefaults: usage.defaults, partnerLimits: usage.partners };
+}
+
+/** The stack's `throttle` and `quota`, and the limits of each of `partners` (JSON). */
+function parseStackLimits(raw: RawConfig, partners: string): { defaults: UsageLimits; partners: PartnerLimits[] } {
     try {
-        return parseUsageLimits({ throttle: setting(raw, "throttle"), quota: setting(raw, "quota"), partners: setting(raw, "partners") });
+        return parseUsageLimits({ throttle: setting(raw, "throttle"), quota: setting(raw, "quota"), partners });
     } catch (error) {
         throw error instanceof UsageLimitError ? new ConfigError(error.message) : error;
     }
@@ -263,19 +295,41 @@ function parseCaGenerations(raw: RawConfig): { caGenerations: number[]; activeCa
 }
 
 /**
+ * The stack's config from Pulumi (`pulumi.Config()` of the project), checked by `parseConfig`:
+ * keys the program does not read and values that cannot work, all in one `ConfigError`.
+ */
+export function readStackConfig(config: pulumi.Config, region: string | undefined, env: ConfigEnvironment = fileSystem): StackConfig {
+    return checkEach(ConfigError, {
+        known: () => refuseUnknownKeys(config),
+        stack: () => parseConfig(rawConfigOf(config), region, env),
+    }).stack;
+}
+
+/**
  * Reads the project's keys from Pulumi config as raw strings, for `parseConfig`. A key of the
  * project's namespace that the program does not read (a typo, say) is a `ConfigError`: ignored,
  * it would leave its key at the default.
  */
 export function readRawConfig(config: pulumi.Config): RawConfig {
+    refuseUnknownKeys(config);
+    return rawConfigOf(config);
+}
+
+function rawConfigOf(config: pulumi.Config): RawConfig {
+    return Object.fromEntries(configKeys.map((key) => [key, config.get(key)]));
+}
+
+/** Refuses every key of the project's namespace that the program does not read, one a line. */
+function refuseUnknownKeys(config: pulumi.Config): void {
     const prefix = `${config.name}:`;
+    const known: readonly string[] = configKeys;
     const unknown = Object.keys(pulumi.runtime.allConfig())
         .filter((key) => key.startsWith(prefix))
         .map((key) => key.slice(prefix.length))
         .sort()
-        .find((key) => !configKeys.includes(key));
-    if (unknown !== undefined) {
-        throw new ConfigError(`${prefix}${unknown} is not a key this program reads (the closest is ${closestName(unknown, configKeys)}); rename it in Pulumi.${pulumi.getStack()}.yaml, or remove it with \`pulumi config rm ${unknown}\``);
+        .filter((key) => !known.includes(key));
+    if (unknown.length > 0) {
+        throw new ConfigError(unknown.map((key) =>
+            `${prefix}${key} is not a key this program reads (the closest is ${closestName(key, configKeys)}); rename it in Pulumi.${pulumi.getStack()}.yaml, or remove it with \`pulumi config rm ${key}\``).join("\n"));
     }
-    return Object.fromEntries(configKeys.map((key) => [key, config.get(key)]));
 }

@@ -1,11 +1,15 @@
 // Reading one raw config value: the error every config module throws, and the scalar and list
 // readers they share. Values arrive as strings, the way Pulumi stores them.
 import * as pulumi from "@pulumi/pulumi";
+import { projectName } from "./keys";
 
 /** Config keys as strings, the way Pulumi stores them (objects and arrays as JSON). */
 export type RawConfig = Readonly<Record<string, string | undefined>>;
 
-/** A config value that cannot work; the message names the key, the value and the fix. */
+/**
+ * Config values that cannot work: one line each, naming the key, the value and the fix. A message
+ * of several lines lists several problems (`checkEach` of ./problems gathers them).
+ */
 export class ConfigError extends pulumi.RunError {
     constructor(message: string) {
         super(message);
@@ -72,7 +76,7 @@ export function requireString(raw: RawConfig, key: string, example: string): str
     const value = raw[key];
     if (value === undefined || value.trim() === "") {
         // Local mode reads the stack file without the CLI: say how to write it there too.
-        throw new ConfigError(`${key} is not set; run \`pulumi config set ${key} ${example}\`, or add \`apigw-mtls:${key}: ${example}\` under \`config:\` in Pulumi.<stack>.yaml`);
+        throw new ConfigError(`${key} is not set; run \`pulumi config set ${key} ${example}\`, or add \`${projectName}:${key}: ${example}\` under \`config:\` in Pulumi.<stack>.yaml`);
     }
     return value.trim();
 }

@@ -1,6 +1,8 @@
 // Where the stage's alarms go and when they fire: `alarmTopicArn`, `alarmEmail` and
 // `alarmThresholds` as Pulumi config hands them over (strings, "" for unset), checked at config
 // time so that a bad value fails before the first resource is declared.
+import { projectName } from "../config/keys";
+import { checkEach, checkEvery } from "../config/problems";
 
 /** When each alarm of the stage fires. */
 export interface AlarmThresholds {
@@ -37,8 +39,6 @@ export class AlarmConfigError extends Error {
         this.name = "AlarmConfigError";
     }
 }
-
-const namespace = "apigw-mtls";
 
 // Five in five minutes: a lone 5XX (a cold start that met a timeout, a retried deploy) is noise
 // that nobody can act on; five is a pattern, and still few enough that the first partner to
@@ -78,24 +78,33 @@ const emailAddress = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Reads `alarmTopicArn`, `alarmEmail` and `alarmThresholds` from raw config values; an omitted
- * threshold takes its default (`defaultAlarmThresholds`). Throws `AlarmConfigError` on the first
- * value that cannot work.
+ * threshold takes its default (`defaultAlarmThresholds`). Throws `AlarmConfigError` listing every
+ * value that cannot work, one a line.
  */
 export function parseAlarmSettings(raw: RawAlarmConfig): AlarmSettings {
-    const topicArn = given(raw.alarmTopicArn);
-    if (topicArn !== undefined && !snsTopicArn.test(topicArn)) {
-        throw new AlarmConfigError(`${keyOf("alarmTopicArn")} is ${show(raw.alarmTopicArn)}, not an SNS topic ARN; ` +
-            'set it to arn:<partition>:sns:<region>:<account>:<name>, such as arn:aws:sns:eu-west-1:123456789012:ops-alarms, or to "" for a topic of the stack');
-    }
-    const email = given(raw.alarmEmail);
-    if (email !== undefined && !emailAddress.test(email)) {
-        throw new AlarmConfigError(`${keyOf("alarmEmail")} is ${show(raw.alarmEmail)}, not an e-mail address; ` +
-            'set it to the address that gets the alarms, such as ops@example.com, or to "" for none');
-    }
+    const { topicArn, email, thresholds } = checkEach(AlarmConfigError, {
+        topicArn: () => {
+            const topicArn = given(raw.alarmTopicArn);
+            if (topicArn !== undefined && !snsTopicArn.test(topicArn)) {
+                throw new AlarmConfigError(`${keyOf("alarmTopicArn")} is ${show(raw.alarmTopicArn)}, not an SNS topic ARN; ` +
+                    'set it to arn:<partition>:sns:<region>:<account>:<name>, such as arn:aws:sns:eu-west-1:123456789012:ops-alarms, or to "" for a topic of the stack');
+            }
+            return topicArn;
+        },
+        email: () => {
+            const email = given(raw.alarmEmail);
+            if (email !== undefined && !emailAddress.test(email)) {
+                throw new AlarmConfigError(`${keyOf("alarmEmail")} is ${show(raw.alarmEmail)}, not an e-mail address; ` +
+                    'set it to the address that gets the alarms, such as ops@example.com, or to "" for none');
+            }
+            return email;
+        },
+        thresholds: () => parseThresholds(raw.alarmThresholds),
+    });
     return {
         ...(topicArn === undefined ? {} : { topicArn }),
         ...(email === undefined ? {} : { email }),
-        thresholds: parseThresholds(raw.alarmThresholds),
+        thresholds,
     };
 }
 
@@ -118,18 +127,15 @@ function parseThresholds(raw: string | undefined): AlarmThresholds {
     if (stranger !== undefined) {
         throw new AlarmConfigError(`${keyOf(`alarmThresholds.${stranger}`)} is not a threshold; rename it to one of ${thresholdFields.join(", ")}, or remove it`);
     }
-    const thresholds: Record<keyof AlarmThresholds, number> = { ...defaultAlarmThresholds };
-    for (const field of thresholdFields) {
-        if (fields[field] !== undefined) {
-            const value = number(fields[field], field);
-            const wrong = thresholdChecks[field](value);
-            if (wrong !== undefined) {
-                throw new AlarmConfigError(`${keyOf(`alarmThresholds.${field}`)} is ${show(fields[field])}, ${wrong}`);
-            }
-            thresholds[field] = value;
+    const set = checkEvery(AlarmConfigError, thresholdFields.filter((field) => fields[field] !== undefined), (field) => {
+        const value = number(fields[field], field);
+        const wrong = thresholdChecks[field](value);
+        if (wrong !== undefined) {
+            throw new AlarmConfigError(`${keyOf(`alarmThresholds.${field}`)} is ${show(fields[field])}, ${wrong}`);
         }
-    }
-    return thresholds;
+        return [field, value] as const;
+    });
+    return { ...defaultAlarmThresholds, ...Object.fromEntries(set) };
 }
 
 /** Whether a threshold can work: undefined when it can, else what is wrong and the fix. */
@@ -162,7 +168,7 @@ function number(value: unknown, field: keyof AlarmThresholds): number {
 }
 
 function keyOf(key: string): string {
-    return `${namespace}:${key}`;
+    return `${projectName}:${key}`;
 }
 
 function show(value: unknown): string {

@@ -2,7 +2,8 @@
 // `throttle` / `quota` and each partner's `partners[].throttle` / `partners[].quota`, checked at
 // config time, and partners with the same limits grouped into one plan.
 import { closestName } from "../config/closest";
-import { readDeclaredConfig } from "../config/project";
+import { configDeclarations, projectName } from "../config/keys";
+import { checkEach, checkEvery } from "../config/problems";
 
 /** Steady rate and burst, as a usage plan's `throttleSettings`. */
 export interface Throttle {
@@ -66,40 +67,42 @@ export class UsageLimitError extends Error {
     }
 }
 
-/** The project's config namespace, which messages put before each key. */
-export const configNamespace = "apigw-mtls";
+/** The project's config namespace, which messages put before each key: core/config/keys.ts's projectName. */
+export const configNamespace = projectName;
 
 const throttleFields = ["rateLimit", "burstLimit"] as const;
 const quotaFields = ["limit", "period"] as const;
 
-// The stack defaults are Pulumi.yaml's (the one place a key's default is written), checked as
-// any stack's value would be; the reasons for their values are written beside them there.
-const declaredDefaults = readDeclaredConfig().defaults;
-
-/** Default steady rate and burst: Pulumi.yaml's `throttle` (50 requests per second, a burst of 100). */
-export const defaultThrottle: Throttle = parseThrottle(fromText(declaredDefaults.throttle, "throttle"), "throttle");
-/** Default quota: Pulumi.yaml's `quota` (100,000 requests per UTC day). */
-export const defaultQuota: Quota = parseQuota(fromText(declaredDefaults.quota, "quota"), "quota");
+// The stack defaults are the config table's (core/config/keys.ts, the one place a key's default is
+// written, with the reasons for these values), checked as any stack's value would be.
+/** Default steady rate and burst: the `throttle` key's default (50 requests per second, a burst of 100). */
+export const defaultThrottle: Throttle = parseThrottle(configDeclarations.throttle.default, "throttle");
+/** Default quota: the `quota` key's default (100,000 requests per UTC day). */
+export const defaultQuota: Quota = parseQuota(configDeclarations.quota.default, "quota");
 export const defaultLimits: UsageLimits = { throttle: defaultThrottle, quota: defaultQuota };
 
 /**
  * Reads the stack default `throttle` and `quota` and each partner's overrides from raw config
  * values, and returns every partner's limits in config order. Omitted defaults are
- * `defaultLimits`'s. Throws `UsageLimitError` on the first value that cannot work.
+ * `defaultLimits`'s. Throws `UsageLimitError` listing every value that cannot work, one a line.
  */
 export function parseUsageLimits(raw: RawUsageConfig): { defaults: UsageLimits; partners: PartnerLimits[] } {
-    const defaults: UsageLimits = {
-        throttle: raw.throttle === undefined ? defaultThrottle : parseThrottle(fromText(raw.throttle, "throttle"), "throttle"),
-        quota: raw.quota === undefined ? defaultQuota : parseQuota(fromText(raw.quota, "quota"), "quota"),
-    };
-    const partners = raw.partners === undefined ? {} : fromText(raw.partners, "partners");
+    const { throttle, quota, overrides } = checkEach(UsageLimitError, {
+        throttle: () => (raw.throttle === undefined ? defaultThrottle : parseThrottle(fromText(raw.throttle, "throttle"), "throttle")),
+        quota: () => (raw.quota === undefined ? defaultQuota : parseQuota(fromText(raw.quota, "quota"), "quota")),
+        overrides: () => parsePartnerOverrides(raw.partners === undefined ? {} : fromText(raw.partners, "partners")),
+    });
+    const defaults: UsageLimits = { throttle, quota };
+    return { defaults, partners: overrides.map(({ name, override }) => ({ name, ...effectiveLimits(defaults, override) })) };
+}
+
+/** Each partner's name and own limits, every partner checked. */
+function parsePartnerOverrides(partners: unknown): { name: string; override: LimitOverride }[] {
     if (!isRecord(partners)) {
         throw new UsageLimitError(`${keyOf("partners")} is ${show(partners)}, not a map; set it in the stack file as a YAML map of partner names to {throttle?, quota?, ...}`);
     }
-    return {
-        defaults,
-        partners: Object.entries(partners).map(([name, entry]) => ({ name, ...effectiveLimits(defaults, parseOverride(entry ?? {}, name)) })),
-    };
+    // `acme-bank:` with nothing after it (YAML null) is a partner with the defaults, as `{}` is.
+    return checkEvery(UsageLimitError, Object.entries(partners), ([name, entry]) => ({ name, override: parseOverride(entry ?? {}, name) }));
 }
 
 /** A partner's `throttle` and `quota`, each checked; `name` is its key in `partners`. */

@@ -36,8 +36,8 @@ describe("the program", () => {
 
         it("disables the execute-api endpoint of every REST API", () => {
             const apis = allOf(run.resources, "aws:apigateway/restApi:RestApi");
-            assert.equal(apis.length, 1);
-            assert.equal(apis[0].inputs.disableExecuteApiEndpoint, true);
+            assert.deepEqual(apis.map((api) => api.name), ["customer-api", "orders-api"]);
+            assert.ok(apis.every((api) => api.inputs.disableExecuteApiEndpoint === true));
         });
 
         it("aliases the domain name to the domain's regional name and zone", () => {
@@ -49,10 +49,12 @@ describe("the program", () => {
             assert.equal(run.outputs.domainRegionalName, domain.regionalDomainName);
         });
 
-        it("maps the API's stage onto the domain under the configured base path", () => {
-            const mapping = only(run.resources, "aws:apigateway/basePathMapping:BasePathMapping").inputs;
-            const stage = only(run.resources, "aws:apigateway/stage:Stage").inputs;
-            assert.equal(mapping.restApi, only(run.resources, "aws:apigateway/restApi:RestApi").id);
+        it("maps each API's stage onto the domain under its base path", () => {
+            const mapping = only(run.resources, "aws:apigateway/basePathMapping:BasePathMapping", "mapping-customer-mapping").inputs;
+            const stage = only(run.resources, "aws:apigateway/stage:Stage", "customer-stage").inputs;
+            assert.equal(only(run.resources, "aws:apigateway/basePathMapping:BasePathMapping", "mapping-orders-mapping").inputs.basePath, "orders");
+            assert.deepEqual(run.outputs.apiUrls, { customer: "https://api.dev.example.com/c360", orders: "https://api.dev.example.com/orders" });
+            assert.equal(mapping.restApi, only(run.resources, "aws:apigateway/restApi:RestApi", "customer-api").id);
             assert.equal(mapping.stageName, stage.stageName);
             assert.equal(stage.stageName, "v1");
             assert.equal(mapping.domainName, "api.dev.example.com");

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { EngineWorkspace } from "../engine/workspace";
 import { generatedPartners } from "./partners";
+import { projectName } from "../simulator/stack-config";
 
 /** What the figures are, for the table, the JSON and README. */
 export const engineLabel = "real CLI, stand-in providers";
@@ -41,7 +42,7 @@ const commandTimeoutMs = 20 * 60_000;
 function setGeneratedPartners(workspace: EngineWorkspace, count: number): void {
     const file = path.join(workspace.dir, "Pulumi.dev.yaml");
     const stack = yaml.load(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
-    stack.config["apigw-mtls:partners"] = generatedPartners(count);
+    stack.config[`${projectName}:partners`] = generatedPartners(count);
     fs.writeFileSync(file, yaml.dump(stack));
 }
 

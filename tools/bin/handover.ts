@@ -4,7 +4,7 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { parseCommandLine, UsageError } from "../cli/args";
-import { buildPkcs12, bundleFiles, checkKey, checkOut, newPassphrase, readPassphrase, writeBundle } from "../handover/bundle";
+import { buildPkcs12, bundleFiles, checkKey, checkNotCommittable, checkOut, newPassphrase, readPassphrase, writeBundle } from "../handover/bundle";
 import { HandoverError, LocalFiles, PulumiRunner, readDeployed, readLocal, shortPath } from "../handover/material";
 import { projectDir } from "../simulator/stack-config";
 
@@ -16,15 +16,16 @@ Writes what a partner needs to call the API into <dir>: <partner>.crt (its clien
 and for a partner whose key the stack generated <partner>.key and <partner>.p12 (PKCS#12 with
 key, certificate and chain, AES-256) with its passphrase in <partner>.p12.pass, all three 0600.
 
-  --out <dir>               where to write (made 0700 if missing)
+  --out <dir>               where to write (made 0700 if missing); outside the repository, or
+                            a folder git ignores
   --stack <name>            stack to read (default: the selected stack; with --local, dev)
   --local                   read local mode's .local/<stack>/ instead of pulumi stack output
   --passphrase-file <file>  the .p12's passphrase, on the file's first line (no .p12.pass is written)
   --force                   replace the partner's files already in <dir>
 
 Needs the pulumi CLI (without --local) and openssl (for the .p12). Exit codes: 0 written; 2
-bad arguments, an unknown partner, a stack without outputs or files already in <dir>: nothing
-is written then.`;
+bad arguments, an unknown partner, a stack without outputs, files already in <dir> or a <dir>
+in a git work tree that git does not ignore: nothing is written then.`;
 
 export interface HandoverArgs {
     readonly partner: string;
@@ -97,6 +98,7 @@ export async function handover(args: HandoverArgs, io: HandoverIo): Promise<numb
     const passphraseFile = args.passphraseFile === undefined ? undefined : path.resolve(io.cwd, args.passphraseFile);
     const givenPassphrase = passphraseFile === undefined ? undefined : readPassphrase(passphraseFile, args.passphraseFile as string);
     checkOut(outDir, shownOut, args.partner, args.force, passphraseFile);
+    checkNotCommittable(outDir, shownOut, args.partner);
     const material = args.local ? readLocal(io, args.partner, args.stack ?? "dev") : await readDeployed(io.pulumi, args.partner, args.stack);
     if (material.privateKeyPem === undefined && givenPassphrase !== undefined) {
         throw new HandoverError(`partner "${args.partner}" holds its own key, so there is no .p12 to protect; leave out --passphrase-file`);

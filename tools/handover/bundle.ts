@@ -1,9 +1,10 @@
 // The files a partner gets: its certificate and chain, its key and a PKCS#12 of all three when the
 // stack generated the key, and README.txt on calling the API with curl and Postman; written with
 // exactly their modes, never over another bundle's files without --force.
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { createPrivateKey, randomBytes, X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { commonName, HandoverError, lastLine, LOCAL_PORT, PartnerMaterial } from "./material";
 
@@ -165,6 +166,31 @@ export function checkOut(dir: string, shown: string, partner: string, force: boo
     const existing = fs.existsSync(dir) ? existingNames(dir, bundleNames(partner), keep) : [];
     if (existing.length > 0 && !force) {
         throw new HandoverError(`${shown} already holds ${existing.join(", ")}; pass --force to replace them, or name another --out`);
+    }
+}
+
+/**
+ * Refuses an --out inside a git work tree unless git ignores every file the bundle may write
+ * there (`git check-ignore`; a tracked file counts as not ignored): the partner's key and
+ * passphrase would be one `git add -A` from a commit. Outside any work tree, or where git is not
+ * installed, nothing can be committed from, and any folder will do.
+ */
+export function checkNotCommittable(dir: string, shown: string, partner: string): void {
+    let existing = dir;
+    while (!fs.existsSync(existing)) {
+        existing = path.dirname(existing);
+    }
+    const git = (args: readonly string[]) => spawnSync("git", ["-C", existing, ...args], { encoding: "utf8", timeout: 30_000 });
+    const top = git(["rev-parse", "--show-toplevel"]);
+    if (top.error !== undefined || top.status !== 0) {
+        return;
+    }
+    const files = bundleNames(partner).map((name) => path.join(dir, name));
+    const ignored = new Set(git(["check-ignore", "--", ...files]).stdout.split("\n"));
+    if (files.some((file) => !ignored.has(file))) {
+        const outside = path.join(os.homedir(), "handover", partner);
+        throw new HandoverError(`--out ${shown} is inside the git work tree ${top.stdout.trim()} and git does not ignore it, so the partner's key could be committed; ` +
+            `write to a folder outside the repository, such as --out ${outside}, or add ${shown} to .gitignore`);
     }
 }
 

@@ -1,12 +1,25 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
-import { projectDir, readDeclaredConfig } from "../../core/config/project";
+import { projectName } from "../../core/config/keys";
 
-export { projectDir };
+export { projectName };
 
-/** The project's name, as Pulumi.yaml gives it. */
-export const projectName = readDeclaredConfig().name;
+/** The nearest folder at or above `from` that holds Pulumi.yaml. */
+export function findProjectDir(from: string): string {
+    for (let dir = from; ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) {
+            return dir;
+        }
+        if (dir === path.dirname(dir)) {
+            throw new Error(`no Pulumi.yaml in ${from} or any folder above it`);
+        }
+    }
+}
+
+// Found by Pulumi.yaml rather than by position, so that code compiled to another folder (the
+// benchmark runs tsc output) still reads the project's files.
+export const projectDir = findProjectDir(__dirname);
 
 /** The `type` of a Pulumi.yaml config key, or of an array's items. */
 export type ConfigTypeName = "string" | "integer" | "boolean" | "array" | "object";
@@ -65,7 +78,7 @@ function namespaceOf(key: string): string | undefined {
     return key.includes(":") ? key.slice(0, key.indexOf(":")) : undefined;
 }
 
-/** A key with its namespace, as Pulumi stores it: `domainName` -> `apigw-mtls:domainName`. */
+/** A key with its namespace, as Pulumi stores it: `domainName` -> `<project>:domainName`. */
 function qualify(key: string, project: string): string {
     return key.includes(":") ? key : `${project}:${key}`;
 }

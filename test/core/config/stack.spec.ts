@@ -358,6 +358,55 @@ describe("stack config", () => {
         });
     });
 
+    describe("a stack with several mistakes", () => {
+        /** The problems parseConfig reports for the changes, one a line. */
+        function problems(changes: RawConfig): string[] {
+            try {
+                parse(changes);
+            } catch (error) {
+                assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+                return error.message.split("\n");
+            }
+            assert.fail("accepted the config");
+        }
+
+        it("reports every mistake in one run, one a line, each in its own words, in the order of the keys", () => {
+            assert.deepEqual(problems({ domainName: "api_dev example", dualStack: "yes", logRetentionDays: "31" }), [
+                'domainName "api_dev example" is not a DNS name; set it to the partners\' host name, such as api.dev.example.com',
+                'dualStack "yes" is not a boolean; set it to true or false',
+                "logRetentionDays 31 is not a CloudWatch Logs retention; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+            ]);
+        });
+
+        it("reports every bad entry of a list, and of each list", () => {
+            const lines = problems({
+                partners: JSON.stringify({ "Acme Bank": {}, globex: { caCertFile: "partners/nope.pem" }, initech: {} }),
+                revokedSerials: JSON.stringify([{ serial: 4097, reason: "leaked" }, { serial: "0A", reason: "" }]),
+            });
+            assert.deepEqual(lines.map((line) => line.split(/[ .]/)[0]), ["partners", "partners", "revokedSerials[0]", "revokedSerials[1]"]);
+        });
+
+        it("checks a rule across keys once the keys it reads are valid, and reports the other keys beside it", () => {
+            assert.deepEqual(problems({ caValidityDays: "365", partnerValidityDays: "400", stageName: "v 1" }).map((line) => line.split(" ")[0]), ["stageName", "partnerValidityDays"]);
+            assert.deepEqual(problems({ caValidityDays: "x", partnerValidityDays: "400" }).map((line) => line.split(" ")[0]), ["caValidityDays"]);
+        });
+
+        it("reports a missing region with the rest", () =>
+            assert.throws(() => parseConfig({ ...valid, dualStack: "yes" }, undefined, env), /: aws:region is not set; .*\ndualStack "yes" is not a boolean; /));
+
+        it("gives a stack file with three mistakes three lines when the program runs", async () => {
+            const { runProgram } = await import("../../../tools/simulator/program");
+            await assert.rejects(runProgram({ stack: "dev", config: { partnerValidityDay: 90, basePath: "c360/v1", revokedSerials: [{ serial: "0A" }] } }), (error: unknown) => {
+                const lines = String(error).split("\n");
+                assert.equal(lines.length, 3, String(error));
+                assert.match(lines[0], /^ProgramFailure: apigw-mtls:partnerValidityDay is not a key this program reads/);
+                assert.match(lines[1], /^basePath "c360\/v1" must be one path segment/);
+                assert.match(lines[2], /^revokedSerials\[0\]\.reason of serial A is undefined; /);
+                return true;
+            });
+        });
+    });
+
     describe("keys of the project's namespace", () => {
         let saved: Record<string, string>;
         beforeEach(() => (saved = pulumi.runtime.allConfig()));
@@ -368,6 +417,10 @@ describe("stack config", () => {
             pulumi.runtime.setAllConfig(config);
             return readRawConfig(new pulumi.Config("apigw-mtls"));
         }
+
+        it("refuses every key the program does not read, one a line, naming each and the closest key it reads", () => {
+            assert.throws(() => read({ "apigw-mtls:dualstack": "true", "apigw-mtls:stagename": "v2" }), /: apigw-mtls:dualstack is not a key .*the closest is dualStack.*\napigw-mtls:stagename is not a key .*the closest is stageName/);
+        });
 
         it("refuses a key the program does not read, in one line naming it and the closest key it reads", () => {
             assert.throws(() => read({ "apigw-mtls:domainName": "api.dev.example.com", "apigw-mtls:partnerValidityDay": "90" }), (error: unknown) => {

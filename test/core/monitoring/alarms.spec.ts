@@ -1,16 +1,22 @@
 import { strict as assert } from "node:assert";
 import { AlarmConfigError, defaultAlarmThresholds, parseAlarmSettings, RawAlarmConfig } from "../../../core/monitoring/alarms";
 
-/** The message parseAlarmSettings throws for `raw`. */
-function refusal(raw: RawAlarmConfig): string {
+/** The problems parseAlarmSettings throws for `raw`, one a line. */
+function refusals(raw: RawAlarmConfig): string[] {
     try {
         parseAlarmSettings(raw);
     } catch (e) {
         assert.ok(e instanceof AlarmConfigError, String(e));
-        assert.ok(!e.message.includes("\n"), "one line");
-        return e.message;
+        return e.message.split("\n");
     }
     assert.fail(`accepted ${JSON.stringify(raw)}`);
+}
+
+/** The one problem parseAlarmSettings throws for `raw`. */
+function refusal(raw: RawAlarmConfig): string {
+    const problems = refusals(raw);
+    assert.equal(problems.length, 1, `one line: ${problems.join(" | ")}`);
+    return problems[0];
 }
 
 const thresholds = (value: unknown) => refusal({ alarmThresholds: JSON.stringify(value) });
@@ -97,7 +103,14 @@ describe("alarm settings (core/monitoring/alarms.ts)", () => {
             "apigw-mtls:alarmThresholds.authorizerErrors is -1, not a positive whole number; set it to a count of errors in 5 minutes, 1 or more, such as 1");
     });
 
-    it("names one bad threshold at a time, in the order serverErrors, clientErrorRate, latencyP99Ms, authorizerErrors", () => {
-        assert.match(thresholds({ clientErrorRate: 5, serverErrors: 0 }), /^apigw-mtls:alarmThresholds\.serverErrors is 0/);
+    it("names every bad threshold, one a line, in the order serverErrors, clientErrorRate, latencyP99Ms, authorizerErrors", () => {
+        const problems = refusals({ alarmThresholds: JSON.stringify({ clientErrorRate: 5, serverErrors: 0 }) });
+        assert.equal(problems.length, 2, problems.join("\n"));
+        assert.match(problems[0], /^apigw-mtls:alarmThresholds\.serverErrors is 0, /);
+        assert.match(problems[1], /^apigw-mtls:alarmThresholds\.clientErrorRate is 5, /);
     });
+
+    it("names a bad topic, a bad e-mail address and a bad threshold in one run", () =>
+        assert.deepEqual(refusals({ alarmTopicArn: "ops-alarms", alarmEmail: "ops", alarmThresholds: JSON.stringify({ latencyP99Ms: 0 }) }).map((line) => line.split(" is ")[0]),
+            ["apigw-mtls:alarmTopicArn", "apigw-mtls:alarmEmail", "apigw-mtls:alarmThresholds.latencyP99Ms"]));
 });

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import {
     defaultLimits, effectiveLimits, parseQuota, parseThrottle, parseUsageLimits, PartnerLimits, planGroups, planKey, UsageLimitError,
 } from "../../../core/usage/limits";
-import { readDeclaredConfig } from "../../../core/config/project";
+import { configDefaults } from "../../../core/config/keys";
 
 /** The message `read` throws, which must be a one-line `UsageLimitError`. */
 function refusal(read: () => unknown): string {
@@ -23,6 +23,20 @@ const partner = (others: number, fields: Record<string, unknown>) => {
 };
 
 describe("usage limits", () => {
+    it("names every limit that cannot work in one error, one a line: the stack's and each partner's", () => {
+        try {
+            parseUsageLimits({
+                throttle: { rateLimit: 0, burstLimit: 10 },
+                partners: { "acme-bank": { quota: { limit: 0, period: "DAY" } }, globex: {}, initech: { throttle: { rateLimit: 5 } } },
+            });
+            assert.fail("accepted the limits");
+        } catch (e) {
+            assert.ok(e instanceof UsageLimitError, String(e));
+            assert.deepEqual(e.message.split("\n").map((line) => line.split(" ")[0]),
+                ["apigw-mtls:throttle.rateLimit", "apigw-mtls:partners.acme-bank.quota.limit", "apigw-mtls:partners.initech.throttle.burstLimit"]);
+        }
+    });
+
     describe("defaults", () => {
         it("gives every partner 50 requests/s, a burst of 100 and 100,000 a day when the stack sets nothing", () => {
             assert.deepEqual(defaultLimits, { throttle: { rateLimit: 50, burstLimit: 100 }, quota: { limit: 100_000, period: "DAY" } });
@@ -31,9 +45,8 @@ describe("usage limits", () => {
             assert.deepEqual(partners, [{ name: "acme-bank", ...defaultLimits }]);
         });
 
-        it("reads them from Pulumi.yaml, the one place the keys' defaults are written", () => {
-            const { defaults } = readDeclaredConfig();
-            assert.deepEqual(defaultLimits, { throttle: JSON.parse(defaults.throttle ?? "null"), quota: JSON.parse(defaults.quota ?? "null") });
+        it("reads them from the config table, the one place the keys' defaults are written", () => {
+            assert.deepEqual(defaultLimits, { throttle: JSON.parse(configDefaults.throttle ?? "null"), quota: JSON.parse(configDefaults.quota ?? "null") });
         });
 
         it("stays well below the account's own 10,000 requests/s and 5,000 burst", () => {

@@ -316,6 +316,38 @@ function fakePulumi(outputs: unknown, partners: unknown = {}, calls: string[][] 
             });
         }
 
+        describe("an --out in a git work tree", () => {
+            let repo: string;
+            before(function () {
+                if (spawnSync("git", ["--version"], { stdio: "ignore" }).error !== undefined) {
+                    this.skip();
+                }
+                // A repository of the test's own, so that nothing is written into this one's work tree.
+                repo = path.join(root, "repo");
+                fs.mkdirSync(repo);
+                assert.equal(spawnSync("git", ["init", "-q", repo]).status, 0);
+                fs.writeFileSync(path.join(repo, ".gitignore"), "handover/\n");
+            });
+
+            it("refuses a folder git does not ignore, in one line that suggests one outside the repository", async () => {
+                const out = path.join(repo, "bundles", "acme-bank");
+                const ran = await run(["acme-bank", "--out", out, "--local"]);
+                assert.equal(ran.code, 2);
+                assert.deepEqual(ran.out, []);
+                assert.equal(ran.err.length, 1, ran.err.join("\n"));
+                assert.match(ran.err[0], /^handover: --out repo\/bundles\/acme-bank is inside the git work tree .*repo and git does not ignore it, so the partner's key could be committed; write to a folder outside the repository, such as --out .*handover\/acme-bank, or add repo\/bundles\/acme-bank to \.gitignore$/);
+                assert.ok(!fs.existsSync(path.join(repo, "bundles")), "--out was not made");
+            });
+
+            it("writes into a folder git ignores", async () => {
+                const out = path.join(repo, "handover", "acme-bank");
+                const ran = await run(["acme-bank", "--out", out, "--local"]);
+                assert.equal(ran.code, 0, ran.err.join("\n"));
+                assert.ok(fs.existsSync(path.join(out, "acme-bank.key")));
+                assert.equal(spawnSync("git", ["-C", repo, "status", "--porcelain"], { encoding: "utf8" }).stdout.trim(), "?? .gitignore", "git sees no file of the bundle");
+            });
+        });
+
         it("refuses an --out that already holds one of the partner's files, and leaves every file as it was", async () => {
             const out = freshOut();
             fs.mkdirSync(out);

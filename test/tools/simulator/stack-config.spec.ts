@@ -4,7 +4,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { ConfigEnvironment, configKeys, parseConfig, RawConfig } from "../../../core/config/stack";
-import { readDeclaredConfig } from "../../../core/config/project";
 import {
     ConfigDeclaration, loadStackConfig, mergeProjectConfig, parseProjectConfig, ProjectConfig, projectDir, readProjectConfig, readStackFile, StackConfigError,
 } from "../../../tools/simulator/stack-config";
@@ -159,34 +158,5 @@ describe("Pulumi.yaml", () => {
         const withDefaults: RawConfig = Object.fromEntries(configKeys.map((key) => [key, merged[`apigw-mtls:${key}`]]));
         const unset: RawConfig = { ...stack, partners: JSON.stringify(stack.partners) };
         assert.deepEqual(parseConfig(withDefaults, "eu-west-1", env), parseConfig(unset, "eu-west-1", env));
-    });
-});
-
-describe("README's configuration table", () => {
-    const readme = fs.readFileSync(path.join(projectDir, "README.md"), "utf8");
-    const start = readme.indexOf("\n### Configuration\n");
-    const section = readme.slice(start, readme.indexOf("\n### ", start + 1));
-    /** Each row's key and default cell, in the table's order. */
-    const rows = [...section.matchAll(/^\| `([A-Za-z]+)` \| ([^|]+) \|/gm)].map(([, key, cell]) => ({ key, cell: cell.trim() }));
-    const { defaults } = readDeclaredConfig();
-
-    it("lists every key the program reads, in Pulumi.yaml's order, and no other", () => {
-        assert.ok(start >= 0, "README has a Configuration section");
-        assert.deepEqual(rows.map((row) => row.key), configKeys);
-    });
-
-    it("gives each key Pulumi.yaml's default: the value, a word for \"\" (unset), (required) for none", () => {
-        for (const { key, cell } of rows) {
-            const declared = defaults[key];
-            if (key === "activeCaGeneration") {
-                assert.equal(cell, "highest", key);
-            } else if (declared === undefined) {
-                assert.equal(cell, "(required)", key);
-            } else if (declared === "") {
-                assert.match(cell, /^[a-z]+$/, `${key}: unset is said in a word, such as none`);
-            } else {
-                assert.equal(cell, `\`${declared}\``, key);
-            }
-        }
     });
 });
