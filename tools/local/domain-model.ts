@@ -32,10 +32,85 @@ export interface AuthorizerModel {
     readonly invokeProblem?: string;
 }
 
-export interface IntegrationModel {
+/** A Lambda proxy integration (`AWS_PROXY`) to a function of the stack. */
+export interface LambdaIntegration {
+    readonly kind: "lambda";
     readonly function: FunctionModel;
     readonly invokeProblem?: string;
 }
+
+/**
+ * Where an integration request's parameter comes from, as API Gateway's parameter mapping names
+ * it: `method.request.<path|querystring|header>.<name>`, `context.<a.b>`, `stageVariables.<name>`
+ * or a static value (`'value'` in the mapping).
+ */
+export type MappingSource =
+    | { readonly from: "path" | "querystring" | "header"; readonly name: string }
+    | { readonly from: "context"; readonly path: readonly string[] }
+    | { readonly from: "stageVariables"; readonly name: string }
+    | { readonly from: "static"; readonly value: string };
+
+/** One `integration.request.<in>.<name>` of an integration's requestParameters. */
+export interface ParameterMapping {
+    readonly in: "path" | "querystring" | "header";
+    readonly name: string;
+    readonly source: MappingSource;
+}
+
+/** A method response header: a static value, or a header of the backend's response. */
+export type ResponseHeader =
+    | { readonly name: string; readonly value: string }
+    | { readonly name: string; readonly fromBackendHeader: string };
+
+/** An integration response: the method response it gives when its selection pattern matches. */
+export interface IntegrationResponse {
+    /** Matched against the whole status code (HTTP) or the mock's statusCode; undefined: the default response. */
+    readonly selectionPattern?: RegExp;
+    readonly statusCode: number;
+    /** Header name to a static value or an `integration.response.header.<name>` of the backend. */
+    readonly headers: readonly ResponseHeader[];
+    /** The static body of its response template; undefined passes the backend's body through. */
+    readonly body?: string;
+}
+
+/** An `http` or `http_proxy` integration to a URL, or to the API's `localUrl` in local mode. */
+export interface HttpIntegration {
+    readonly kind: "http";
+    /** `http_proxy`: the whole request and response pass; `http`: only what is mapped. */
+    readonly proxy: boolean;
+    /** The URI with `{name}` placeholders for integration.request.path parameters. */
+    readonly uri: string;
+    /** The origin (and path prefix) that replaces the URI's in local mode, from `apis.<name>.localUrl`. */
+    readonly localUrl?: string;
+    /** The integration's HTTP method; ANY sends the method of the request. */
+    readonly httpMethod: string;
+    readonly requestParameters: readonly ParameterMapping[];
+    /** Static request bodies by content type (`http` only); none passes the body through. */
+    readonly requestTemplates: Readonly<Record<string, string>>;
+    readonly passthroughBehavior: "when_no_match" | "when_no_templates" | "never";
+    /** Integration responses (`http` only). */
+    readonly responses: readonly IntegrationResponse[];
+    readonly timeoutMs: number;
+}
+
+/** A `mock` integration: the status code of its request template selects an integration response. */
+export interface MockIntegration {
+    readonly kind: "mock";
+    /** Static request templates by content type, each `{"statusCode": <n>, ...}`; none selects the default response. */
+    readonly statusCodes: Readonly<Record<string, number>>;
+    readonly responses: readonly IntegrationResponse[];
+}
+
+/** An API another stack deploys, mapped onto the domain: local mode passes calls to its `localUrl`. */
+export interface ElsewhereIntegration {
+    readonly kind: "elsewhere";
+    /** Its key in the `apis` config. */
+    readonly apiName: string;
+    readonly restApiId: string;
+    readonly localUrl?: string;
+}
+
+export type IntegrationModel = LambdaIntegration | HttpIntegration | MockIntegration | ElsewhereIntegration;
 
 export interface MethodModel {
     readonly httpMethod: string;
@@ -129,4 +204,15 @@ export class ModelError extends Error {
         super(message);
         this.name = "ModelError";
     }
+}
+
+/** What local mode reads of an API's entry in the `apis` config: where its calls go on this machine. */
+export interface LocalApiConfig {
+    /** Its key in `apis`. */
+    readonly name: string;
+    readonly basePath: string;
+    /** Set for an API another stack deploys. */
+    readonly restApiId?: string;
+    /** `http://127.0.0.1:<port>` or another origin (with an optional path) that serves the API here. */
+    readonly localUrl?: string;
 }

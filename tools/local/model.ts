@@ -1,12 +1,16 @@
 // What API Gateway would serve for a stack (tools/local/domain-model.ts), read from the resources the
 // program declared: the mTLS custom domain, its truststore object, base-path mappings, stages, the
-// deployed REST API's resources and methods, their integrations and authorizers, the usage plans
-// and API keys of each stage, the Lambda functions behind them and the SSM parameters; ModelError
-// for what local mode cannot serve faithfully.
+// REST APIs' methods (from their OpenAPI body, tools/local/openapi-model.ts, or their declared
+// resources, tools/local/declared-model.ts), their integrations and authorizers, APIs deployed elsewhere
+// (tools/local/elsewhere-model.ts), the usage plans and API keys of each stage, the Lambda
+// functions behind them and the SSM parameters; ModelError for what local mode cannot serve faithfully.
 import { resourceTypes } from "../../core/resource-types";
 import type { CapturedResource } from "../simulator/program";
 import { ModelError } from "./domain-model";
-import type { AuthorizerModel, DomainModel, FunctionModel, MappingModel, ParameterModel, ResourceNode, StageModel } from "./domain-model";
+import type { DomainModel, FunctionModel, LocalApiConfig, MappingModel, ParameterModel, ResourceNode, StageModel } from "./domain-model";
+import { readDeclaredMethods } from "./declared-model";
+import { elsewhereStage } from "./elsewhere-model";
+import { parseBody, readBodyApi } from "./openapi-model";
 import { readUsagePlans } from "./usage-plan-model";
 
 export { ModelError };
@@ -18,11 +22,7 @@ const type = {
     stage: resourceTypes.apigatewayStage,
     deployment: resourceTypes.apigatewayDeployment,
     api: resourceTypes.apigatewayRestApi,
-    resource: resourceTypes.apigatewayResource,
     method: resourceTypes.apigatewayMethod,
-    integration: resourceTypes.apigatewayIntegration,
-    authorizer: resourceTypes.apigatewayAuthorizer,
-    validator: resourceTypes.apigatewayRequestValidator,
     function: resourceTypes.lambdaFunction,
     permission: resourceTypes.lambdaPermission,
     apiKey: resourceTypes.apigatewayApiKey,
@@ -71,8 +71,11 @@ function readFunction(r: CapturedResource): FunctionModel {
     };
 }
 
-/** Builds the model of the one mTLS domain the stack declares; throws ModelError on what it cannot serve. */
-export function buildModel(resources: readonly CapturedResource[]): DomainModel {
+/**
+ * Builds the model of the one mTLS domain the stack declares; throws ModelError on what it cannot
+ * serve. `apis` is the stack's `apis` config: where each API's calls go on this machine.
+ */
+export function buildModel(resources: readonly CapturedResource[], apis: readonly LocalApiConfig[] = []): DomainModel {
     const stack = new Stack(resources);
     const domains = stack.all(type.domain);
     if (domains.length !== 1) {
@@ -89,21 +92,28 @@ export function buildModel(resources: readonly CapturedResource[]): DomainModel 
     const truststorePem = truststoreContent(stack, domainName, truststoreUri, truststoreVersion);
 
     const functions = new Map<string, FunctionModel>();
+    const loaded = (found: CapturedResource): FunctionModel => {
+        if (!functions.has(found.name)) {
+            functions.set(found.name, readFunction(found));
+        }
+        return functions.get(found.name) as FunctionModel;
+    };
     const functionOf = (uri: unknown, what: string): FunctionModel => {
         const arn = typeof uri === "string" ? functionArnOfUri(uri) : undefined;
         const found = stack.all(type.function).find((f) => arn !== undefined && (f.outputs.arn === arn || arn.startsWith(`${f.outputs.arn}:`)));
         if (!found) {
             throw new ModelError(`${what} invokes ${typeof uri === "string" ? uri : String(JSON.stringify(uri))}, which is no Lambda function of this stack`);
         }
-        if (!functions.has(found.name)) {
-            functions.set(found.name, readFunction(found));
-        }
-        return functions.get(found.name) as FunctionModel;
+        return loaded(found);
+    };
+    const functionNamed = (nameOrArn: string): FunctionModel | undefined => {
+        const found = stack.all(type.function).find((f) => f.outputs.name === nameOrArn || f.outputs.arn === nameOrArn);
+        return found && loaded(found);
     };
 
     const mappings = stack.all(type.mapping)
         .filter((m) => m.inputs.domainName === domainName)
-        .map((m) => readMapping(stack, m, functionOf))
+        .map((m) => readMapping(stack, m, { functionOf, functionNamed }, apis))
         .sort((a, b) => b.basePath.length - a.basePath.length);
     return {
         domainName,
@@ -154,34 +164,46 @@ function truststoreContent(stack: Stack, domainName: string, uri: string, versio
 
 type FunctionOf = (uri: unknown, what: string) => FunctionModel;
 
-function readMapping(stack: Stack, mapping: CapturedResource, functionOf: FunctionOf): MappingModel {
+/** How a mapping finds the stack's functions: by the URI that invokes one, or by name or ARN. */
+interface Functions {
+    readonly functionOf: FunctionOf;
+    readonly functionNamed: (nameOrArn: string) => FunctionModel | undefined;
+}
+
+function segments(basePath: string | undefined): string[] {
+    return basePath === undefined || basePath === "(none)" ? [] : basePath.split("/").filter((s) => s !== "");
+}
+
+function readMapping(stack: Stack, mapping: CapturedResource, { functionOf, functionNamed }: Functions, apis: readonly LocalApiConfig[]): MappingModel {
     const apiId = String(mapping.inputs.restApi);
+    const basePath = segments(text(mapping.inputs.basePath));
+    const stageName = text(mapping.inputs.stageName);
     const api = stack.all(type.api).find((a) => a.id === apiId);
     if (!api) {
-        throw new ModelError(`base-path mapping ${mapping.name} maps REST API ${apiId}, which this stack does not declare`);
+        const elsewhere = apis.find((a) => a.restApiId === apiId);
+        if (!elsewhere || stageName === undefined) {
+            throw new ModelError(`base-path mapping ${mapping.name} maps REST API ${apiId}, which this stack does not declare; name it in apigw-mtls:apis with restApiId ${apiId} and its stageName`);
+        }
+        const stage = elsewhereStage({ resources: stack.resources, api: elsewhere, restApiId: apiId, stageName, functionNamed });
+        return { basePath, stage, stages: new Map([[stageName, stage]]) };
     }
+    const config = apis.find((a) => a.restApiId === undefined && segments(a.basePath).join("/") === basePath.join("/"));
     const stages = new Map<string, StageModel>();
     for (const stage of stack.all(type.stage).filter((s) => s.inputs.restApi === apiId)) {
         const deployment = stack.all(type.deployment).find((d) => d.id === stage.inputs.deployment);
         if (!deployment || deployment.inputs.restApi !== apiId) {
             throw new ModelError(`stage ${stage.inputs.stageName} of REST API ${apiId} has no deployment of that API; add an aws.apigateway.Deployment`);
         }
-        stages.set(String(stage.inputs.stageName), readStage(stack, api, stage, functionOf));
+        stages.set(String(stage.inputs.stageName), readStage(stack, api, stage, functionOf, config?.localUrl));
     }
-    const basePath = text(mapping.inputs.basePath);
-    const stageName = text(mapping.inputs.stageName);
     const stage = stageName === undefined ? undefined : stages.get(stageName);
     if (stageName !== undefined && !stage) {
         throw new ModelError(`base-path mapping ${mapping.name} maps stage ${stageName}, which REST API ${apiId} does not have`);
     }
-    return {
-        basePath: basePath === undefined || basePath === "(none)" ? [] : basePath.split("/").filter((s) => s !== ""),
-        stage,
-        stages,
-    };
+    return { basePath, stage, stages };
 }
 
-function readStage(stack: Stack, api: CapturedResource, stage: CapturedResource, functionOf: FunctionOf): StageModel {
+function readStage(stack: Stack, api: CapturedResource, stage: CapturedResource, functionOf: FunctionOf, localUrl: string | undefined): StageModel {
     const executionArn = String(api.outputs.executionArn);
     const [, , , region, accountId] = executionArn.split(":");
     const stageName = String(stage.inputs.stageName);
@@ -198,80 +220,22 @@ function readStage(stack: Stack, api: CapturedResource, stage: CapturedResource,
         return allowed ? undefined : `no aws.lambda.Permission lets apigateway.amazonaws.com invoke ${fn.functionName} from ${sourceArn}`;
     };
 
-    const nodes = new Map<string, ResourceNode>();
-    const rootId = String(api.outputs.rootResourceId);
-    const root: ResourceNode = { id: rootId, path: "/", statics: new Map(), methods: new Map() };
-    nodes.set(rootId, root);
-    const resources = stack.all(type.resource).filter((r) => r.inputs.restApi === api.id);
-    const attach = (r: CapturedResource): ResourceNode => {
-        const known = nodes.get(r.id);
-        if (known) {
-            return known;
-        }
-        const parentResource = resources.find((p) => p.id === r.inputs.parentId);
-        const parent = r.inputs.parentId === rootId ? root : parentResource ? attach(parentResource) : undefined;
-        if (!parent) {
-            throw new ModelError(`resource ${r.name} hangs under ${r.inputs.parentId}, which REST API ${api.id} does not have`);
-        }
-        const part = String(r.inputs.pathPart);
-        const node: ResourceNode = { id: r.id, path: `${parent.path === "/" ? "" : parent.path}/${part}`, statics: new Map(), methods: new Map() };
-        const variable = /^\{([^}+]+)(\+?)\}$/.exec(part);
-        if (!variable) {
-            parent.statics.set(part, node);
-        } else if (variable[2]) {
-            parent.greedy = { name: variable[1], node };
-        } else {
-            parent.param = { name: variable[1], node };
-        }
-        nodes.set(r.id, node);
-        return node;
-    };
-    resources.forEach(attach);
-
-    const validators = stack.all(type.validator).filter((v) => v.inputs.restApi === api.id);
-    for (const method of stack.all(type.method).filter((m) => m.inputs.restApi === api.id)) {
-        const node = nodes.get(String(method.inputs.resourceId));
-        const httpMethod = String(method.inputs.httpMethod).toUpperCase();
-        const where = `method ${httpMethod} ${node?.path ?? method.inputs.resourceId}`;
-        if (!node) {
-            throw new ModelError(`${where} is on a resource REST API ${api.id} does not have`);
-        }
-        const methodArn = `${executionArn}/${stageName}/${httpMethod === "ANY" ? "*" : httpMethod}${node.path === "/" ? "/" : node.path}`;
-        const integration = stack.all(type.integration).find((i) =>
-            i.inputs.restApi === api.id && i.inputs.resourceId === node.id && String(i.inputs.httpMethod).toUpperCase() === httpMethod);
-        if (!integration) {
-            throw new ModelError(`${where} has no integration; API Gateway refuses to deploy it`);
-        }
-        if (integration.inputs.type !== "AWS_PROXY") {
-            throw new ModelError(`${where} uses a ${integration.inputs.type} integration; local mode emulates AWS_PROXY (Lambda proxy) integrations only`);
-        }
-        const fn = functionOf(integration.inputs.uri, where);
-        let authorizer: AuthorizerModel | undefined;
-        const authorization = String(method.inputs.authorization ?? "NONE").toUpperCase();
-        if (authorization === "CUSTOM") {
-            authorizer = readAuthorizer(stack, api, String(method.inputs.authorizerId), where, functionOf, invokeProblem, executionArn);
-        } else if (authorization !== "NONE") {
-            throw new ModelError(`${where} uses ${authorization} authorization; local mode emulates NONE and CUSTOM (Lambda REQUEST authorizers)`);
-        }
-        const validator = validators.find((v) => v.id === method.inputs.requestValidatorId);
-        const requiredParameters = validator?.inputs.validateRequestParameters
-            ? Object.entries(method.inputs.requestParameters ?? {}).flatMap(([expression, required]) => {
-                const parameter = /^method\.request\.(querystring|header)\.(.+)$/.exec(expression);
-                return required === true && parameter ? [{ in: parameter[1] as "querystring" | "header", name: parameter[2] }] : [];
-            })
-            : [];
-        node.methods.set(httpMethod, {
-            httpMethod,
-            resourcePath: node.path,
-            resourceId: node.id,
-            authorizer,
-            requiredParameters,
-            apiKeyRequired: method.inputs.apiKeyRequired === true,
-            integration: { function: fn, invokeProblem: invokeProblem(fn, methodArn, integration.inputs.credentials) },
-        });
-    }
     const variables = stage.inputs.variables;
-    const apiKeySource = text(api.inputs.apiKeySource) ?? "HEADER";
+    const body = text(api.inputs.body);
+    let bodyKeySource: string | undefined;
+    let root: ResourceNode;
+    if (body !== undefined) {
+        if (stack.all(type.method).some((m) => m.inputs.restApi === api.id)) {
+            throw new ModelError(`REST API ${api.name} has a body and declared aws.apigateway.Method resources; local mode reads an API from one of them: define every method in the OpenAPI file`);
+        }
+        const read = readBodyApi(parseBody(body, api.name), { apiName: api.name, apiId: api.id, executionArn, stageName, functionOf, invokeProblem, localUrl });
+        root = read.root;
+        bodyKeySource = read.apiKeySource;
+    } else {
+        root = readDeclaredMethods((t) => stack.all(t), api, stageName, functionOf, invokeProblem);
+    }
+    // The argument wins over the body's x-amazon-apigateway-api-key-source (the provider patches it back after the import).
+    const apiKeySource = text(api.inputs.apiKeySource) ?? bodyKeySource ?? "HEADER";
     if (apiKeySource !== "HEADER" && apiKeySource !== "AUTHORIZER") {
         throw new ModelError(`REST API ${api.name} has apiKeySource ${apiKeySource}; API Gateway takes HEADER or AUTHORIZER`);
     }
@@ -285,28 +249,5 @@ function readStage(stack: Stack, api: CapturedResource, stage: CapturedResource,
         apiKeySource,
         usagePlans: readUsagePlans((t) => stack.all(t), api.id, stageName),
         root,
-    };
-}
-
-function readAuthorizer(
-    stack: Stack, api: CapturedResource, id: string, where: string, functionOf: FunctionOf,
-    invokeProblem: (fn: FunctionModel, sourceArn: string, credentials: unknown) => string | undefined, executionArn: string,
-): AuthorizerModel {
-    const r = stack.all(type.authorizer).find((a) => a.id === id && a.inputs.restApi === api.id);
-    if (!r) {
-        throw new ModelError(`${where} uses authorizer ${id}, which REST API ${api.id} does not have`);
-    }
-    const kind = String(r.inputs.type ?? "TOKEN").toUpperCase();
-    if (kind !== "REQUEST") {
-        throw new ModelError(`authorizer ${r.name} is of type ${kind}; local mode emulates REQUEST Lambda authorizers`);
-    }
-    const fn = functionOf(r.inputs.authorizerUri, `authorizer ${r.name}`);
-    return {
-        id,
-        name: String(r.inputs.name ?? r.name),
-        function: fn,
-        identitySources: String(r.inputs.identitySource ?? "").split(",").map((s) => s.trim()).filter((s) => s !== ""),
-        ttlSeconds: r.inputs.authorizerResultTtlInSeconds === undefined ? 300 : Number(r.inputs.authorizerResultTtlInSeconds),
-        invokeProblem: invokeProblem(fn, `${executionArn}/authorizers/${id}`, r.inputs.authorizerCredentials),
     };
 }

@@ -1,15 +1,17 @@
 // What the gateway does with one request on an accepted connection: the client certificate judged
 // against the truststore (403 when refused), then base path -> stage -> resource and method ->
 // REQUEST authorizer -> API key and usage plan (methods with apiKeyRequired) -> request validation
-// -> Lambda proxy integration, with API Gateway's own answers where it answers, and one access-log
-// line per routed request.
+// -> the integration (Lambda proxy here; http, mock and APIs deployed elsewhere in
+// tools/local/integrations.ts), with API Gateway's own answers where it answers, and one
+// access-log line per routed request.
 import { randomBytes, randomUUID, X509Certificate } from "node:crypto";
 import type * as http from "node:http";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { answers, missingParameters, send, Sent } from "./answers";
 import { RequestAuthorizers } from "./authorizer";
 import type { ClientCertificates } from "./client-certs";
-import type { DomainModel, FunctionModel, MethodModel, StageModel } from "./domain-model";
+import type { DomainModel, FunctionModel, LambdaIntegration, MethodModel, StageModel } from "./domain-model";
+import { Outcome, runElsewhere, runHttp, runMock } from "./integrations";
 import type { LocalFunction } from "./lambda";
 import { headerValue, ProxyRequest, proxyRequest, proxyResponse, readBody, requestTime } from "./proxy-event";
 import { route } from "./routing";
@@ -68,7 +70,7 @@ export function createRouter(options: RouterOptions): (req: http.IncomingMessage
     };
 
     /** The method's part: authorizer, validation, integration; returns what was sent. */
-    const invokeMethod = async (res: http.ServerResponse, request: ProxyRequest, stage: StageModel, method: MethodModel, received: Promise<Buffer | "too-large">): Promise<Sent> => {
+    const invokeMethod = async (res: http.ServerResponse, request: ProxyRequest, stage: StageModel, method: MethodModel, received: Promise<Buffer | "too-large">, query: string): Promise<Sent> => {
         const { requestId } = request.requestContext;
         /** The key step of a method that requires one; undefined lets the call on. */
         const keyRefusal = (value: string | undefined): Sent | undefined => {
@@ -114,23 +116,27 @@ export function createRouter(options: RouterOptions): (req: http.IncomingMessage
         if (body === "too-large") {
             return send(res, requestId, answers.tooLarge);
         }
-        const event: APIGatewayProxyEvent = { ...request, body: body.length > 0 ? body.toString("utf8") : null, isBase64Encoded: false };
-        if (method.integration.invokeProblem) {
-            log(`${requestId} ${method.httpMethod} ${method.resourcePath}: ${method.integration.invokeProblem}: 500`);
-            return send(res, requestId, answers.internal);
+        const { integration } = method;
+        let outcome: Outcome;
+        switch (integration.kind) {
+            case "lambda":
+                outcome = await runLambda(integration, { ...request, body: body.length > 0 ? body.toString("utf8") : null, isBase64Encoded: false });
+                break;
+            case "http":
+                outcome = await runHttp(integration, request, body);
+                break;
+            case "mock":
+                outcome = runMock(integration, request);
+                break;
+            case "elsewhere":
+                outcome = await runElsewhere(integration, request, body, query);
+                break;
         }
-        let result: unknown;
-        try {
-            result = await invoke(method.integration.function, event);
-        } catch (error) {
-            log(`${requestId} ${method.integration.function.functionName} failed: ${error instanceof Error ? error.message : String(error)}: 502`);
-            return send(res, requestId, answers.badGateway);
+        if ("answer" in outcome) {
+            log(`${requestId} ${method.httpMethod} ${method.resourcePath}: ${outcome.reason}: ${outcome.answer.status}`);
+            return send(res, requestId, outcome.answer);
         }
-        const response = proxyResponse(result);
-        if (!response) {
-            log(`${requestId} ${method.integration.function.functionName} returned a malformed proxy response: 502`);
-            return send(res, requestId, answers.badGateway);
-        }
+        const { response } = outcome;
         res.writeHead(response.status, {
             ...(Object.keys(response.headers).some((name) => name.toLowerCase() === "content-type") ? {} : { "content-type": "application/json" }),
             ...response.headers,
@@ -140,6 +146,22 @@ export function createRouter(options: RouterOptions): (req: http.IncomingMessage
         });
         res.end(response.body);
         return { status: response.status, length: response.body.length };
+    };
+
+    /** A Lambda proxy integration: the function's result, or 500 (not allowed to invoke) and 502 (failed, malformed). */
+    const runLambda = async (integration: LambdaIntegration, event: APIGatewayProxyEvent): Promise<Outcome> => {
+        const { functionName } = integration.function;
+        if (integration.invokeProblem) {
+            return { answer: answers.internal, reason: integration.invokeProblem };
+        }
+        let result: unknown;
+        try {
+            result = await invoke(integration.function, event);
+        } catch (error) {
+            return { answer: answers.badGateway, reason: `${functionName} failed: ${error instanceof Error ? error.message : String(error)}` };
+        }
+        const response = proxyResponse(result);
+        return response ? { response } : { answer: answers.badGateway, reason: `${functionName} returned a malformed proxy response` };
     };
 
     return async (req, res) => {
@@ -173,13 +195,14 @@ export function createRouter(options: RouterOptions): (req: http.IncomingMessage
             return;
         }
         const { stage, method } = found;
+        const query = q < 0 ? "" : url.slice(q + 1);
         const request = proxyRequest({
-            req, domain, stage, method, path: found.path, pathParameters: found.pathParameters, query: q < 0 ? "" : url.slice(q + 1),
+            req, domain, stage, method, path: found.path, pathParameters: found.pathParameters, query,
             requestId, epochMs: now, requestTime: timeOf(now), clientCert: check.identity, port: options.port,
         });
         let sent: Sent;
         try {
-            sent = await invokeMethod(res, request, stage, method, received);
+            sent = await invokeMethod(res, request, stage, method, received, query);
         } catch (error) {
             log(`${requestId} gateway error: ${error instanceof Error ? error.message : String(error)}: 500`);
             sent = res.headersSent ? { status: res.statusCode, length: 0 } : send(res, requestId, answers.internal);

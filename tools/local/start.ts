@@ -8,6 +8,7 @@ import { CapturedResource, ProgramFailure, RunOptions, runProgram } from "../sim
 import { loadStackConfig, projectDir, projectName } from "../simulator/stack-config";
 import type { Violation } from "../../policy/evaluate";
 import { issueServerCredentials, selfSignedClient } from "../smoke/certificates";
+import { readApiConfig } from "./api-config";
 import { ClientCertificates } from "./client-certs";
 import { claim, freshDir, inUse, LocalError, localDir, ownerOf, writeSecret } from "./folder";
 import type { DomainModel } from "./domain-model";
@@ -234,7 +235,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRun> 
     const program = await runStack(stack, options.config, pki);
     options.mutate?.(program.resources);
     const advisories = await policyGate(program.resources);
-    const domain = buildModel(program.resources);
+    const domain = buildModel(program.resources, readApiConfig(loadStackConfig(stack, options.config)[`${projectName}:apis`]));
     const ownKeys: OwnKeys = { dir: path.resolve(options.partnerKeysDir ?? path.join(projectDir, "partners", "keys")), csrFiles: csrFiles(stack, options.config) };
     const [clients, server, outsider] = await Promise.all([
         ClientCertificates.fromTruststore(domain.truststorePem),

@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import type { CapturedResource } from "../../../tools/simulator/program";
 import type { LocalRun } from "../../../tools/local/start";
+import { customerApi } from "../../helpers/api-stack";
 
 const echo = `
 exports.handler = async (event) => {
@@ -40,21 +41,12 @@ function archive(code: string): pulumi.asset.AssetArchive {
     return new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(code) });
 }
 
-const authorizerId = "test-authorizer-id";
-
-/** Echo behind the GET method's integration, and an authorizer of ours on the method. */
+/** Echo behind the customer API's GET operation, and an authorizer of ours as its only security. */
 function extend(resources: CapturedResource[]): void {
-    const method = resources.find((r) => r.type === "aws:apigateway/method:Method" && r.inputs.httpMethod === "GET");
-    const integration = resources.find((r) => r.type === "aws:apigateway/integration:Integration" && r.inputs.resourceId === method?.inputs.resourceId);
-    const target = resources.find((r) => r.type === "aws:lambda/function:Function" && r.outputs.invokeArn === integration?.inputs.uri);
-    const api = resources.find((r) => r.type === "aws:apigateway/restApi:RestApi");
-    assert.ok(method && integration && target && api, "the dev stack has a GET method with a Lambda integration");
+    const customer = customerApi(resources);
+    const { api, handler: target } = customer;
     target.inputs.code = archive(echo);
     target.inputs.environment = { variables: { GREETING: "hello" } };
-    method.inputs.authorization = "CUSTOM";
-    method.inputs.authorizerId = authorizerId;
-    // Our authorizer names no API key; usage plans have their own spec (e2e-local-limits).
-    method.inputs.apiKeyRequired = false;
 
     const region = String(target.outputs.arn).split(":")[3];
     const arn = `arn:aws:lambda:${region}:123456789012:function:test-authorizer`;
@@ -64,21 +56,24 @@ function extend(resources: CapturedResource[]): void {
         inputs: { ...target.inputs, code: archive(authorizer), environment: undefined, name: "test-authorizer" },
         outputs: { ...target.outputs, name: "test-authorizer", arn, invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations` },
     };
-    const authorizerResource = {
-        type: "aws:apigateway/authorizer:Authorizer", name: "test-authorizer", urn: "urn:pulumi:dev::apigw-mtls::aws:apigateway/authorizer:Authorizer::test-authorizer",
-        id: authorizerId, custom: true,
-        inputs: { restApi: api.id, type: "REQUEST", authorizerUri: fn.outputs.invokeArn, identitySource: "", authorizerResultTtlInSeconds: 0 },
-        outputs: {},
+    customer.document.components = {
+        ...customer.document.components,
+        securitySchemes: {
+            ...customer.document.components?.securitySchemes,
+            test: { type: "apiKey", name: "Unused", in: "header", "x-amazon-apigateway-authorizer": { type: "request", authorizerUri: fn.outputs.invokeArn, identitySource: "", authorizerResultTtlInSeconds: 0 } },
+        },
     };
+    // Our authorizer names no API key; usage plans have their own spec (usage-plans-e2e).
+    customer.operation.security = [{ test: [] }];
+    customer.save();
     const permission = {
         type: "aws:lambda/permission:Permission", name: "test-authorize", urn: "urn:pulumi:dev::apigw-mtls::aws:lambda/permission:Permission::test-authorize",
         id: "test-authorize", custom: true,
-        inputs: { action: "lambda:InvokeFunction", function: "test-authorizer", principal: "apigateway.amazonaws.com", sourceArn: `${api.outputs.executionArn}/authorizers/${authorizerId}` },
+        inputs: { action: "lambda:InvokeFunction", function: "test-authorizer", principal: "apigateway.amazonaws.com", sourceArn: `${api.outputs.executionArn}/authorizers/*` },
         outputs: {},
     };
-    authorizerResource.outputs = authorizerResource.inputs;
     permission.outputs = permission.inputs;
-    resources.push(fn, authorizerResource, permission);
+    resources.push(fn, permission);
 }
 
 interface Reply {
@@ -178,7 +173,7 @@ describe("the local gateway's events and authorizers", function () {
         const reply = await call(local, "acme-bank", `${base}/customer/7`);
         const { env } = echoOf(reply);
         assert.equal(env.GREETING, "hello");
-        assert.match(env.AWS_LAMBDA_FUNCTION_NAME, /customer-handler/);
+        assert.equal(env.AWS_LAMBDA_FUNCTION_NAME, customerApi(local.resources).handler.outputs.name);
         assert.equal(env.AWS_REGION, "eu-west-1");
         assert.equal(env.APIGW_MTLS_TEST_HOST_ONLY, undefined);
         assert.ok(functionLines.some((line) => line.endsWith("echoing /customer/7")), functionLines.join("\n"));
@@ -200,7 +195,7 @@ describe("the local gateway's events and authorizers", function () {
     it("answers an explicit Deny with 403 and API Gateway's message", async () => {
         const reply = await call(local, "initech", `${base}/customer/42`);
         assert.equal(reply.status, 403);
-        assert.deepEqual(reply.json, { message: "User is not authorized to access this resource with an explicit deny" });
+        assert.deepEqual(reply.json, { Message: "User is not authorized to access this resource with an explicit deny" });
     });
 
     it("answers a policy without a matching Allow with 403, Unauthorized with 401, and a broken answer with 500", async () => {
@@ -208,7 +203,7 @@ describe("the local gateway's events and authorizers", function () {
         const unauthorized = await call(local, "acme-bank", `${base}/customer/42`, { "x-test": "unauthorized" });
         const broken = await call(local, "acme-bank", `${base}/customer/42`, { "x-test": "broken" });
         const nested = await call(local, "acme-bank", `${base}/customer/42`, { "x-test": "nested" });
-        assert.deepEqual([implicit.status, implicit.json], [403, { message: "User is not authorized to access this resource" }]);
+        assert.deepEqual([implicit.status, implicit.json], [403, { Message: "User is not authorized to access this resource" }]);
         assert.deepEqual([unauthorized.status, unauthorized.json], [401, { message: "Unauthorized" }]);
         assert.deepEqual([broken.status, broken.json, broken.headers["x-amzn-errortype"]], [500, { message: null }, "AuthorizerConfigurationException"]);
         assert.equal(nested.status, 500);
@@ -226,10 +221,11 @@ describe("the local gateway's events and authorizers", function () {
         const withoutPermissions = local.resources.filter((r) => r.type !== "aws:lambda/permission:Permission");
         const stage = buildModel(withoutPermissions).mappings[0].stage;
         const method = stage?.root.statics.get("customer")?.param?.node.methods.get("GET");
-        assert.match(String(method?.integration.invokeProblem), /no aws\.lambda\.Permission .* from arn:aws:execute-api:.*\/v1\/GET\/customer\/\{customer-id\}$/);
-        assert.match(String(method?.authorizer?.invokeProblem), /no aws\.lambda\.Permission .*test-authorizer from .*\/authorizers\/test-authorizer-id$/);
+        assert.equal(method?.integration.kind, "lambda");
+        assert.match(String(method?.integration.kind === "lambda" && method.integration.invokeProblem), /no aws\.lambda\.Permission .* from arn:aws:execute-api:.*\/v1\/GET\/customer\/\{customer-id\}$/);
+        assert.match(String(method?.authorizer?.invokeProblem), /no aws\.lambda\.Permission .*test-authorizer from .*\/authorizers\/[0-9a-f]{6}$/);
         const deployed = buildModel(local.resources).mappings[0].stage?.root.statics.get("customer")?.param?.node.methods.get("GET");
-        assert.equal(deployed?.integration.invokeProblem, undefined);
+        assert.deepEqual([deployed?.integration.kind, deployed?.integration.kind === "lambda" && deployed.integration.invokeProblem], ["lambda", undefined]);
         assert.equal(deployed?.authorizer?.invokeProblem, undefined);
     });
 });

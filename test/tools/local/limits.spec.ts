@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CapturedResource } from "../../../tools/simulator/program";
 import type { LocalRun } from "../../../tools/local/start";
 import { get } from "../../helpers/local-client";
+import { customerApi } from "../../helpers/api-stack";
 
 // The customer function sleeps for x-sleep-ms before it answers.
 const sleeper = `
@@ -22,10 +23,7 @@ exports.handler = async (event) => {
 };`;
 
 function withSleeper(resources: CapturedResource[]): void {
-    const integration = resources.find((r) => r.type === "aws:apigateway/integration:Integration");
-    const target = resources.find((r) => r.type === "aws:lambda/function:Function" && r.outputs.invokeArn === integration?.inputs.uri);
-    assert.ok(target, "the dev stack's integration runs a function of the stack");
-    target.inputs.code = new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(sleeper) });
+    customerApi(resources).handler.inputs.code = new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(sleeper) });
 }
 
 /** What happened to a connection the test drove: what it sent before the server closed it. */

@@ -57,7 +57,7 @@ describe("revocation end to end in local mode", function () {
     it("answers 403 to a certificate revoked in stack config, though mutual TLS accepts it", async () => {
         const reply = await get(local, customerPath, { cert: revokedInConfig.pem, key: await keyPem(revokedInConfig) });
         assert.equal(reply.status, 403, reply.body);
-        assert.match(JSON.parse(reply.body ?? "null").message, /explicit deny/);
+        assert.match(JSON.parse(reply.body ?? "null").Message, /explicit deny/);
         assert.ok(log.some((line) => line.includes("revoked: laptop stolen, SEC-42")), "the authorizer logged why");
     });
 

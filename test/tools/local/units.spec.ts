@@ -18,7 +18,7 @@ function node(path: string): ResourceNode {
 }
 
 function method(httpMethod: string, resourcePath: string): MethodModel {
-    return { httpMethod, resourcePath, resourceId: resourcePath, requiredParameters: [], apiKeyRequired: false, integration: { function: {} as MethodModel["integration"]["function"] } };
+    return { httpMethod, resourcePath, resourceId: resourcePath, requiredParameters: [], apiKeyRequired: false, integration: { kind: "mock", statusCodes: {}, responses: [] } };
 }
 
 /** /customer/{id} (GET), /customer/{id}/orders (ANY), /files/{path+} (GET), /customer/me (GET). */
