@@ -22,6 +22,8 @@ export const mtlsOperationsAuthorized: StackValidationPolicy = {
     enforcementLevel: "advisory",
     severity: "high",
     url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html",
+    remediationSteps: "Give every operation of the API's OpenAPI body a security requirement naming a Lambda authorizer " +
+        "(x-amazon-apigateway-authorizer), such as the stack's own, so that revocation is checked on every call.",
     validateStack: (args, report) => {
         const served = mtlsStages(args.resources).filter(s => s.api !== undefined);
         if (served.length === 0) {

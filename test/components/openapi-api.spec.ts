@@ -119,32 +119,37 @@ describe("OpenApiApi", () => {
         });
     });
 
-    it("creates the stage only once the account-level logging role is set, which its access logs need", async () => {
-        const resources: CapturedResource[] = [];
-        let openGate: () => void = () => undefined;
-        const gate = new Promise<void>((resolve) => (openGate = resolve));
-        const mocks = capturingMocks("test", "eu-west-1", resources);
-        await pulumi.runtime.setMocks({
-            ...mocks,
-            newResource: async (args) => {
-                if (args.type === "aws:apigateway/account:Account") {
-                    await gate;
-                }
-                return mocks.newResource(args);
-            },
-        }, "apigw-mtls", "test", false);
-        const account = new GatewayAccount("g", {});
-        const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30 });
-        const api = new OpenApiApi("c", { api: file("customer"), stageName: "v1", logRetentionDays: 30, gatewayAccount: account, authorizerFunction: authorizer.function });
-        const registered = (type: string) => resources.some((r) => r.type === type);
-        for (let waited = 0; !registered("aws:apigateway/deployment:Deployment") && waited < 5_000; waited += 10) {
-            await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        assert.ok(registered("aws:apigateway/deployment:Deployment"), "the deployment is there");
-        assert.equal(registered("aws:apigateway/stage:Stage"), false, "no stage before the account");
-        openGate();
-        await valueOf(api.stage.id);
-        assert.ok(registered("aws:apigateway/stage:Stage"));
-    });
+    for (const [what, gated] of [
+        ["the account-level logging role is set, which its access logs need", (args: pulumi.runtime.MockResourceArgs) => args.type === "aws:apigateway/account:Account"],
+        ["its execution-log group exists, which API Gateway would otherwise make with no expiry", (args: pulumi.runtime.MockResourceArgs) => args.name === "c-execution-log"],
+    ] as const) {
+        it(`creates the stage only once ${what}`, async () => {
+            const resources: CapturedResource[] = [];
+            let openGate: () => void = () => undefined;
+            const gate = new Promise<void>((resolve) => (openGate = resolve));
+            const mocks = capturingMocks("test", "eu-west-1", resources);
+            await pulumi.runtime.setMocks({
+                ...mocks,
+                newResource: async (args) => {
+                    if (gated(args)) {
+                        await gate;
+                    }
+                    return mocks.newResource(args);
+                },
+            }, "apigw-mtls", "test", false);
+            const account = new GatewayAccount("g", {});
+            const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30 });
+            const api = new OpenApiApi("c", { api: file("customer"), stageName: "v1", logRetentionDays: 30, gatewayAccount: account, authorizerFunction: authorizer.function });
+            const registered = (type: string) => resources.some((r) => r.type === type);
+            for (let waited = 0; !registered("aws:apigateway/deployment:Deployment") && waited < 5_000; waited += 10) {
+                await new Promise((resolve) => setTimeout(resolve, 10));
+            }
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            assert.ok(registered("aws:apigateway/deployment:Deployment"), "the deployment is there");
+            assert.equal(registered("aws:apigateway/stage:Stage"), false, "no stage before it");
+            openGate();
+            await valueOf(api.stage.id);
+            assert.ok(registered("aws:apigateway/stage:Stage"));
+        });
+    }
 });

@@ -46,9 +46,9 @@ async function servesPack(args: string[], cwd: string, env?: NodeJS.ProcessEnv):
 }
 
 describe("policy pack", () => {
-    it("lists fifteen rules with unique kebab-case names, descriptions, levels and AWS doc links", () => {
+    it("lists sixteen rules with unique kebab-case names, descriptions, levels and AWS doc links", () => {
         const names = policies.map(p => p.name);
-        assert.equal(names.length, 15);
+        assert.equal(names.length, 16);
         assert.equal(new Set(names).size, names.length);
         for (const policy of policies) {
             assert.match(policy.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
@@ -91,7 +91,7 @@ describe("policy pack", () => {
         const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e",
             "const { policies } = require('./policy/policies.ts'); console.log(policies.length)"], { cwd: root, timeout: 45_000, encoding: "utf8" });
         assert.equal(run.status, 0, run.stderr);
-        assert.equal(run.stdout.trim(), "15");
+        assert.equal(run.stdout.trim(), "16");
     });
 
     it("constructs the PolicyPack of index.ts under ts-node, which serves it on a port", async () => {

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     const run = await startLocal({
         stack: spec.stack,
-        config: { partners: benchPartners.map((partner) => ({ ...partner })) },
+        config: { partners: Object.fromEntries(benchPartners.map(({ name, throttle }) => [name, { throttle }])) },
         port: 0,
         dir: fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-bench-local-")),
         log: () => undefined,

@@ -7,6 +7,7 @@
 // https://repost.aws/knowledge-center/forward-host-header-api-gateway
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-set-up-simple-proxy.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-mock-integration.html
+import { projectName } from "../../core/config/keys";
 import * as http from "node:http";
 import * as https from "node:https";
 import { answers, GatewayAnswer } from "./answers";
@@ -195,7 +196,7 @@ export function runMock(integration: MockIntegration, request: ProxyRequest): Ou
 
 /** Passes a call to an API deployed elsewhere on to its localUrl, or answers 502 naming the key to set. */
 export async function runElsewhere(integration: ElsewhereIntegration, request: ProxyRequest, body: Buffer, query: string): Promise<Outcome> {
-    const key = `apigw-mtls:apis.${integration.apiName}.localUrl`;
+    const key = `${projectName}:apis.${integration.apiName}.localUrl`;
     if (integration.localUrl === undefined) {
         const message = `API ${integration.apiName} (REST API ${integration.restApiId}) is deployed elsewhere and local mode has no address for it: set ${key} to where it runs on this machine (pulumi config set --path 'apis.${integration.apiName}.localUrl' http://127.0.0.1:<port>)`;
         return { answer: { status: 502, type: "LocalModeNoUpstream", body: JSON.stringify({ message }) }, reason: `${key} is not set` };

@@ -13,7 +13,7 @@ import { childOptionsVariable } from "../../helpers/local-child";
 
 const project = path.resolve(__dirname, "..", "..", "..");
 const childScript = path.join(project, "test", "helpers", "local-child.ts");
-const partners = [{ name: "acme-bank", commonName: "acme-bank.partners.example.com", organization: "Acme Bank" }];
+const partnerMap = { "acme-bank": { commonName: "acme-bank.partners.example.com", organization: "Acme Bank" } };
 
 /** Whether this process can listen on 127.0.0.1:`port`, that is, whether nobody else does. */
 function portIsFree(port: number): Promise<boolean> {
@@ -43,7 +43,7 @@ interface Started {
 function start(command: string, args: readonly string[], cwd: string, dir: string): Started {
     const child = spawn(command, args, {
         cwd,
-        env: { ...process.env, [childOptionsVariable]: JSON.stringify({ dir, config: { partners } }), npm_config_update_notifier: "false" },
+        env: { ...process.env, [childOptionsVariable]: JSON.stringify({ dir, config: { partners: partnerMap } }), npm_config_update_notifier: "false" },
         stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

@@ -19,6 +19,9 @@ const partners = [
     { name: "hooli", commonName: "hooli.partners.example.com", organization: "Hooli", quota: { limit: 3, period: "DAY" } },
 ];
 
+/** The partners as the stack config holds them: a map keyed by name. */
+const partnerMap = Object.fromEntries(partners.map(({ name, ...partner }) => [name, partner]));
+
 const tooMany = '{"message":"Too Many Requests"}';
 const limitExceeded = '{"message":"Limit Exceeded"}';
 const forbidden = '{"message":"Forbidden"}';
@@ -45,7 +48,7 @@ function tally(replies: readonly Reply[]): Record<string, number> {
 
 async function startIn(dir: string, mutate?: (resources: CapturedResource[]) => void, logged: string[] = []): Promise<LocalRun> {
     const { startLocal } = await import("../../../tools/local/start");
-    return startLocal({ port: 0, dir, config: { partners }, mutate, partnerKeysDir: path.join(dir, "no-keys"), log: (line) => logged.push(line) });
+    return startLocal({ port: 0, dir, config: { partners: partnerMap }, mutate, partnerKeysDir: path.join(dir, "no-keys"), log: (line) => logged.push(line) });
 }
 
 describe("local mode's usage plans, end to end", function () {
@@ -162,7 +165,7 @@ describe("local mode's usage plans, end to end", function () {
                     }
                 },
             };
-            const code = await local.main(["--port", "0"], io, { dir: runDir, config: { partners }, partnerKeysDir: path.join(dir, "no-keys") });
+            const code = await local.main(["--port", "0"], io, { dir: runDir, config: { partners: partnerMap }, partnerKeysDir: path.join(dir, "no-keys") });
             assert.equal(code, 0, printed.join("\n"));
         });
 
