@@ -117,7 +117,7 @@ describe("local mode, end to end on the dev stack", function () {
             const refusedByTls = logged.filter((line) => / refused client certificate /.test(line) && line.includes(new X509Certificate(valid.pem).serialNumber.match(/../g)?.join(":").toLowerCase() ?? "?"));
             assert.deepEqual(refusedByTls, []);
             assert.equal(accepted.status, 403, accepted.body);
-            assert.match(JSON.parse(accepted.body ?? "null").message, /explicit deny/);
+            assert.match(JSON.parse(accepted.body ?? "null").Message, /explicit deny/);
         });
 
         it("answers 403 to certificates from the stack's own issuing CA that API Gateway's algorithm rules refuse: SHA-1, RSA 1024, P-521", async () => {
