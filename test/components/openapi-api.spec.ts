@@ -7,8 +7,8 @@ import { OpenApiApi } from "../../components/openapi-api";
 import { PartnerAuthorizer } from "../../components/partner-authorizer";
 import { accessLogFormat } from "../../core/monitoring/access-log";
 import { CheckedApi, checkApiFile } from "../../core/openapi/contract";
-import { CapturedResource, capturingMocks } from "../../tools/simulator/program";
-import { allOf, captureResources, only, valueOf } from "../helpers/outputs";
+import { CapturedResource } from "../../tools/simulator/program";
+import { allOf, captureResources, gatedMocks, only, valueOf } from "../helpers/outputs";
 
 const projectDir = path.resolve(__dirname, "..", "..");
 const handlerExists = (name: string) => fs.existsSync(path.join(projectDir, "handlers", `${name}.ts`));
@@ -124,32 +124,16 @@ describe("OpenApiApi", () => {
         ["its execution-log group exists, which API Gateway would otherwise make with no expiry", (args: pulumi.runtime.MockResourceArgs) => args.name === "c-execution-log"],
     ] as const) {
         it(`creates the stage only once ${what}`, async () => {
-            const resources: CapturedResource[] = [];
-            let openGate: () => void = () => undefined;
-            const gate = new Promise<void>((resolve) => (openGate = resolve));
-            const mocks = capturingMocks("test", "eu-west-1", resources);
-            await pulumi.runtime.setMocks({
-                ...mocks,
-                newResource: async (args) => {
-                    if (gated(args)) {
-                        await gate;
-                    }
-                    return mocks.newResource(args);
-                },
-            }, "apigw-mtls", "test", false);
+            const gate = await gatedMocks(gated);
             const account = new GatewayAccount("g", {});
             const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30 });
             const api = new OpenApiApi("c", { api: file("customer"), stageName: "v1", logRetentionDays: 30, gatewayAccount: account, authorizerFunction: authorizer.function });
-            const registered = (type: string) => resources.some((r) => r.type === type);
-            for (let waited = 0; !registered("aws:apigateway/deployment:Deployment") && waited < 5_000; waited += 10) {
-                await new Promise((resolve) => setTimeout(resolve, 10));
-            }
-            await new Promise((resolve) => setTimeout(resolve, 300));
-            assert.ok(registered("aws:apigateway/deployment:Deployment"), "the deployment is there");
-            assert.equal(registered("aws:apigateway/stage:Stage"), false, "no stage before it");
-            openGate();
+            await gate.settleAfter("aws:apigateway/deployment:Deployment");
+            assert.ok(gate.registered("aws:apigateway/deployment:Deployment"), "the deployment is there");
+            assert.equal(gate.registered("aws:apigateway/stage:Stage"), false, "no stage before it");
+            gate.open();
             await valueOf(api.stage.id);
-            assert.ok(registered("aws:apigateway/stage:Stage"));
+            assert.ok(gate.registered("aws:apigateway/stage:Stage"));
         });
     }
 });

@@ -4,8 +4,8 @@ import { PartnerAuthorizer } from "../../components/partner-authorizer";
 import { PartnerUsageKeys } from "../../components/partner-usage-keys";
 import { PartnerUsagePlans } from "../../components/partner-usage-plans";
 import { defaultLimits, PartnerLimits, UsageLimits } from "../../core/usage/limits";
-import { CapturedResource, capturingMocks, ProgramFailure, runProgram } from "../../tools/simulator/program";
-import { allOf, captureResources, only, valueOf } from "../helpers/outputs";
+import { CapturedResource, ProgramFailure, runProgram } from "../../tools/simulator/program";
+import { allOf, captureResources, gatedMocks, only, valueOf } from "../helpers/outputs";
 
 
 const types = {
@@ -116,31 +116,15 @@ describe("PartnerUsagePlans and PartnerUsageKeys", () => {
 
     describe("the authorizer and the keys' parameter", () => {
         it("registers the authorizer's function only once the keys' parameter is there, so that no instance caches keys without a new partner's", async () => {
-            const resources: CapturedResource[] = [];
-            let openGate: () => void = () => undefined;
-            const gate = new Promise<void>((resolve) => (openGate = resolve));
-            const mocks = capturingMocks("test", "eu-west-1", resources);
-            await pulumi.runtime.setMocks({
-                ...mocks,
-                newResource: async (args) => {
-                    if (args.type === types.parameter) {
-                        await gate;
-                    }
-                    return mocks.newResource(args);
-                },
-            }, "apigw-mtls", "test", false);
+            const gated = await gatedMocks((args) => args.type === types.parameter);
             const keys = new PartnerUsageKeys("usage", { partners: ["acme-bank"], parameterName });
             const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30, usageKeysParameter: keys.parameter });
-            const registered = (type: string) => resources.some((r) => r.type === type);
-            for (let waited = 0; !registered("aws:cloudwatch/logGroup:LogGroup") && waited < 5_000; waited += 10) {
-                await new Promise((resolve) => setTimeout(resolve, 10));
-            }
-            await new Promise((resolve) => setTimeout(resolve, 300));
-            assert.ok(registered(types.apiKey), "the key is there");
-            assert.equal(registered("aws:lambda/function:Function"), false, "no function before the parameter");
-            openGate();
+            await gated.settleAfter("aws:cloudwatch/logGroup:LogGroup");
+            assert.ok(gated.registered(types.apiKey), "the key is there");
+            assert.equal(gated.registered("aws:lambda/function:Function"), false, "no function before the parameter");
+            gated.open();
             await valueOf(authorizer.function.arn);
-            assert.ok(registered("aws:lambda/function:Function"));
+            assert.ok(gated.registered("aws:lambda/function:Function"));
         });
     });
 

@@ -66,3 +66,41 @@ export function recordOptions(): { options: Map<string, pulumi.CustomResourceOpt
         }],
     };
 }
+
+/** Mocks that hold back the resources `gated` picks until `open()`, so that a test sees what registers before them. */
+export interface GatedMocks {
+    /** Whether a resource of `type` has registered so far. */
+    registered(type: string): boolean;
+    /** Waits until a resource of `type` registers (up to 5 s), then a little longer for what follows it. */
+    settleAfter(type: string): Promise<void>;
+    /** Lets the held resources register. */
+    open(): void;
+}
+
+/** Sets mocks that hold back the registration of every resource `gated` picks until `open()` is called. */
+export async function gatedMocks(gated: (args: pulumi.runtime.MockResourceArgs) => boolean): Promise<GatedMocks> {
+    const resources: CapturedResource[] = [];
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const mocks = capturingMocks("test", "eu-west-1", resources);
+    await pulumi.runtime.setMocks({
+        ...mocks,
+        newResource: async (args) => {
+            if (gated(args)) {
+                await gate;
+            }
+            return mocks.newResource(args);
+        },
+    }, "apigw-mtls", "test", false);
+    const registered = (type: string) => resources.some((r) => r.type === type);
+    return {
+        registered,
+        open: () => open(),
+        settleAfter: async (type) => {
+            for (let waited = 0; !registered(type) && waited < 5_000; waited += 10) {
+                await new Promise((resolve) => setTimeout(resolve, 10));
+            }
+            await new Promise((resolve) => setTimeout(resolve, 300));
+        },
+    };
+}
