@@ -21,7 +21,7 @@ before(function () {
 /** The one partner of the dev stack file that sends a certificate request. */
 function requestPartner(dir: string): { name: string; csrFile: string } {
     const stack = yaml.load(readFileSync(join(dir, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
-    const partners = stack.config["apigw-mtls:partners"] as { name: string; csrFile?: string }[];
+    const partners = Object.entries(stack.config["apigw-mtls:partners"] as Record<string, { csrFile?: string }>).map(([name, partner]) => ({ name, ...partner }));
     const [partner, ...others] = partners.filter((p) => p.csrFile !== undefined);
     assert.ok(partner && others.length === 0, "Pulumi.dev.yaml has one partner with a csrFile");
     return { name: partner.name, csrFile: partner.csrFile as string };
