@@ -52,7 +52,8 @@ describe("usage plans under the real Pulumi CLI (stand-in cloud)", () => {
         assert.deepEqual(created(types.apiKey), partners.map((p) => `usage-${p}-key`));
         assert.deepEqual(created(types.planKey), partners.map((p) => `usage-${p}-plan`));
         assert.deepEqual(created(types.plan), partners.map((p) => `usage-${p}-limits`));
-        assert.deepEqual(created(types.parameter), ["usage-keys"]);
+        // Beside the keys' parameter, the one of the API stages each partner's access names.
+        assert.deepEqual(created(types.parameter), ["api-stages-parameter", "usage-keys"]);
         assert.deepEqual(workspace.operations(), [], "a preview creates nothing");
     });
 
@@ -64,7 +65,7 @@ describe("usage plans under the real Pulumi CLI (stand-in cloud)", () => {
         assert.equal(created.filter((t) => t === types.apiKey).length, 4);
         assert.equal(created.filter((t) => t === types.planKey).length, 4);
         assert.equal(created.filter((t) => t === types.plan).length, 4);
-        assert.equal(created.filter((t) => t === types.parameter).length, 1);
+        assert.equal(created.filter((t) => t === types.parameter).length, 2);
     });
 
     it("keeps no API key value in plain text anywhere in the exported state", () => {
@@ -79,12 +80,14 @@ describe("usage plans under the real Pulumi CLI (stand-in cloud)", () => {
 
     it("holds each key's value, its plan key's copy and the parameter's value as secrets", () => {
         const secret = (r: StateResource) => (r.outputs?.value as Record<string, unknown> | undefined)?.[secretSignature] !== undefined;
+        // The keys' parameter; the API stages' parameter holds ids and names only.
+        const keysParameter = (r: StateResource) => r.type === types.parameter && resourceName(r.urn) === "usage-keys";
         for (const type of [types.apiKey, types.planKey, types.parameter]) {
-            const found = plain.filter((r) => r.type === type);
+            const found = plain.filter((r) => r.type === type && (type !== types.parameter || keysParameter(r)));
             assert.ok(found.length > 0, type);
             assert.ok(found.every(secret), `${type}: value is a secret`);
         }
-        const parameter = revealed.find((r) => r.type === types.parameter);
+        const parameter = revealed.find(keysParameter);
         const byPartner = JSON.parse(String(revealedValue(parameter))) as Record<string, string>;
         const keyOf = (partner: string) => revealedValue(revealed.find((r) => r.type === types.apiKey && resourceName(r.urn) === `usage-${partner}-key`));
         assert.deepEqual(Object.keys(byPartner).sort(), ["acme-bank", "globex", "initech", "vandelay"]);
