@@ -4,6 +4,7 @@ export interface StateResource {
     readonly urn: string;
     readonly type: string;
     readonly outputs?: Record<string, unknown>;
+    readonly inputs?: Record<string, unknown>;
 }
 
 export interface StackExport {
