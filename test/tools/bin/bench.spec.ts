@@ -3,18 +3,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { LocalFigures } from "../../../tools/bench/results";
 
 const projectDir = path.resolve(__dirname, "..", "..", "..");
-
-interface Side {
-    readonly requests: number;
-    readonly failed: number;
-    readonly failure?: string;
-    readonly statuses: Record<string, number>;
-    readonly perSecond: number;
-    readonly p50Ms: number;
-    readonly p99Ms: number;
-}
 
 /** The part of the bench's results JSON this spec reads. */
 interface QuickResults {
@@ -28,7 +19,7 @@ interface QuickResults {
         readonly pack: { readonly wallMs: number; readonly mandatory: number };
     })[];
     readonly rules: readonly { readonly certificates: number; readonly errors: boolean; readonly coldMs: number }[];
-    readonly local: { readonly error?: string; readonly bare: Side; readonly local: Side; readonly throttled: Side; readonly ratio: number };
+    readonly local: { readonly error?: string; readonly bare: LocalFigures; readonly local: LocalFigures; readonly throttled: LocalFigures; readonly ratio: number };
     readonly engine?: unknown;
     readonly pack?: unknown;
     readonly cdk?: unknown;
