@@ -16,42 +16,146 @@ const here = dirname(fileURLToPath(import.meta.url));
 const out = resolve(process.argv[2] ?? join(here, "dist"));
 const pkg = JSON.parse(readFileSync(join(here, "package.json"), "utf8"));
 
-/** The pack's own sources and their hashes, for run.cjs to tell a stale bundle (dependencies change only with `npm ci`, which rebuilds). */
+/** The pack's own sources and this script, with their hashes, for run.cjs to tell a stale bundle (dependencies change only with `npm ci`, which rebuilds). */
 const inputsFile = "inputs.json";
 
+const packRequire = createRequire(join(here, "package.json"));
+
 /**
- * `@pulumi/aws`'s index requires all of its 250-odd namespaces at once (0.6 s of CPU, most of
- * the pack's start after the SDK itself), while the rules use a dozen classes. In the bundle,
- * `aws.<namespace>.<Class>` loads only that class's module (`@pulumi/aws/<namespace>/<class>.js`),
- * on first use.
+ * The rules hand resource classes to @pulumi/policy (`validateResourceOfType`, `isType`), which
+ * compares only the class's type token, its static `__pulumiType` (`isTypeOf` in @pulumi/policy's
+ * server.js). But a class module of `@pulumi/aws` or `@pulumi/tls` requires `@pulumi/pulumi`'s
+ * index, which loads the SDK's whole runtime (its closure serializer brings npm's arborist, pacote
+ * and sigstore: 0.3 s of the pack's start here), and `@pulumi/aws`'s own index requires its
+ * 250-odd namespaces at once. In the bundle, `aws.<namespace>.<Class>` and `tls.<Class>` are a
+ * small object that answers `__pulumiType` from a table read out of the class modules at build
+ * time, and loads the real class only when a rule asks it for anything else. Names not in the
+ * table (functions, enums) come from the real module, on first use.
  */
-function lazyAws() {
-    const awsDir = dirname(createRequire(join(here, "package.json")).resolve("@pulumi/aws/package.json"));
-    const namespaces = readdirSync(awsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory() && /^[a-z0-9]+$/.test(entry.name)).map((entry) => entry.name);
-    const contents = `"use strict";
+function providerSdks(tokens) {
+    const resourceClass = `const resourceClass = (file, name, token) => {
+    let real;
+    return new Proxy({ __pulumiType: token }, {
+        get(target, key) {
+            return key in target ? target[key] : (real ??= require(file)[name])[key];
+        },
+    });
+};`;
+    const aws = `"use strict";
+${resourceClass}
+const tokens = ${JSON.stringify(tokens.aws)};
 const load = (namespace) => new Proxy({}, {
     get(_, name) {
-        if (typeof name !== "string" || !/^[A-Z]/.test(name)) {
-            return undefined;
+        const token = tokens[namespace]?.[name];
+        if (token !== undefined) {
+            return resourceClass("@pulumi/aws/" + namespace + "/" + name[0].toLowerCase() + name.slice(1), name, token);
         }
-        const file = name[0].toLowerCase() + name.slice(1);
-        return require("@pulumi/aws/" + namespace + "/" + file)[name];
+        return typeof name === "string" ? require("@pulumi/aws/" + namespace)[name] : undefined;
     },
 });
-${namespaces.map((namespace) => `Object.defineProperty(exports, ${JSON.stringify(namespace)}, { enumerable: true, get: () => load(${JSON.stringify(namespace)}) });`).join("\n")}
+${awsNamespaces().map((namespace) => `Object.defineProperty(exports, ${JSON.stringify(namespace)}, { enumerable: true, get: () => load(${JSON.stringify(namespace)}) });`).join("\n")}
 `;
+    // Every name @pulumi/tls exports, as a property: esbuild's import helper copies the properties
+    // it finds.
+    const tlsNames = Object.keys(packRequire("@pulumi/tls"));
+    const tls = `"use strict";
+${resourceClass}
+const tokens = ${JSON.stringify(tokens.tls)};
+const get = (name) => tokens[name] !== undefined
+    ? resourceClass("@pulumi/tls/" + name[0].toLowerCase() + name.slice(1), name, tokens[name])
+    : require("@pulumi/tls")[name];
+for (const name of ${JSON.stringify(tlsNames)}) {
+    Object.defineProperty(exports, name, { enumerable: true, get: () => get(name) });
+}
+`;
+    const contents = { "@pulumi/aws": aws, "@pulumi/tls": tls };
     return {
-        name: "lazy-aws",
+        name: "provider-sdks",
         setup(esbuild) {
-            esbuild.onResolve({ filter: /^@pulumi\/aws$/ }, () => ({ path: "@pulumi/aws", namespace: "lazy-aws" }));
-            esbuild.onLoad({ filter: /.*/, namespace: "lazy-aws" }, () => ({ contents, loader: "js", resolveDir: here }));
+            // The modules' own `require("@pulumi/tls")` is the real one.
+            esbuild.onResolve({ filter: /^@pulumi\/(aws|tls)$/ }, (args) =>
+                args.namespace === "provider-sdks" ? undefined : { path: args.path, namespace: "provider-sdks" });
+            esbuild.onLoad({ filter: /.*/, namespace: "provider-sdks" }, (args) => ({ contents: contents[args.path], loader: "js", resolveDir: here }));
         },
     };
 }
 
-rmSync(out, { recursive: true, force: true });
-mkdirSync(out, { recursive: true });
-const result = await build({
+function awsNamespaces() {
+    const awsDir = dirname(packRequire.resolve("@pulumi/aws/package.json"));
+    return readdirSync(awsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory() && /^[a-z0-9]+$/.test(entry.name)).map((entry) => entry.name);
+}
+
+/**
+ * The type tokens of the classes the pack's sources name (`aws.<namespace>.<Class>`,
+ * `tls.<Class>`), read from each class module's `static __pulumiType`. A name with no such module
+ * (an `Args` type, a word in a comment) is left out.
+ */
+function typeTokens(sources) {
+    const tokens = { aws: {}, tls: {} };
+    const tokenOf = (file) => {
+        let text;
+        try {
+            text = readFileSync(packRequire.resolve(file), "utf8");
+        } catch {
+            return undefined;
+        }
+        return /static __pulumiType = '([^']+)'/.exec(text)?.[1];
+    };
+    for (const source of sources) {
+        const text = readFileSync(join(here, source), "utf8");
+        for (const [, namespace, name] of text.matchAll(/\baws\.([a-z0-9]+)\.([A-Z]\w*)/g)) {
+            const token = tokenOf(`@pulumi/aws/${namespace}/${name[0].toLowerCase()}${name.slice(1)}.js`);
+            if (token !== undefined) {
+                (tokens.aws[namespace] ??= {})[name] = token;
+            }
+        }
+        for (const [, name] of text.matchAll(/\btls\.([A-Z]\w*)/g)) {
+            const token = tokenOf(`@pulumi/tls/${name[0].toLowerCase()}${name.slice(1)}.js`);
+            if (token !== undefined) {
+                tokens.tls[name] = token;
+            }
+        }
+    }
+    return tokens;
+}
+
+/**
+ * @pulumi/policy is bundled in too, so that its one use of `@pulumi/pulumi`'s index (deserialize.js:
+ * `asset` and `Output`) can load those two modules alone; any other name still comes from the
+ * index.
+ */
+function pulumiIndex() {
+    const contents = `"use strict";
+module.exports = new Proxy({}, {
+    get(_, name) {
+        switch (name) {
+            case "asset": return require("@pulumi/pulumi/asset");
+            case "Output": return require("@pulumi/pulumi/output").Output;
+            default: return require("@pulumi/pulumi")[name];
+        }
+    },
+});
+`;
+    return {
+        name: "pulumi-index",
+        setup(esbuild) {
+            esbuild.onResolve({ filter: /^@pulumi\/pulumi$/ }, (args) =>
+                args.importer.includes("node_modules/@pulumi/policy/") ? { path: args.path, namespace: "pulumi-index" } : undefined);
+            esbuild.onLoad({ filter: /.*/, namespace: "pulumi-index" }, () => ({ contents, loader: "js", resolveDir: here }));
+        },
+    };
+}
+
+/** The pack's own sources among a build's inputs: not a dependency, not a virtual module. */
+const ownSources = (metafile) => Object.keys(metafile.inputs).filter((file) => !file.includes("node_modules/") && !file.includes(":"));
+
+/** What stays a dependency, resolved where the pack runs: the Pulumi SDKs and @pulumi/policy's own dependencies. */
+const external = [
+    ...Object.keys(pkg.dependencies),
+    ...Object.keys(JSON.parse(readFileSync(packRequire.resolve("@pulumi/policy/package.json"), "utf8")).dependencies),
+].filter((name) => name !== "@pulumi/policy").flatMap((name) => [name, `${name}/*`]);
+
+const options = (tokens) => ({
     entryPoints: [join(here, "index.ts")],
     outfile: join(out, "index.js"),
     absWorkingDir: here,
@@ -61,13 +165,18 @@ const result = await build({
     platform: "node",
     target: "node22",
     format: "cjs",
-    external: Object.keys(pkg.dependencies).map((name) => `${name}/*`).concat(Object.keys(pkg.dependencies).filter((name) => name !== "@pulumi/aws")),
-    plugins: [lazyAws()],
+    external,
+    plugins: [providerSdks(tokens), pulumiIndex()],
     metafile: true,
     logLevel: "warning",
 });
-const sources = Object.keys(result.metafile.inputs).filter((file) => !file.includes("node_modules/") && !file.includes(":"));
-const hashes = Object.fromEntries(sources.map((file) => [file, createHash("sha256").update(readFileSync(join(here, file))).digest("hex")]));
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+// Twice: the first build finds the sources, whose class names give the second its type tokens.
+const sources = ownSources((await build({ ...options({ aws: {}, tls: {} }), write: false })).metafile);
+await build(options(typeTokens(sources)));
+const hashes = Object.fromEntries([...sources, "bundle.mjs"].map((file) => [file, createHash("sha256").update(readFileSync(join(here, file))).digest("hex")]));
 writeFileSync(join(out, inputsFile), JSON.stringify(hashes, null, 2) + "\n");
 const { name, version, description, license, dependencies } = pkg;
 writeFileSync(join(out, "package.json"), JSON.stringify({

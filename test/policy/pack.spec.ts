@@ -3,7 +3,11 @@ import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
 import * as aws from "@pulumi/aws";
+import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import { AnalyzeRequest, AnalyzeResponse, AnalyzerResourceOptions } from "@pulumi/pulumi/proto/analyzer_pb";
+import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { PolicyPackConfig, ResourceValidationPolicy } from "@pulumi/policy";
 import { enforcementOf, resourceArgs, runPolicies, stackArgs } from "../../policy/evaluate";
 import { policies } from "../../policy/policies";
@@ -43,6 +47,21 @@ async function servesPack(args: string[], cwd: string, env?: NodeJS.ProcessEnv):
     } finally {
         child.kill();
     }
+}
+
+/** The names of the rules that report on one resource, asked of a served pack as the engine asks (`Analyze`). */
+function analyze(port: string, type: string, properties: Record<string, unknown>): Promise<string[]> {
+    const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const request = new AnalyzeRequest();
+    request.setType(type);
+    request.setName("r");
+    request.setUrn(`urn:pulumi:dev::apigw-mtls::${type}::r`);
+    request.setProperties(Struct.fromJavaScript(properties as Record<string, JavaScriptValue>));
+    request.setOptions(new AnalyzerResourceOptions());
+    return new Promise((resolve, reject) => client.analyze(request, (err: Error | null, response: AnalyzeResponse) => {
+        client.close();
+        return err ? reject(err) : resolve(response.getDiagnosticsList().map(d => d.getPolicyname()).sort());
+    }));
 }
 
 describe("policy pack", () => {
@@ -104,13 +123,48 @@ describe("policy pack", () => {
             const build = spawnSync(process.execPath, [path.join(policyDir, "bundle.mjs"), out], { cwd: root, timeout: 45_000, encoding: "utf8" });
             assert.equal(build.status, 0, build.stderr);
             const pkg = JSON.parse(readFileSync(path.join(out, "package.json"), "utf8"));
-            assert.deepEqual(Object.keys(pkg.dependencies).sort(), ["@pulumi/aws", "@pulumi/policy", "@pulumi/pulumi", "@pulumi/tls"]);
-            // What `npm install` gives the published pack: the SDKs, and nothing of ../components.
+            assert.deepEqual(Object.keys(pkg.dependencies).sort(), ["@grpc/grpc-js", "@pulumi/aws", "@pulumi/policy", "@pulumi/pulumi", "@pulumi/tls", "google-protobuf"]);
+            // What `npm install` gives the published pack: its dependencies, and nothing of ../components.
             mkdirSync(path.join(out, "node_modules"));
-            symlinkSync(path.join(root, "node_modules", "@pulumi"), path.join(out, "node_modules", "@pulumi"), "dir");
+            for (const folder of ["@pulumi", "@grpc", "google-protobuf"]) {
+                symlinkSync(path.join(root, "node_modules", folder), path.join(out, "node_modules", folder), "dir");
+            }
             await servesPack(["index.js"], out, { ...process.env, NODE_PATH: "" });
         } finally {
             rmSync(out, { recursive: true, force: true });
+        }
+    });
+
+    it("serves the bundle without @pulumi/pulumi's index or the provider SDKs' indexes, and judges aws and tls resources by their type", async () => {
+        // What loads before the pack is ready decides how long `pulumi preview --policy-pack` waits
+        // for it; the classes the rules name stand in for themselves with their type tokens.
+        const indexes = /node_modules\/@pulumi\/(pulumi|aws|tls)\/index\.js$/;
+        const report = `process.stdout.write = ((write) => (chunk, ...rest) => {
+            process.stderr.write("loaded " + JSON.stringify(Object.keys(require.cache).filter(f => ${indexes}.test(f))) + "\\n");
+            process.stdout.write = write;
+            return write(chunk, ...rest);
+        })(process.stdout.write.bind(process.stdout));`;
+        const child = spawn(process.execPath, ["-e", `${report}; require("./run.cjs")`], { cwd: policyDir, stdio: ["ignore", "pipe", "pipe"] });
+        try {
+            const [port, loaded] = await new Promise<[string, string]>((resolve, reject) => {
+                let stdout = "", stderr = "";
+                const timer = setTimeout(() => reject(new Error(`no port after 45 s: ${stderr}`)), 45_000);
+                child.stderr?.on("data", chunk => { stderr += chunk; });
+                child.stdout?.on("data", chunk => {
+                    stdout += chunk;
+                    if (stdout.includes("\n")) {
+                        clearTimeout(timer);
+                        resolve([stdout.split("\n")[0], /loaded (.*)/.exec(stderr)?.[1] ?? stderr]);
+                    }
+                });
+            });
+            assert.equal(loaded, "[]");
+            const judge = (type: string, properties: Record<string, unknown>) => analyze(port.trim(), type, properties);
+            assert.deepEqual(await judge("aws:apigateway/restApi:RestApi", { name: "api", endpointConfiguration: { types: "REGIONAL" }, disableExecuteApiEndpoint: false }), ["execute-api-endpoint-disabled"]);
+            assert.deepEqual(await judge("tls:index/privateKey:PrivateKey", { algorithm: "ED25519" }), ["tls-keys-accepted-by-api-gateway"]);
+            assert.deepEqual(await judge("tls:index/privateKey:PrivateKey", { algorithm: "ECDSA", ecdsaCurve: "P256" }), []);
+        } finally {
+            child.kill();
         }
     });
 });
