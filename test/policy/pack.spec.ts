@@ -12,6 +12,7 @@ import { PolicyPackConfig, ResourceValidationPolicy } from "@pulumi/policy";
 import { enforcementOf, resourceArgs, runPolicies, stackArgs } from "../../policy/evaluate";
 import { policies } from "../../policy/policies";
 import { resource, unknownValue } from "../helpers/policy-args";
+import { tsNodeArgs } from "../helpers/ts-node";
 
 const root = path.resolve(__dirname, "..", "..");
 const policyDir = path.join(root, "policy");
@@ -107,14 +108,14 @@ describe("policy pack", () => {
     });
 
     it("imports policies.ts without starting a policy server", () => {
-        const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e",
+        const run = spawnSync(process.execPath, [...tsNodeArgs, "-e",
             "const { policies } = require('./policy/policies.ts'); console.log(policies.length)"], { cwd: root, timeout: 45_000, encoding: "utf8" });
         assert.equal(run.status, 0, run.stderr);
         assert.equal(run.stdout.trim(), "16");
     });
 
     it("constructs the PolicyPack of index.ts under ts-node, which serves it on a port", async () => {
-        await servesPack(["-r", "ts-node/register/transpile-only", "-e", "require('./index.ts')"], policyDir);
+        await servesPack([...tsNodeArgs, "-e", "require('./index.ts')"], policyDir);
     });
 
     it("bundles into a publishable folder that runs with only the Pulumi SDKs installed", async () => {

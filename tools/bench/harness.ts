@@ -44,9 +44,9 @@ export const harnesses: Readonly<Record<HarnessName, Harness>> = {
     },
     "ts-node": {
         name: "ts-node",
-        description: "ts-node --transpile-only with its source-map-support, as `npm test` (and `pulumi up` with runtime typescript: true)",
+        description: "ts-node transpile-only with esbuild stripping the types, and ts-node's source-map-support, as `npm test` and `pulumi up` (tsconfig.pulumi.json) run this project",
         script: (name) => path.join(projectDir, "tools", "bench", `${name}.ts`),
-        execArgv: ["-r", "ts-node/register/transpile-only"],
+        execArgv: ["-r", path.join(projectDir, "tools", "ts-node", "register.cjs")],
     },
 };
 

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { LocalFigures } from "../../../tools/bench/results";
+import { tsNodeArgs } from "../../helpers/ts-node";
 
 const projectDir = path.resolve(__dirname, "..", "..", "..");
 
@@ -36,7 +37,7 @@ describe("npm run bench -- --quick", function () {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "apigw-mtls-bench-"));
         const out = path.join(dir, "results.json");
         try {
-            const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/bin/bench.ts", "--quick", "--out", out], { cwd: projectDir, encoding: "utf8" });
+            const run = spawnSync(process.execPath, [...tsNodeArgs, "tools/bin/bench.ts", "--quick", "--out", out], { cwd: projectDir, encoding: "utf8" });
             assert.equal(run.status, 0, run.stderr);
             stdout = run.stdout;
             results = JSON.parse(fs.readFileSync(out, "utf8")) as QuickResults;
@@ -96,7 +97,7 @@ describe("npm run bench -- --quick", function () {
 
 describe("npm run bench -- --only", () => {
     it("takes engine among its sections and refuses a section it does not know, naming them all", () => {
-        const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/bin/bench.ts", "--only", "engine,nope"], { cwd: projectDir, encoding: "utf8" });
+        const run = spawnSync(process.execPath, [...tsNodeArgs, "tools/bin/bench.ts", "--only", "engine,nope"], { cwd: projectDir, encoding: "utf8" });
         assert.equal(run.status, 2);
         assert.match(run.stderr, /--only nope: not one of program, rules, local, pack, cdk, engine, tests/);
     });

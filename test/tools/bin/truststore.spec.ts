@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { CliIo, main } from "../../../tools/bin/truststore";
 import { Finding } from "../../../core/truststore/findings";
 import { daysFrom, keyPem, makeCa, makeCert, makeLeaf, sharedKey, toBundle } from "../../helpers/certs";
+import { tsNodeArgs } from "../../helpers/ts-node";
 
 const repo = join(__dirname, "..", "..", "..");
 
@@ -199,7 +200,7 @@ describe("truststore CLI", () => {
         });
 
         it("exits 2 with a one-line message and no stack trace on an unreadable file", () => {
-            const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/bin/truststore.ts", "check", join(dir, "nothing-here.pem")], { cwd: repo, encoding: "utf8" });
+            const child = spawnSync(process.execPath, [...tsNodeArgs, "tools/bin/truststore.ts", "check", join(dir, "nothing-here.pem")], { cwd: repo, encoding: "utf8" });
             assert.equal(child.status, 2);
             assert.deepEqual(lines(child.stderr), [`truststore: cannot read ${join(dir, "nothing-here.pem")}: no such file (see --help)`]);
             assert.equal(child.stdout, "");

@@ -13,6 +13,7 @@ import { issueServerCredentials, ServerCredentials } from "../../../tools/smoke/
 import { runChecks, Target } from "../../../tools/smoke/checks";
 import { checkDomain, DomainReader, DomainReadError } from "../../../tools/smoke/domain-check";
 import { Issued, keyPem, makeCa, makeLeaf } from "../../helpers/certs";
+import { tsNodeArgs } from "../../helpers/ts-node";
 
 /** An https server on 127.0.0.1 that answers 200 to whatever it lets through. */
 async function serve(options: https.ServerOptions): Promise<{ port: number; requests: () => number; close: () => Promise<void> }> {
@@ -222,7 +223,7 @@ describe("verify", function () {
         it("as a command, prints one line to stderr and exits 2 for a bad argument", async () => {
             const root = path.join(__dirname, "..", "..", "..");
             const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-                const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/bin/verify.ts", "--url", "ftp://x"], { cwd: root });
+                const child = spawn(process.execPath, [...tsNodeArgs, "tools/bin/verify.ts", "--url", "ftp://x"], { cwd: root });
                 let stderr = "";
                 child.stderr.on("data", (chunk) => (stderr += chunk));
                 const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);

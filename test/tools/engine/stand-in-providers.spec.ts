@@ -16,6 +16,7 @@ import { isSecret, secret } from "../../../tools/simulator/property-values";
 import { awsProvider } from "../../../tools/engine/providers/aws";
 import { LoggedOperation, logFileVariable } from "../../../tools/engine/providers/stand-in";
 import { tlsProvider } from "../../../tools/engine/providers/tls";
+import { tsNodeArgs } from "../../helpers/ts-node";
 
 /** Properties as providers take and return them: the SDK types them `any` (CreateResult's outs). */
 type Properties = NonNullable<CreateResult["outs"]>;
@@ -295,7 +296,7 @@ describe("stand-in providers as programs", function () {
     /** Runs node with ts-node and `args` in the project, as the engine runs a plugin; resolves with what it printed and how it ended, killed after `ms`. */
     function runNode(args: string[], ms: number, onPort?: (port: string) => Promise<string>) {
         return new Promise<{ stdout: string; code: number | null; answer?: string }>((resolve, reject) => {
-            const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", ...args], { cwd: projectDir, stdio: ["ignore", "pipe", "inherit"] });
+            const child = spawn(process.execPath, [...tsNodeArgs, ...args], { cwd: projectDir, stdio: ["ignore", "pipe", "inherit"] });
             let stdout = "";
             let answer: string | undefined;
             const timer = setTimeout(() => child.kill("SIGKILL"), ms);

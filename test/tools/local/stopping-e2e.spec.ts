@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ownerOf } from "../../../tools/local/folder";
 import { childOptionsVariable } from "../../helpers/local-child";
+import { tsNodeArgs } from "../../helpers/ts-node";
 
 const project = path.resolve(__dirname, "..", "..", "..");
 const childScript = path.join(project, "test", "helpers", "local-child.ts");
@@ -96,7 +97,7 @@ describe("stopping local mode", function () {
         // A package whose script runs local mode as `npm run local` does: npm starts `sh -c`, which starts node.
         const pkg = path.join(dir, "package");
         fs.mkdirSync(pkg);
-        const script = `cd ${JSON.stringify(project)} && ${JSON.stringify(process.execPath)} -r ts-node/register/transpile-only ${JSON.stringify(childScript)}`;
+        const script = `cd ${JSON.stringify(project)} && ${JSON.stringify(process.execPath)} ${tsNodeArgs.map((arg) => JSON.stringify(arg)).join(" ")} ${JSON.stringify(childScript)}`;
         fs.writeFileSync(path.join(pkg, "package.json"), JSON.stringify({ name: "local-under-npm", private: true, scripts: { local: script } }));
         const local = path.join(dir, "local");
         const npm = start("npm", ["run", "local", "--", "--port", "0"], pkg, local);
@@ -113,7 +114,7 @@ describe("stopping local mode", function () {
 
     it("stops with --stop from another process, which waits until the run has exited", async () => {
         const local = path.join(dir, "local");
-        const run = start(process.execPath, ["-r", "ts-node/register/transpile-only", childScript, "--port", "0"], project, local);
+        const run = start(process.execPath, [...tsNodeArgs, childScript, "--port", "0"], project, local);
         children.push(run);
         const owner = await serving(local, run);
         owners.push(owner.pid);
