@@ -23,7 +23,10 @@ export interface PartnerUsageKeysArgs {
  * Advanced tier. Shard 0 is the one parameter stacks had before: same resource, name and tier.
  *
  * Declared before the authorizer, which waits for every shard: a function instance that starts
- * reads the keys once, so it must never start before a new partner's key is in its shard.
+ * reads the keys once, so it must never start before a new partner's key is in its shard. A new
+ * or departed partner moves the partners after it across shards, which are updated one by one;
+ * an instance started in between would miss a key, but the same change is a new partner list in
+ * the authorizer's package, and Lambda starts afresh every instance after the function's update.
  * The keys and the parameter were children of `PartnerUsagePlans` of the same name before: the
  * alias keeps their URNs, so no existing key is replaced.
  */
