@@ -45,14 +45,14 @@ const truststore = new Truststore("truststore", {
     crl: config.crl,
 });
 
-// Usage keys partners never see, one per partner, in a parameter the authorizer reads.
+// Usage keys partners never see, one per partner, in parameters the authorizer reads.
 const usageKeys = new PartnerUsageKeys("usage", {
     partners: config.partnerLimits.map((partner) => partner.name),
     parameterName: usageKeysParameterName(pulumi.getStack()),
 });
 
 // Revocation: mutual TLS accepts a revoked certificate; the authorizer refuses it. It also
-// returns the caller's usage key, and is updated only once the keys' parameter is; it allows
+// returns the caller's usage key, and is updated only once the keys' parameters are; it allows
 // only the APIs the partner may call, read from a parameter named here and made after the APIs,
 // whose methods need this authorizer.
 const apiStagesParameter = apiStagesParameterName(pulumi.getStack());
@@ -64,7 +64,7 @@ const authorizer = new PartnerAuthorizer("authorizer", {
     ownCaPartners: partners.ownCa,
     cacheSeconds: config.authorizerCacheSeconds,
     logRetentionDays: config.logRetentionDays,
-    usageKeysParameter: usageKeys.parameter,
+    usageKeysParameters: usageKeys.parameters,
     access: Object.fromEntries(config.partners.map((partner) => [partner.name, partner.access])),
     apiStagesParameterName: apiStagesParameter,
 });

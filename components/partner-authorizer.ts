@@ -23,10 +23,10 @@ export interface PartnerAuthorizerArgs {
     /** Days to keep the function's logs. */
     readonly logRetentionDays: pulumi.Input<number>;
     /**
-     * The SSM parameter that holds each partner's API key (`PartnerUsageKeys.parameter`): the
-     * function may read that parameter only, and returns the calling partner's key. Default: no keys.
+     * The SSM parameters that hold the partners' API keys, shard 0 first (`PartnerUsageKeys.parameters`):
+     * the function may read those parameters only, and returns the calling partner's key. Default: no keys.
      */
-    readonly usageKeysParameter?: aws.ssm.Parameter;
+    readonly usageKeysParameters?: readonly aws.ssm.Parameter[];
     /** The API names each partner may call (stack config's `access`). Default: none given, and no API-stages parameter read. */
     readonly access?: Readonly<Record<string, readonly string[]>>;
     /**
@@ -47,6 +47,16 @@ function parameterArn(name: string, parent: pulumi.Resource): pulumi.Output<stri
 }
 
 /**
+ * Reading the usage keys' parameters, decrypted, ten a call (handlers/authorizer.ts's
+ * GetParameters, authorized per parameter it names). GetParameter too: the role's policy is
+ * updated before the function, and an instance of the previous function that starts in between
+ * reads the first parameter with GetParameter.
+ */
+function readParametersStatement(arns: pulumi.Input<string>[]): aws.iam.PolicyStatement {
+    return { Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: arns };
+}
+
+/**
  * Reading one parameter, decrypted. A SecureString under the account's AWS managed key
  * (`aws/ssm`) needs no kms:Decrypt of the caller: that key's policy lets the account's principals
  * decrypt through SSM.
@@ -60,8 +70,8 @@ function readParameterStatement(arn: pulumi.Input<string>): aws.iam.PolicyStatem
  * client certificates and names the partner for the integration. It reads no list at request
  * time: the lists come in its package (`lists.json` beside the code), so it runs offline in local
  * mode, and any number of partners fits (an environment variable would stop at Lambda's 4 KB).
- * With usage keys it reads their parameter once per instance (key values are secrets, and the
- * package is kept in the stack's state in plain text), so it is updated only after the parameter.
+ * With usage keys it reads their parameters once per instance (key values are secrets, and the
+ * package is kept in the stack's state in plain text), so it is updated only after every one of them.
  */
 export class PartnerAuthorizer extends pulumi.ComponentResource {
     public readonly function: aws.lambda.Function;
@@ -70,10 +80,12 @@ export class PartnerAuthorizer extends pulumi.ComponentResource {
 
     constructor(name: string, args: PartnerAuthorizerArgs, opts?: pulumi.ComponentResourceOptions) {
         super(`${projectName}:api:PartnerAuthorizer`, name, {}, opts);
-        const parameter = args.usageKeysParameter;
-        const environment = pulumi.output(parameter?.name).apply((name) => ({
+        const parameters = args.usageKeysParameters ?? [];
+        // The shards' names follow the first (usageKeysParameterNames): their count says them.
+        const environment = pulumi.all(parameters.map((parameter) => parameter.name)).apply((names) => ({
             DECISION_CACHE_SECONDS: String(args.cacheSeconds ?? configDeclarations.authorizerCacheSeconds.default),
-            ...(name === undefined ? {} : { USAGE_KEYS_PARAMETER: name }),
+            ...(names.length === 0 ? {} : { USAGE_KEYS_PARAMETER: names[0] }),
+            ...(names.length > 1 ? { USAGE_KEYS_SHARDS: String(names.length) } : {}),
             ...(args.apiStagesParameterName === undefined ? {} : { API_STAGES_PARAMETER: args.apiStagesParameterName }),
         } satisfies AuthorizerEnvironment));
         this.lists = pulumi.all([args.crlRevocations ?? [], args.issuedCertificates, args.truststorePem ?? ""]).apply(([crl, issued, truststore]) => ({
@@ -83,7 +95,7 @@ export class PartnerAuthorizer extends pulumi.ComponentResource {
             ...(args.access === undefined ? {} : { access: args.access }),
         }));
         const policyStatements = [
-            ...(parameter === undefined ? [] : [readParameterStatement(parameter.arn)]),
+            ...(parameters.length === 0 ? [] : [readParametersStatement(parameters.map((parameter) => parameter.arn))]),
             ...(args.apiStagesParameterName === undefined ? [] : [readParameterStatement(parameterArn(args.apiStagesParameterName, this))]),
         ];
         this.function = new NodeFunction(`${name}-function`, {
@@ -93,9 +105,9 @@ export class PartnerAuthorizer extends pulumi.ComponentResource {
             environment,
             timeout: 5,
             logRetentionDays: args.logRetentionDays,
-            // The keys parameter's ARN, not one built from its name: the function then waits for the
-            // parameter, so that no instance starts and caches the keys before a new partner's key
-            // is in it (an instance reads them once; it would deny that partner until recycled).
+            // The keys parameters' ARNs, not ones built from their names: the function then waits for
+            // every shard, so that no instance starts and caches the keys before a new partner's key
+            // is in its shard (an instance reads them once; it would deny that partner until recycled).
             // The API-stages parameter comes after the APIs, whose methods need this authorizer: its name.
             policyStatements: policyStatements.length === 0 ? undefined : policyStatements,
         }, { parent: this }).function;

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PartnerLimits } from "../core/usage/limits";
+import { usagePlanQuotaWarning } from "../core/usage/keys";
 import { projectName } from "../core/config/keys";
 
 export interface PartnerUsagePlansArgs {
@@ -35,6 +36,12 @@ export class PartnerUsagePlans extends pulumi.ComponentResource {
         super(`${projectName}:api:PartnerUsagePlans`, name, {}, opts);
         const child = { parent: this };
         const stack = pulumi.getStack();
+        // Above the default quota the deployment fails at the first plan AWS refuses; warned, not
+        // refused, as the account may have a higher quota.
+        const quota = usagePlanQuotaWarning(args.partners.length);
+        if (quota !== undefined) {
+            void pulumi.log.warn(quota, this);
+        }
 
         const plans: Record<string, aws.apigateway.UsagePlan> = {};
         for (const partner of [...args.partners].sort((a, b) => a.name.localeCompare(b.name))) {

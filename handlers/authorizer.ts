@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { BoundedCache } from "../core/cache";
 import { configDeclarations } from "../core/config/keys";
 import {
-    AuthorizerEnvironment, AuthorizerLists, authorizerListsFile, Decision, decide, normaliseSerial, parseAuthorizerLists, parseUsageKeys, UsageKeys,
+    AuthorizerEnvironment, AuthorizerLists, authorizerListsFile, Decision, decide, normaliseSerial, parseAuthorizerLists, parseUsageKeys, UsageKeys, usageKeysParameterNames,
 } from "../core/authorizer/decision";
 import { allowedResources, ApiStages, parseApiStages } from "../core/authorizer/access";
 
@@ -18,6 +18,8 @@ export interface AuthorizerOptions {
     readonly log?: (line: string) => void;
     /** The value of the SSM parameter of that name, decrypted; rejects when it cannot be read. Default: SSM GetParameter. */
     readonly readParameter?: (name: string) => Promise<string | undefined>;
+    /** The values of the SSM parameters of these names (at most `GET_PARAMETERS_BATCH`), decrypted, by name; rejects when they cannot be read. Default: SSM GetParameters. */
+    readonly readParameters?: (names: readonly string[]) => Promise<Readonly<Record<string, string | undefined>>>;
 }
 
 interface CachedDecision {
@@ -28,6 +30,12 @@ interface CachedDecision {
 
 // A warm instance sees a handful of partners; the bound only guards against a flood of serials.
 const CACHE_LIMIT = 1_000;
+
+/**
+ * Names one GetParameters call takes: "Array Members: Minimum number of 1 item. Maximum number of
+ * 10 items" (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameters.html).
+ */
+export const GET_PARAMETERS_BATCH = 10;
 
 /**
  * The IAM policy API Gateway applies: Allow lets the call through where it names the method
@@ -65,13 +73,46 @@ async function ssmParameter(name: string): Promise<string | undefined> {
 }
 
 /**
+ * Parameters' values with SSM GetParameters, decrypted, by name. GetParameters answers names it
+ * does not know in `InvalidParameters` rather than failing: such a name is a failure here.
+ */
+async function ssmParameters(names: readonly string[]): Promise<Record<string, string | undefined>> {
+    const { GetParametersCommand, SSMClient } = await import("@aws-sdk/client-ssm");
+    const result = await new SSMClient({}).send(new GetParametersCommand({ Names: [...names], WithDecryption: true }));
+    if (result.InvalidParameters !== undefined && result.InvalidParameters.length > 0) {
+        throw new Error(`ParameterNotFound: ${result.InvalidParameters.join(", ")}`);
+    }
+    return Object.fromEntries((result.Parameters ?? []).map((parameter) => [parameter.Name, parameter.Value]));
+}
+
+/**
+ * Every partner's key from the usage-keys parameters `names`, read in batches of
+ * `GET_PARAMETERS_BATCH`, each value parsed and all merged; rejects when one cannot be read or parsed.
+ */
+async function readUsageKeys(names: readonly string[], read: (names: readonly string[]) => Promise<Readonly<Record<string, string | undefined>>>): Promise<UsageKeys> {
+    const batches = Array.from({ length: Math.ceil(names.length / GET_PARAMETERS_BATCH) }, (_, i) => names.slice(i * GET_PARAMETERS_BATCH, (i + 1) * GET_PARAMETERS_BATCH));
+    const values = Object.assign({}, ...await Promise.all(batches.map(read))) as Record<string, string | undefined>;
+    return Object.fromEntries(names.flatMap((name) => Object.entries(parseUsageKeys(Object.hasOwn(values, name) ? values[name] : undefined))));
+}
+
+/** The names of the usage-keys parameters the environment gives; throws when the count is not a whole number from 1. */
+function usageKeysNames(first: string, shards: string | undefined): string[] {
+    const count = Number(shards ?? "1");
+    if (!Number.isInteger(count) || count < 1) {
+        throw new Error(`USAGE_KEYS_SHARDS is ${JSON.stringify(shards)}, not a whole number from 1`);
+    }
+    return usageKeysParameterNames(first, count);
+}
+
+/**
  * A REQUEST authorizer that denies revoked client certificates. The lists come in the
  * function's package, so they are read once per instance; lists that cannot be read or do not
  * parse deny every call. Decisions are cached per serial for `DECISION_CACHE_SECONDS`.
  *
  * With `USAGE_KEYS_PARAMETER`, an Allow carries the partner's API key as `usageIdentifierKey`, so
  * that API Gateway applies the partner's usage plan; a partner without a key gets none, and API
- * Gateway answers it 403. The keys are read from that SSM parameter once per instance, not
+ * Gateway answers it 403. The keys are read from that SSM parameter and the `USAGE_KEYS_SHARDS`
+ * after it (GetParameters, ten names a call) once per instance, merged, not
  * packaged with the code: the package is a StringAsset, which Pulumi keeps in the stack's state in
  * plain text, where the parameter's value is a secret in state and never in the package. A read
  * that fails is logged in one line (never a key) and denies the call; the next call reads again.
@@ -94,15 +135,16 @@ export function createAuthorizer(options: AuthorizerOptions): (event: APIGateway
     const cache = new BoundedCache<string, CachedDecision>(CACHE_LIMIT);
     const parameter = options.env.USAGE_KEYS_PARAMETER || undefined;
     const readParameter = options.readParameter ?? ssmParameter;
+    const readParameters = options.readParameters ?? ssmParameters;
     let usageKeys: Promise<UsageKeys> | undefined;
-    /** The keys, read at the first Allow; undefined when they cannot be read. */
-    const keys = async (name: string): Promise<UsageKeys | undefined> => {
-        usageKeys ??= readParameter(name).then(parseUsageKeys);
+    /** The keys of every shard, read at the first Allow; undefined when one cannot be read. */
+    const keys = async (first: string): Promise<UsageKeys | undefined> => {
+        usageKeys ??= Promise.resolve().then(() => readUsageKeys(usageKeysNames(first, options.env.USAGE_KEYS_SHARDS), readParameters));
         try {
             return await usageKeys;
         } catch (error) {
             usageKeys = undefined;
-            log(JSON.stringify({ message: "the usage keys cannot be read: the call is denied", parameter: name, error: String(error) }));
+            log(JSON.stringify({ message: "the usage keys cannot be read: the call is denied", parameter: first, shards: options.env.USAGE_KEYS_SHARDS ?? "1", error: String(error) }));
             return undefined;
         }
     };

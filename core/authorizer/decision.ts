@@ -13,8 +13,10 @@ import type { PartnerAccess } from "./access";
 export interface AuthorizerEnvironment {
     /** Seconds a decision is reused for the same certificate. Default: `authorizerCacheSeconds`' default (60). */
     readonly DECISION_CACHE_SECONDS?: string;
-    /** Name of the SSM parameter that holds each partner's API key (`UsageKeys`); unset, the authorizer returns no key. */
+    /** Name of the first SSM parameter that holds the partners' API keys (`UsageKeys`); unset, the authorizer returns no key. */
     readonly USAGE_KEYS_PARAMETER?: string;
+    /** How many usage-keys parameters there are, named after the first (`usageKeysParameterNames`); unset, one. */
+    readonly USAGE_KEYS_SHARDS?: string;
     /** Name of the SSM parameter that holds each API's stage (`ApiStages`, core/authorizer/access.ts); unset, an Allow names the called method only. */
     readonly API_STAGES_PARAMETER?: string;
 }
@@ -28,7 +30,17 @@ export function usageKeysParameterName(stack: string): string {
     return `/${projectName}/${stack}/partner-usage-keys`;
 }
 
-/** Each partner's API key value, by partner name: what the usage-keys parameter holds, as JSON. */
+/**
+ * The names of a stack's `shards` usage-keys parameters: the first is `first` (the one parameter
+ * stacks had before there were shards), shard i is `<first>-<i>`. A suffix, not a level: names
+ * take a-zA-Z0-9_.- and "/" between levels, at most fifteen levels (PutParameter's naming
+ * constraints, https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html).
+ */
+export function usageKeysParameterNames(first: string, shards: number): string[] {
+    return Array.from({ length: shards }, (_, i) => (i === 0 ? first : `${first}-${i}`));
+}
+
+/** Each partner's API key value, by partner name: what the usage-keys parameters hold, as JSON, each some of the partners. */
 export type UsageKeys = Readonly<Record<string, string>>;
 
 /** Reads the usage keys from the parameter's JSON; throws (naming no value) when it is not `UsageKeys`. */

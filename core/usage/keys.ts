@@ -1,5 +1,6 @@
-// What the usage-keys parameter holds and how large it may grow: every partner's API key, by
-// partner name, as JSON, in one SecureString parameter of SSM Parameter Store.
+// What the usage-keys parameters hold and how they are split: every partner's API key, by partner
+// name, as JSON, in SecureString parameters of SSM Parameter Store, each small enough for the
+// Standard tier; and the API Gateway quotas that a key and a plan per partner meet.
 import { configNamespace, UsageLimitError } from "./limits";
 
 /**
@@ -16,23 +17,75 @@ export const generatedKeyLength = 40;
  */
 export const parameterValueLimits = { Standard: 4096, Advanced: 8192 } as const;
 
+/**
+ * API keys per account per Region: 10,000, not adjustable ("Quotas for configuring and running a
+ * REST API in API Gateway", https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html).
+ */
+export const apiKeysPerRegion = 10_000;
+
+/**
+ * Usage plans per account per Region: 300 by default, adjustable in Service Quotas (same page as
+ * `apiKeysPerRegion`).
+ */
+export const usagePlansPerRegion = 300;
+
 /** The usage-keys parameter's value for these partners' keys: `{partner: key}` as JSON, by name. */
 export function usageKeysValue(keys: Readonly<Record<string, string>>): string {
     return JSON.stringify(Object.fromEntries(Object.entries(keys).sort(([a], [b]) => a.localeCompare(b))));
 }
 
-/** How long the value gets for these partners, their keys being generated ones. */
-export function usageKeysSize(partners: readonly string[]): number {
-    return usageKeysValue(Object.fromEntries(partners.map((name) => [name, "k".repeat(generatedKeyLength)]))).length;
+/** Characters one partner's `"name":"key"` takes in a value, its key being a generated one. */
+function entrySize(partner: string): number {
+    return JSON.stringify(partner).length + 1 + JSON.stringify("k".repeat(generatedKeyLength)).length;
 }
 
 /**
- * Refuses more partners than the usage-keys parameter can hold in Parameter Store's Advanced tier
- * (the parameter's tier is Intelligent-Tiering: Standard until the value needs more than 4 KB).
+ * The partners of each usage-keys parameter (shard): the partners sorted as `usageKeysValue` sorts
+ * them, each shard taking the next ones while its value, with generated keys, stays within the
+ * Standard tier's 4,096 characters. Always one shard at least, empty without partners: the first
+ * parameter is the one stacks had before there were shards. Throws a one-line `UsageLimitError`
+ * for a partner whose key alone cannot fit.
+ */
+export function usageKeyShards(partners: readonly string[]): string[][] {
+    const limit = parameterValueLimits.Standard;
+    const shards: string[][] = [[]];
+    // `{}` around the entries, a comma between two.
+    let size = 2;
+    for (const partner of [...partners].sort((a, b) => a.localeCompare(b))) {
+        const entry = entrySize(partner);
+        if (2 + entry > limit) {
+            const shown = partner.length > 40 ? `${partner.slice(0, 40)}...` : partner;
+            throw new UsageLimitError(`${configNamespace}:partners.${shown}: the partner's name is ${partner.length} characters, and with its usage key takes ${2 + entry} of the ${limit} characters an SSM parameter of the Standard tier holds; shorten the name`);
+        }
+        const current = shards[shards.length - 1];
+        const grown = size + (current.length === 0 ? 0 : 1) + entry;
+        if (grown <= limit) {
+            current.push(partner);
+            size = grown;
+        } else {
+            shards.push([partner]);
+            size = 2 + entry;
+        }
+    }
+    return shards;
+}
+
+/**
+ * Refuses what the usage keys cannot hold: more partners than API Gateway has API keys for in an
+ * account and Region, or a partner name too long for a parameter of its own.
  */
 export function checkUsageKeysFit(partners: readonly string[]): void {
-    const size = usageKeysSize(partners);
-    if (size > parameterValueLimits.Advanced) {
-        throw new UsageLimitError(`${configNamespace}:partners has ${partners.length} partners, whose usage keys take ${size} characters, above SSM Parameter Store's ${parameterValueLimits.Advanced} per parameter; split the partners across stacks, or shorten their names`);
+    if (partners.length > apiKeysPerRegion) {
+        throw new UsageLimitError(`${configNamespace}:partners has ${partners.length} partners, each with an API key, above API Gateway's ${apiKeysPerRegion} API keys per account per Region (not adjustable); split the partners across accounts or Regions`);
     }
+    usageKeyShards(partners);
+}
+
+/**
+ * The warning for partners that need more usage plans than API Gateway's default quota: undefined
+ * within it. Not a refusal: the quota can be raised.
+ */
+export function usagePlanQuotaWarning(plans: number): string | undefined {
+    return plans <= usagePlansPerRegion ? undefined
+        : `${configNamespace}:partners needs ${plans} usage plans (one per partner), above API Gateway's default quota of ${usagePlansPerRegion} per account per Region, which other stacks there share; request an increase of "Usage plans per account per Region" in Service Quotas before deploying`;
 }

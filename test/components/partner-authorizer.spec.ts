@@ -59,13 +59,28 @@ describe("components", () => {
         it("names the usage-keys parameter in its environment and may read that parameter only", async () => {
             const capture = await captureResources();
             const keys = new PartnerUsageKeys("usage", { partners: [], parameterName: "/apigw-mtls/test/partner-usage-keys" });
-            const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30, usageKeysParameter: keys.parameter });
+            const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30, usageKeysParameters: keys.parameters });
             await valueOf(authorizer.function.arn);
             const resources = await capture.settled();
             const fn = only(resources, "aws:lambda/function:Function", "a-function").inputs;
             assert.deepEqual(fn.environment.variables, { DECISION_CACHE_SECONDS: "60", USAGE_KEYS_PARAMETER: "/apigw-mtls/test/partner-usage-keys" });
             const policy = JSON.parse(only(resources, "aws:iam/rolePolicy:RolePolicy", "a-function-policy").inputs.policy);
-            assert.deepEqual(policy.Statement, [{ Effect: "Allow", Action: ["ssm:GetParameter"], Resource: ["arn:aws:ssm:eu-west-1:123456789012:parameter/apigw-mtls/test/partner-usage-keys"] }]);
+            assert.deepEqual(policy.Statement, [{ Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: ["arn:aws:ssm:eu-west-1:123456789012:parameter/apigw-mtls/test/partner-usage-keys"] }]);
+        });
+
+        it("names how many usage-keys shards there are, and may read every shard and no other parameter", async () => {
+            const capture = await captureResources();
+            // 48-character names: 43 a shard, so 100 partners take three shards.
+            const partners = Array.from({ length: 100 }, (_, i) => `partner-${String(i).padStart(3, "0")}`.padEnd(48, "x"));
+            const keys = new PartnerUsageKeys("usage", { partners, parameterName: "/apigw-mtls/test/partner-usage-keys" });
+            const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30, usageKeysParameters: keys.parameters });
+            await valueOf(authorizer.function.arn);
+            const resources = await capture.settled();
+            const fn = only(resources, "aws:lambda/function:Function", "a-function").inputs;
+            assert.deepEqual(fn.environment.variables, { DECISION_CACHE_SECONDS: "60", USAGE_KEYS_PARAMETER: "/apigw-mtls/test/partner-usage-keys", USAGE_KEYS_SHARDS: "3" });
+            const arn = "arn:aws:ssm:eu-west-1:123456789012:parameter/apigw-mtls/test/partner-usage-keys";
+            const policy = JSON.parse(only(resources, "aws:iam/rolePolicy:RolePolicy", "a-function-policy").inputs.policy);
+            assert.deepEqual(policy.Statement, [{ Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: [arn, `${arn}-1`, `${arn}-2`] }]);
         });
 
         it("carries lists far beyond Lambda's 4 KB environment limit, for stacks with many revocations", async () => {

@@ -22,7 +22,7 @@ async function declare(partners: PartnerLimits[]): Promise<{ resources: Captured
     const capture = await captureResources();
     const keys = new PartnerUsageKeys("usage", { partners: partners.map((p) => p.name), parameterName });
     const usage = new PartnerUsagePlans("usage", { partners, apiKeys: keys.apiKeys, apiStages: [{ apiId: "a1b2c3d4e5", stage: "v1" }] });
-    await valueOf(keys.parameter.arn);
+    await Promise.all(keys.parameters.map((parameter) => valueOf(parameter.arn)));
     return { resources: await capture.settled(), keys, usage };
 }
 
@@ -114,14 +114,73 @@ describe("PartnerUsagePlans and PartnerUsageKeys", () => {
         assert.ok(resolved.includes(former), `aliases: ${resolved.join(", ")}`);
     });
 
+    describe("for more partners than one Standard-tier parameter holds", () => {
+        // 48-character names: 43 a shard, so 100 partners take three shards.
+        const names = Array.from({ length: 100 }, (_, i) => `partner-${String(i).padStart(3, "0")}`.padEnd(48, "x"));
+        let resources: CapturedResource[];
+        let keys: PartnerUsageKeys;
+        before(async () => {
+            ({ resources, keys } = await declare(names.map((name) => ({ name, ...defaultLimits }))));
+        });
+
+        it("splits the keys across parameters named after the first, each within the Standard tier's 4,096 characters, every key in one of them", () => {
+            const parameters = allOf(resources, types.parameter).sort((a, b) => a.name.localeCompare(b.name));
+            assert.deepEqual(parameters.map((p) => [p.name, p.inputs.name, p.inputs.tier]), [
+                ["usage-keys", parameterName, "Intelligent-Tiering"],
+                ["usage-keys-1", `${parameterName}-1`, "Standard"],
+                ["usage-keys-2", `${parameterName}-2`, "Standard"],
+            ]);
+            assert.ok(parameters.every((p) => p.inputs.type === "SecureString" && p.inputs.value.length <= 4096), parameters.map((p) => p.inputs.value.length).join(", "));
+            const merged = Object.assign({}, ...parameters.map((p) => JSON.parse(p.inputs.value)));
+            const byPartner = Object.fromEntries(allOf(resources, types.apiKey).map((k) => [k.inputs.tags.partner, k.outputs.value]));
+            assert.deepEqual(merged, byPartner);
+            assert.equal(parameters.reduce((sum, p) => sum + Object.keys(JSON.parse(p.inputs.value)).length, 0), 100, "no key in two shards");
+        });
+
+        it("keeps shard 0 the parameter stacks had before shards, with its URN", async () => {
+            assert.equal(await valueOf(keys.parameters[0].urn), "urn:pulumi:test::apigw-mtls::apigw-mtls:api:PartnerUsageKeys$aws:ssm/parameter:Parameter::usage-keys");
+        });
+
+        it("warns in one line, without refusing, when the partners need more usage plans than API Gateway's default quota", async () => {
+            const warned: string[] = [];
+            const warn = pulumi.log.warn;
+            pulumi.log.warn = async (message: string) => void warned.push(message);
+            try {
+                new PartnerUsagePlans("few", { partners: names.slice(0, 3).map((name) => ({ name, ...defaultLimits })), apiKeys: keys.apiKeys, apiStages: [] });
+                assert.deepEqual(warned, [], "no warning within the quota");
+                const many = Array.from({ length: 301 }, (_, i) => ({ name: `p${i}`, ...defaultLimits }));
+                const apiKeys = Object.fromEntries(many.map((p) => [p.name, keys.apiKeys[names[0]]]));
+                new PartnerUsagePlans("many", { partners: many, apiKeys, apiStages: [] });
+            } finally {
+                pulumi.log.warn = warn;
+            }
+            assert.deepEqual(warned, [
+                "apigw-mtls:partners needs 301 usage plans (one per partner), above API Gateway's default quota of 300 per account per Region, which other stacks there share; request an increase of \"Usage plans per account per Region\" in Service Quotas before deploying",
+            ]);
+        });
+    });
+
     describe("the authorizer and the keys' parameter", () => {
         it("registers the authorizer's function only once the keys' parameter is there, so that no instance caches keys without a new partner's", async () => {
             const gated = await gatedMocks((args) => args.type === types.parameter);
             const keys = new PartnerUsageKeys("usage", { partners: ["acme-bank"], parameterName });
-            const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30, usageKeysParameter: keys.parameter });
+            const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30, usageKeysParameters: keys.parameters });
             await gated.settleAfter("aws:cloudwatch/logGroup:LogGroup");
             assert.ok(gated.registered(types.apiKey), "the key is there");
             assert.equal(gated.registered("aws:lambda/function:Function"), false, "no function before the parameter");
+            gated.open();
+            await valueOf(authorizer.function.arn);
+            assert.ok(gated.registered("aws:lambda/function:Function"));
+        });
+
+        it("registers the authorizer's function only once every shard of the keys is there", async () => {
+            const gated = await gatedMocks((args) => args.type === types.parameter && args.name === "usage-keys-2");
+            const partners = Array.from({ length: 100 }, (_, i) => `partner-${String(i).padStart(3, "0")}`.padEnd(48, "x"));
+            const keys = new PartnerUsageKeys("usage", { partners, parameterName });
+            const authorizer = new PartnerAuthorizer("a", { revokedSerials: [], issuedCertificates: {}, logRetentionDays: 30, usageKeysParameters: keys.parameters });
+            await gated.settleAfter("aws:cloudwatch/logGroup:LogGroup");
+            assert.ok(gated.registered(types.parameter), "shards 0 and 1 are there");
+            assert.equal(gated.registered("aws:lambda/function:Function"), false, "no function before the last shard");
             gated.open();
             await valueOf(authorizer.function.arn);
             assert.ok(gated.registered("aws:lambda/function:Function"));
@@ -152,7 +211,7 @@ describe("PartnerUsagePlans and PartnerUsageKeys", () => {
             assert.equal(parameter.inputs.name, "/apigw-mtls/dev/partner-usage-keys");
             const policy = JSON.parse(only(run.resources, "aws:iam/rolePolicy:RolePolicy", "authorizer-function-policy").inputs.policy);
             assert.deepEqual(policy.Statement, [
-                { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [parameter.outputs.arn] },
+                { Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: [parameter.outputs.arn] },
                 { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [stages.outputs.arn] },
             ]);
         });
@@ -168,12 +227,11 @@ describe("PartnerUsagePlans and PartnerUsageKeys", () => {
             assert.equal(only(after.resources, types.planKey, "usage-initech-plan").inputs.usagePlanId, plan.id);
         });
 
-        it("refuses, in one line, more partners than the keys' parameter can hold in Parameter Store", async () => {
-            const partners = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`partner-number-${String(i).padStart(3, "0")}`, {}]));
+        it("refuses, in one line, more partners than API Gateway has API keys for in a Region, before any resource", async () => {
+            const partners = Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`partner-${String(i).padStart(5, "0")}`, {}]));
             const failure = await runProgram({ stack: "dev", config: { partners } }).then(() => undefined, (error: unknown) => error);
             assert.ok(failure instanceof ProgramFailure);
-            assert.match(failure.message, /^apigw-mtls:partners has 150 partners, whose usage keys take \d+ characters, above SSM Parameter Store's 8192 per parameter; split the partners/);
-            assert.equal(failure.message.split("\n").length, 1);
+            assert.equal(failure.message, "apigw-mtls:partners has 10001 partners, each with an API key, above API Gateway's 10000 API keys per account per Region (not adjustable); split the partners across accounts or Regions");
             assert.equal(failure.resources.filter((r) => r.custom).length, 0, "before any resource");
         });
 

@@ -107,4 +107,32 @@ describe("usage plans under the real Pulumi CLI (stand-in cloud)", () => {
             await workspace.pulumi(["config", "rm", "--path", "partners.acme-bank.throttle"]);
         }
     });
+
+    // 44 more partners with 48-character names: their keys outgrow one Standard-tier parameter.
+    describe("past one parameter's 4,096 characters of keys", () => {
+        const many = Array.from({ length: 44 }, (_, i) => `shard-partner-${String(i).padStart(2, "0")}`.padEnd(48, "x"));
+        /** What the stand-ins did in `pulumi up`, in order, as `<op> <resource name>`. */
+        const up = async (): Promise<string[]> => {
+            const done = workspace.operations().length;
+            await workspace.pulumi(["up", "--yes"]);
+            return workspace.operations().slice(done).map((o) => `${o.op} ${resourceName(o.urn)}`);
+        };
+
+        it("creates a second shard and updates the first, both before the authorizer, which it keeps", async () => {
+            await workspace.pulumi(["config", "set-all", "--path", ...many.flatMap((name) => ["--plaintext", `partners.${name}.generation=1`])]);
+            const ops = await up();
+            assert.ok(ops.includes("create usage-keys-1"), ops.filter((o) => o.includes("usage-keys")).join(", "));
+            assert.ok(!ops.some((o) => /^(create|delete) usage-keys$/.test(o)), "shard 0 is neither replaced nor made anew");
+            const authorizer = ops.indexOf("update authorizer-function");
+            assert.ok(authorizer > ops.indexOf("create usage-keys-1") && authorizer > ops.indexOf("update usage-keys"), ops.join(", "));
+        });
+
+        it("deletes the second shard when the partners go, only after the authorizer no longer names it", async () => {
+            await workspace.pulumi(["config", "rm-all", "--path", ...many.map((name) => `partners.${name}`)]);
+            const ops = await up();
+            const deleted = ops.indexOf("delete usage-keys-1");
+            assert.ok(deleted > ops.indexOf("update authorizer-function") && ops.indexOf("update authorizer-function") >= 0, ops.join(", "));
+            assert.ok(!ops.some((o) => /^(create|delete) usage-keys$/.test(o)), "shard 0 stays");
+        });
+    });
 });

@@ -120,9 +120,13 @@ describe("revocation authorizer", () => {
     describe("usage keys", () => {
         const parameter = "/apigw-mtls/test/partner-usage-keys";
         const keys = { "acme-bank": "AcmeKey0123456789abcdefghijklmnopqrstuvw" };
-        /** Options with the keys parameter set, read by `readParameter`; `reads` counts the reads. */
+        /** Options with the keys parameter set, each name read by `readParameter` through `readParameters`. */
         const withKeys = (readParameter: (name: string) => Promise<string | undefined>, changes: Partial<AuthorizerOptions> = {}) =>
-            options({ env: { DECISION_CACHE_SECONDS: "60", USAGE_KEYS_PARAMETER: parameter }, readParameter, ...changes });
+            options({
+                env: { DECISION_CACHE_SECONDS: "60", USAGE_KEYS_PARAMETER: parameter },
+                readParameters: async (names) => Object.fromEntries(await Promise.all(names.map(async (name) => [name, await readParameter(name)]))),
+                ...changes,
+            });
 
         it("returns the calling partner's key as usageIdentifierKey, read from the named parameter once per instance", async () => {
             const names: string[] = [];
@@ -149,7 +153,8 @@ describe("revocation authorizer", () => {
 
         it("returns no key and reads no parameter when none is named", async () => {
             let reads = 0;
-            const result = await createAuthorizer(options({ readParameter: async () => (reads++, JSON.stringify(keys)) }))(event(acme));
+            const read = async () => (reads++, JSON.stringify(keys));
+            const result = await createAuthorizer(options({ readParameter: read, readParameters: async (names) => Object.fromEntries(await Promise.all(names.map(async (name) => [name, await read()]))) }))(event(acme));
             assert.equal(effectOf(result), "Allow");
             assert.equal("usageIdentifierKey" in result, false);
             assert.equal(reads, 0);
@@ -175,8 +180,50 @@ describe("revocation authorizer", () => {
                 assert.equal(failed.length, 1);
                 assert.doesNotMatch(failed[0], /\n/);
                 assert.equal(JSON.parse(failed[0]).parameter, parameter);
+                assert.equal(JSON.parse(failed[0]).shards, "1");
                 assert.ok(lines.every((line) => !line.includes(keys["acme-bank"])), "no line holds a key");
                 assert.equal((await authorize(event(acme))).usageIdentifierKey, keys["acme-bank"], "the next call reads again");
+            }
+        });
+
+        it("reads every shard the environment names, ten names a GetParameters call, and merges their keys", async () => {
+            const batches: string[][] = [];
+            // 23 shards, partner i's key in shard i; the caller, acme-bank, in the last.
+            const shardOf = (name: string) => (name === parameter ? 0 : Number(name.slice(parameter.length + 1)));
+            const authorize = createAuthorizer(options({
+                env: { DECISION_CACHE_SECONDS: "60", USAGE_KEYS_PARAMETER: parameter, USAGE_KEYS_SHARDS: "23" },
+                readParameters: async (names) => {
+                    batches.push([...names]);
+                    return Object.fromEntries(names.map((name) => [name, JSON.stringify(shardOf(name) === 22 ? keys : { [`partner-${shardOf(name)}`]: `key-${shardOf(name)}` })]));
+                },
+            }));
+            const result = await authorize(event(acme));
+            assert.equal(result.usageIdentifierKey, keys["acme-bank"]);
+            await authorize(event(acme));
+            assert.deepEqual(batches.map((batch) => batch.length), [10, 10, 3], "three calls, read once");
+            assert.deepEqual(batches.flat(), [parameter, ...Array.from({ length: 22 }, (_, i) => `${parameter}-${i + 1}`)]);
+        });
+
+        it("denies when one shard of several cannot be read, naming the parameters and no key, and reads every shard again at the next call", async () => {
+            const lines: string[] = [];
+            let reads = 0;
+            const authorize = createAuthorizer(options({
+                env: { DECISION_CACHE_SECONDS: "60", USAGE_KEYS_PARAMETER: parameter, USAGE_KEYS_SHARDS: "2" },
+                log: (line) => lines.push(line),
+                readParameters: async (names) => Object.fromEntries(names.map((name) => [name, name === parameter ? JSON.stringify({ initech: "other" }) : reads++ === 0 ? undefined : JSON.stringify(keys)])),
+            }));
+            const denied = await authorize(event(acme));
+            assert.equal(effectOf(denied), "Deny");
+            assert.equal(denied.context?.reason, "the usage keys cannot be read");
+            const failed = lines.filter((line) => /usage keys cannot be read/.test(line)).map((line) => JSON.parse(line));
+            assert.deepEqual(failed.map((line) => [line.parameter, line.shards]), [[parameter, "2"]]);
+            assert.equal((await authorize(event(acme))).usageIdentifierKey, keys["acme-bank"]);
+        });
+
+        it("denies when the shard count in its environment is not a whole number from 1", async () => {
+            for (const shards of ["0", "two", "1.5"]) {
+                const result = await createAuthorizer(withKeys(async () => JSON.stringify(keys), { env: { USAGE_KEYS_PARAMETER: parameter, USAGE_KEYS_SHARDS: shards }, log: () => undefined }))(event(acme));
+                assert.equal(effectOf(result), "Deny", shards);
             }
         });
 

@@ -1,5 +1,5 @@
-// The SSM endpoint local mode gives its functions, so that they never reach AWS: GetParameter
-// in the AWS JSON 1.1 protocol (POST, `X-Amz-Target: AmazonSSM.GetParameter`), answered from the
+// The SSM endpoint local mode gives its functions, so that they never reach AWS: GetParameter and
+// GetParameters in the AWS JSON 1.1 protocol (POST, `X-Amz-Target: AmazonSSM.GetParameter`), answered from the
 // stack's aws.ssm.Parameter resources, on 127.0.0.1 only, to callers that sign with the
 // throwaway credentials of this run (the functions' environment holds them). Requests are
 // bounded in size, time and number, as any server local mode runs.
@@ -52,6 +52,20 @@ export function findParameter(parameters: readonly ParameterModel[], name: strin
     return versioned ? parameters.find((p) => (p.name === versioned[1] || p.arn === versioned[1]) && p.version === Number(versioned[2])) : undefined;
 }
 
+/** A parameter as GetParameter and GetParameters return it; without decryption SSM returns a SecureString's ciphertext, which no caller can use here. */
+function parameterAnswer(parameter: ParameterModel, decrypt: unknown): Record<string, unknown> {
+    const value = parameter.type === "SecureString" && decrypt !== true ? randomBytes(48).toString("base64") : parameter.value;
+    return {
+        Name: parameter.name,
+        Type: parameter.type,
+        Value: value,
+        Version: parameter.version,
+        ARN: parameter.arn,
+        DataType: "text",
+        LastModifiedDate: 0,
+    };
+}
+
 function getParameter(parameters: readonly ParameterModel[], input: unknown): Answer {
     const { Name: name, WithDecryption: decrypt } = (input ?? {}) as { Name?: unknown; WithDecryption?: unknown };
     if (typeof name !== "string" || name === "") {
@@ -61,23 +75,33 @@ function getParameter(parameters: readonly ParameterModel[], input: unknown): An
     if (!parameter) {
         return error("ParameterNotFound", "");
     }
-    // Without decryption SSM returns a SecureString's ciphertext, which no caller can use here.
-    const value = parameter.type === "SecureString" && decrypt !== true ? randomBytes(48).toString("base64") : parameter.value;
+    return { status: 200, body: { Parameter: parameterAnswer(parameter, decrypt) } };
+}
+
+/**
+ * GetParameters: 1 to 10 names ("Array Members: Minimum number of 1 item. Maximum number of 10
+ * items", API_GetParameters.html); a name it does not know is listed in InvalidParameters, not an
+ * error; the parameters come in alphabetical order.
+ */
+function getParameters(parameters: readonly ParameterModel[], input: unknown): Answer {
+    const { Names: names, WithDecryption: decrypt } = (input ?? {}) as { Names?: unknown; WithDecryption?: unknown };
+    if (!Array.isArray(names) || names.length < 1 || names.length > 10 || !names.every((name) => typeof name === "string" && name !== "")) {
+        return error("ValidationException", "1 validation error detected: Value at 'names' failed to satisfy constraint: Member must have length less than or equal to 10 and greater than or equal to 1");
+    }
+    const found = names.map((name: string) => ({ name, parameter: findParameter(parameters, name) }));
     return {
         status: 200,
         body: {
-            Parameter: {
-                Name: parameter.name,
-                Type: parameter.type,
-                Value: value,
-                Version: parameter.version,
-                ARN: parameter.arn,
-                DataType: "text",
-                LastModifiedDate: 0,
-            },
+            Parameters: found.flatMap(({ parameter }) => (parameter ? [parameterAnswer(parameter, decrypt)] : [])).sort((a, b) => String(a.Name).localeCompare(String(b.Name))),
+            InvalidParameters: found.filter(({ parameter }) => !parameter).map(({ name }) => name),
         },
     };
 }
+
+const operations: Readonly<Record<string, (parameters: readonly ParameterModel[], input: unknown) => Answer>> = {
+    "AmazonSSM.GetParameter": getParameter,
+    "AmazonSSM.GetParameters": getParameters,
+};
 
 /** The access key id a SigV4 Authorization header names. */
 function accessKeyOf(authorization: string | undefined): string | undefined {
@@ -115,8 +139,9 @@ async function answer(req: http.IncomingMessage, parameters: readonly ParameterM
         return error("ValidationException", `the request is above ${MAX_BODY_BYTES} bytes`);
     }
     const target = req.headers["x-amz-target"];
-    if (target !== "AmazonSSM.GetParameter") {
-        return error("UnknownOperationException", `local SSM answers AmazonSSM.GetParameter only, not ${String(target)}`);
+    const operation = typeof target === "string" && Object.hasOwn(operations, target) ? operations[target] : undefined;
+    if (operation === undefined) {
+        return error("UnknownOperationException", `local SSM answers ${Object.keys(operations).join(" and ")} only, not ${String(target)}`);
     }
     let input: unknown;
     try {
@@ -124,10 +149,10 @@ async function answer(req: http.IncomingMessage, parameters: readonly ParameterM
     } catch {
         return error("SerializationException", "the body is not JSON");
     }
-    return getParameter(parameters, input);
+    return operation(parameters, input);
 }
 
-/** Listens on a free port of 127.0.0.1 and answers GetParameter from `parameters`. */
+/** Listens on a free port of 127.0.0.1 and answers GetParameter and GetParameters from `parameters`. */
 export async function startSsmEndpoint(parameters: readonly ParameterModel[], options: SsmEndpointOptions = {}): Promise<SsmEndpoint> {
     const log = options.log ?? (() => undefined);
     const credentials: LocalCredentials = {

@@ -1,5 +1,5 @@
 // The SSM endpoint local mode gives its functions, called with the AWS SDK as the authorizer calls
-// it: GetParameter from the stack's parameters, AWS's error shapes for the rest, only for callers
+// it: GetParameter and GetParameters from the stack's parameters, AWS's error shapes for the rest, only for callers
 // with the run's throwaway credentials, and closed with the run. Only 127.0.0.1 is contacted.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
@@ -7,7 +7,7 @@ import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { GetParameterCommand, GetParametersCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { FunctionModel, ParameterModel } from "../../../tools/local/domain-model";
 import { loadFunction } from "../../../tools/local/lambda";
 import { findParameter, SsmEndpoint, startSsmEndpoint } from "../../../tools/local/ssm";
@@ -89,6 +89,17 @@ describe("local mode's SSM endpoint", function () {
     it("answers a name the stack does not declare with ParameterNotFound, as the SDK knows it", async () => {
         const error = await rejection(client(endpoint).send(new GetParameterCommand({ Name: "/apigw-mtls/dev/other", WithDecryption: true })));
         assert.equal(error.name, "ParameterNotFound");
+    });
+
+    it("answers the SDK's GetParameters with the parameters it finds, by name, and lists the names it does not in InvalidParameters", async () => {
+        const result = await client(endpoint).send(new GetParametersCommand({ Names: [plain.name, keys.name, "/apigw-mtls/dev/other"], WithDecryption: true }));
+        assert.deepEqual(result.Parameters?.map((p) => [p.Name, p.Value]), [[keys.name, keys.value], [plain.name, "hello"]]);
+        assert.deepEqual(result.InvalidParameters, ["/apigw-mtls/dev/other"]);
+    });
+
+    it("refuses GetParameters of more than ten names, as SSM does", async () => {
+        const error = await rejection(client(endpoint).send(new GetParametersCommand({ Names: Array.from({ length: 11 }, () => keys.name), WithDecryption: true })));
+        assert.equal(error.name, "ValidationException");
     });
 
     it("refuses callers without the run's credentials", async () => {
