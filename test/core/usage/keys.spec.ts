@@ -2,22 +2,10 @@ import * as assert from "node:assert/strict";
 import {
     checkUsageKeysFit, generatedKeyLength, parameterValueLimits, usageKeyShards, usageKeysValue, usagePlanQuotaWarning,
 } from "../../../core/usage/keys";
-import { UsageLimitError } from "../../../core/usage/limits";
+import { refusal } from "../../helpers/usage-refusal";
 
 /** The value a shard of these partners takes, their keys being generated ones. */
 const valueOf = (partners: readonly string[]) => usageKeysValue(Object.fromEntries(partners.map((name) => [name, "k".repeat(generatedKeyLength)])));
-
-/** The message `read` throws, which must be a one-line `UsageLimitError`. */
-function refusal(read: () => unknown): string {
-    try {
-        read();
-    } catch (e) {
-        assert.ok(e instanceof UsageLimitError, `expected a UsageLimitError, got ${String(e)}`);
-        assert.doesNotMatch(e.message, /\n/);
-        return e.message;
-    }
-    assert.fail("expected a UsageLimitError");
-}
 
 describe("usage keys", () => {
     describe("shards", () => {

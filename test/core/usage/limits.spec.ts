@@ -2,19 +2,8 @@ import * as assert from "node:assert/strict";
 import {
     defaultLimits, effectiveLimits, parseQuota, parseThrottle, parseUsageLimits, PartnerLimits, planGroups, planKey, UsageLimitError,
 } from "../../../core/usage/limits";
+import { refusal } from "../../helpers/usage-refusal";
 import { configDefaults } from "../../../core/config/keys";
-
-/** The message `read` throws, which must be a one-line `UsageLimitError`. */
-function refusal(read: () => unknown): string {
-    try {
-        read();
-    } catch (e) {
-        assert.ok(e instanceof UsageLimitError, `expected a UsageLimitError, got ${String(e)}`);
-        assert.doesNotMatch(e.message, /\n/);
-        return e.message;
-    }
-    assert.fail("expected a UsageLimitError");
-}
 
 /** `others` partners with defaults, then initech with `fields`. */
 const partner = (others: number, fields: Record<string, unknown>) => {
