@@ -5,7 +5,7 @@ import { PartnerUsageKeys } from "../../components/partner-usage-keys";
 import { PartnerUsagePlans } from "../../components/partner-usage-plans";
 import { defaultLimits, PartnerLimits, UsageLimits } from "../../core/usage/limits";
 import { CapturedResource, ProgramFailure, runProgram } from "../../tools/simulator/program";
-import { allOf, captureResources, gatedMocks, only, valueOf } from "../helpers/outputs";
+import { allOf, captureResources, gatedMocks, only, valueOf, withWarnings } from "../helpers/outputs";
 
 
 const types = {
@@ -142,19 +142,14 @@ describe("PartnerUsagePlans and PartnerUsageKeys", () => {
         });
 
         it("warns in one line, without refusing, when the partners need more usage plans than API Gateway's default quota", async () => {
-            const warned: string[] = [];
-            const warn = pulumi.log.warn;
-            pulumi.log.warn = async (message: string) => void warned.push(message);
-            try {
+            const { warnings: warned } = await withWarnings(() => {
                 new PartnerUsagePlans("few", { partners: names.slice(0, 3).map((name) => ({ name, ...defaultLimits })), apiKeys: keys.apiKeys, apiStages: [] });
-                assert.deepEqual(warned, [], "no warning within the quota");
-                const many = Array.from({ length: 301 }, (_, i) => ({ name: `p${i}`, ...defaultLimits }));
-                const apiKeys = Object.fromEntries(many.map((p) => [p.name, keys.apiKeys[names[0]]]));
-                new PartnerUsagePlans("many", { partners: many, apiKeys, apiStages: [] });
-            } finally {
-                pulumi.log.warn = warn;
-            }
-            assert.deepEqual(warned, [
+            });
+            assert.deepEqual(warned, [], "no warning within the quota");
+            const many = Array.from({ length: 301 }, (_, i) => ({ name: `p${i}`, ...defaultLimits }));
+            const apiKeys = Object.fromEntries(many.map((p) => [p.name, keys.apiKeys[names[0]]]));
+            const { warnings } = await withWarnings(() => new PartnerUsagePlans("many", { partners: many, apiKeys, apiStages: [] }));
+            assert.deepEqual(warnings, [
                 "apigw-mtls:partners needs 301 usage plans (one per partner), above API Gateway's default quota of 300 per account per Region, which other stacks there share; request an increase of \"Usage plans per account per Region\" in Service Quotas before deploying",
             ]);
         });

@@ -8,7 +8,7 @@ import { x509 } from "../../core/x509/x509";
 import { issuerId, normaliseSerial } from "../../core/authorizer/decision";
 import { daysFrom, makeCa, makeLeaf } from "../helpers/certs";
 import { makeCrl } from "../helpers/crls";
-import { allOf, captureResources, only, recordOptions, valueOf } from "../helpers/outputs";
+import { allOf, captureResources, only, recordOptions, valueOf, withWarnings } from "../helpers/outputs";
 import { CapturedResource, capturingMocks } from "../../tools/simulator/program";
 import { certificateBlocks } from "../../core/truststore/bundle";
 
@@ -68,16 +68,11 @@ describe("components", () => {
 
         it("uploads a bundle with only warnings, and logs them", async () => {
             const soon = await makeCa("CN=Soon Partner CA", { notAfter: daysFrom(new Date(), 5) });
-            const warned: string[] = [];
-            const warn = pulumi.log.warn;
-            pulumi.log.warn = async (message: string) => void warned.push(message);
-            try {
+            const { warnings: warned } = await withWarnings(async () => {
                 await captureResources();
                 const store = new Truststore("store", { caCertificatePems: [soon.pem] });
                 assert.equal(await valueOf(store.bundlePem), soon.pem);
-            } finally {
-                pulumi.log.warn = warn;
-            }
+            });
             assert.equal(warned.length, 1);
             assert.match(warned[0], /^warning expiring-soon CN=Soon Partner CA/);
         });
@@ -113,19 +108,14 @@ describe("components", () => {
 
         it("warns about CAs within the configured expiry window", async () => {
             const ca = await makeCa("CN=Partner CA", { notAfter: daysFrom(new Date(), 45) });
-            const warned: string[] = [];
-            const warn = pulumi.log.warn;
-            pulumi.log.warn = async (message: string) => void warned.push(message);
-            try {
+            const { warnings: warned } = await withWarnings(async () => {
                 await captureResources();
                 await valueOf(new Truststore("store", { caCertificatePems: [ca.pem] }).bundlePem);
-                assert.equal(warned.length, 0, "45 days is outside the default 30");
-                await valueOf(new Truststore("store2", { caCertificatePems: [ca.pem], expiryWarningDays: 60 }).bundlePem);
-            } finally {
-                pulumi.log.warn = warn;
-            }
-            assert.equal(warned.length, 1);
-            assert.match(warned[0], /^warning expiring-soon CN=Partner CA/);
+            });
+            assert.equal(warned.length, 0, "45 days is outside the default 30");
+            const { warnings } = await withWarnings(() => valueOf(new Truststore("store2", { caCertificatePems: [ca.pem], expiryWarningDays: 60 }).bundlePem));
+            assert.equal(warnings.length, 1);
+            assert.match(warnings[0], /^warning expiring-soon CN=Partner CA/);
         });
 
         it("keeps the bucket on destroy when asked to", async () => {

@@ -104,3 +104,15 @@ export async function gatedMocks(gated: (args: pulumi.runtime.MockResourceArgs) 
         },
     };
 }
+
+/** Runs `run` with `pulumi.log.warn` captured: its result, and what it warned about, in order. */
+export async function withWarnings<T>(run: () => T | Promise<T>): Promise<{ value: T; warnings: string[] }> {
+    const warnings: string[] = [];
+    const warn = pulumi.log.warn;
+    pulumi.log.warn = async (message: string) => void warnings.push(message);
+    try {
+        return { value: await run(), warnings };
+    } finally {
+        pulumi.log.warn = warn;
+    }
+}

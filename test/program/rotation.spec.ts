@@ -3,13 +3,12 @@ import { X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import { CapturedResource, ProgramRun, RunOptions, runProgram } from "../../tools/simulator/program";
 import { x509 } from "../../core/x509/x509";
 import { AuthorizerLists, authorizerListsFile, issuerId, normaliseSerial } from "../../core/authorizer/decision";
 import { Issued, makeCa, makeLeaf } from "../helpers/certs";
 import { makeCrl } from "../helpers/crls";
-import { allOf, archiveFile, only } from "../helpers/outputs";
+import { allOf, archiveFile, only, withWarnings } from "../helpers/outputs";
 import { certificateBlocks } from "../../core/truststore/bundle";
 
 const bundleOf = (run: ProgramRun) => only(run.resources, "aws:s3/bucketObjectv2:BucketObjectv2", "truststore-bundle").inputs.content as string;
@@ -39,14 +38,8 @@ function withoutVersion(resource: CapturedResource): Record<string, unknown> {
 
 /** Runs the program, capturing what it warns about. */
 async function runWarned(options: RunOptions): Promise<{ run: ProgramRun; warnings: string[] }> {
-    const warnings: string[] = [];
-    const warn = pulumi.log.warn;
-    pulumi.log.warn = async (message: string) => void warnings.push(message);
-    try {
-        return { run: await runProgram(options), warnings };
-    } finally {
-        pulumi.log.warn = warn;
-    }
+    const { value: run, warnings } = await withWarnings(() => runProgram(options));
+    return { run, warnings };
 }
 
 describe("revocation and rotation in the program", () => {
