@@ -26,13 +26,13 @@ const packRequire = createRequire(join(here, "package.json"));
  * compares only the class's type token, its static `__pulumiType` (`isTypeOf` in @pulumi/policy's
  * server.js). But a class module of `@pulumi/aws` or `@pulumi/tls` requires `@pulumi/pulumi`'s
  * index, which loads the SDK's whole runtime (its closure serializer brings npm's arborist, pacote
- * and sigstore: 0.3 s of the pack's start here), and `@pulumi/aws`'s own index requires its
+ * and sigstore: 0.45 s of the pack's start on an idle machine), and `@pulumi/aws`'s own index requires its
  * 250-odd namespaces at once. In the bundle, `aws.<namespace>.<Class>` and `tls.<Class>` are a
- * small object that answers `__pulumiType` from a table read out of the class modules at build
- * time, and loads the real class only when a rule asks it for anything else. Names not in the
+ * small object that answers `__pulumiType` from a table of `[module, token]` read out of the class
+ * modules at build time, and loads the real class only when a rule asks it for anything else. Names not in the
  * table (functions, enums) come from the real module, on first use.
  */
-function providerSdks(tokens) {
+function providerSdks(classes) {
     const resourceClass = `const resourceClass = (file, name, token) => {
     let real;
     return new Proxy({ __pulumiType: token }, {
@@ -43,12 +43,12 @@ function providerSdks(tokens) {
 };`;
     const aws = `"use strict";
 ${resourceClass}
-const tokens = ${JSON.stringify(tokens.aws)};
+const classes = ${JSON.stringify(classes.aws)};
 const load = (namespace) => new Proxy({}, {
     get(_, name) {
-        const token = tokens[namespace]?.[name];
-        if (token !== undefined) {
-            return resourceClass("@pulumi/aws/" + namespace + "/" + name[0].toLowerCase() + name.slice(1), name, token);
+        const known = classes[namespace]?.[name];
+        if (known !== undefined) {
+            return resourceClass(known[0], name, known[1]);
         }
         return typeof name === "string" ? require("@pulumi/aws/" + namespace)[name] : undefined;
     },
@@ -60,10 +60,8 @@ ${awsNamespaces().map((namespace) => `Object.defineProperty(exports, ${JSON.stri
     const tlsNames = Object.keys(packRequire("@pulumi/tls"));
     const tls = `"use strict";
 ${resourceClass}
-const tokens = ${JSON.stringify(tokens.tls)};
-const get = (name) => tokens[name] !== undefined
-    ? resourceClass("@pulumi/tls/" + name[0].toLowerCase() + name.slice(1), name, tokens[name])
-    : require("@pulumi/tls")[name];
+const classes = ${JSON.stringify(classes.tls)};
+const get = (name) => classes[name] !== undefined ? resourceClass(classes[name][0], name, classes[name][1]) : require("@pulumi/tls")[name];
 for (const name of ${JSON.stringify(tlsNames)}) {
     Object.defineProperty(exports, name, { enumerable: true, get: () => get(name) });
 }
@@ -86,37 +84,40 @@ function awsNamespaces() {
 }
 
 /**
- * The type tokens of the classes the pack's sources name (`aws.<namespace>.<Class>`,
- * `tls.<Class>`), read from each class module's `static __pulumiType`. A name with no such module
+ * The classes the pack's sources name (`aws.<namespace>.<Class>`, `tls.<Class>`), each as its
+ * module and the type token that module's `static __pulumiType` holds. A name with no such module
  * (an `Args` type, a word in a comment) is left out.
  */
-function typeTokens(sources) {
-    const tokens = { aws: {}, tls: {} };
-    const tokenOf = (file) => {
+function resourceClasses(sources) {
+    const classes = { aws: {}, tls: {} };
+    /** `[module, token]` of class `name` in the package folder `folder`, or undefined. */
+    const find = (folder, name) => {
+        const module = `${folder}/${name[0].toLowerCase()}${name.slice(1)}`;
         let text;
         try {
-            text = readFileSync(packRequire.resolve(file), "utf8");
+            text = readFileSync(packRequire.resolve(module), "utf8");
         } catch {
             return undefined;
         }
-        return /static __pulumiType = '([^']+)'/.exec(text)?.[1];
+        const token = /static __pulumiType = '([^']+)'/.exec(text)?.[1];
+        return token === undefined ? undefined : [module, token];
     };
     for (const source of sources) {
         const text = readFileSync(join(here, source), "utf8");
         for (const [, namespace, name] of text.matchAll(/\baws\.([a-z0-9]+)\.([A-Z]\w*)/g)) {
-            const token = tokenOf(`@pulumi/aws/${namespace}/${name[0].toLowerCase()}${name.slice(1)}.js`);
-            if (token !== undefined) {
-                (tokens.aws[namespace] ??= {})[name] = token;
+            const found = find(`@pulumi/aws/${namespace}`, name);
+            if (found !== undefined) {
+                (classes.aws[namespace] ??= {})[name] = found;
             }
         }
         for (const [, name] of text.matchAll(/\btls\.([A-Z]\w*)/g)) {
-            const token = tokenOf(`@pulumi/tls/${name[0].toLowerCase()}${name.slice(1)}.js`);
-            if (token !== undefined) {
-                tokens.tls[name] = token;
+            const found = find("@pulumi/tls", name);
+            if (found !== undefined) {
+                classes.tls[name] = found;
             }
         }
     }
-    return tokens;
+    return classes;
 }
 
 /**
@@ -155,7 +156,7 @@ const external = [
     ...Object.keys(JSON.parse(readFileSync(packRequire.resolve("@pulumi/policy/package.json"), "utf8")).dependencies),
 ].filter((name) => name !== "@pulumi/policy").flatMap((name) => [name, `${name}/*`]);
 
-const options = (tokens) => ({
+const options = (classes) => ({
     entryPoints: [join(here, "index.ts")],
     outfile: join(out, "index.js"),
     absWorkingDir: here,
@@ -166,16 +167,16 @@ const options = (tokens) => ({
     target: "node22",
     format: "cjs",
     external,
-    plugins: [providerSdks(tokens), pulumiIndex()],
+    plugins: [providerSdks(classes), pulumiIndex()],
     metafile: true,
     logLevel: "warning",
 });
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-// Twice: the first build finds the sources, whose class names give the second its type tokens.
+// Twice: the first build finds the sources, whose class names give the second its classes.
 const sources = ownSources((await build({ ...options({ aws: {}, tls: {} }), write: false })).metafile);
-await build(options(typeTokens(sources)));
+await build(options(resourceClasses(sources)));
 const hashes = Object.fromEntries([...sources, "bundle.mjs"].map((file) => [file, createHash("sha256").update(readFileSync(join(here, file))).digest("hex")]));
 writeFileSync(join(out, inputsFile), JSON.stringify(hashes, null, 2) + "\n");
 const { name, version, description, license, dependencies } = pkg;
