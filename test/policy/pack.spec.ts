@@ -140,25 +140,14 @@ describe("policy pack", () => {
         // What loads before the pack is ready decides how long `pulumi preview --policy-pack` waits
         // for it; the classes the rules name stand in for themselves with their type tokens.
         const indexes = /node_modules\/@pulumi\/(pulumi|aws|tls)\/index\.js$/;
+        // What was loaded, written on the port's own line, before the port: one pipe keeps the order.
         const report = `process.stdout.write = ((write) => (chunk, ...rest) => {
-            process.stderr.write("loaded " + JSON.stringify(Object.keys(require.cache).filter(f => ${indexes}.test(f))) + "\\n");
             process.stdout.write = write;
-            return write(chunk, ...rest);
+            return write("loaded " + JSON.stringify(Object.keys(require.cache).filter(f => ${indexes}.test(f))) + " " + chunk, ...rest);
         })(process.stdout.write.bind(process.stdout));`;
-        const child = spawn(process.execPath, ["-e", `${report}; require("./run.cjs")`], { cwd: policyDir, stdio: ["ignore", "pipe", "pipe"] });
+        const { child, line } = firstLine(["-e", `${report}; require("./run.cjs")`], policyDir, 45_000);
         try {
-            const [port, loaded] = await new Promise<[string, string]>((resolve, reject) => {
-                let stdout = "", stderr = "";
-                const timer = setTimeout(() => reject(new Error(`no port after 45 s: ${stderr}`)), 45_000);
-                child.stderr?.on("data", chunk => { stderr += chunk; });
-                child.stdout?.on("data", chunk => {
-                    stdout += chunk;
-                    if (stdout.includes("\n")) {
-                        clearTimeout(timer);
-                        resolve([stdout.split("\n")[0], /loaded (.*)/.exec(stderr)?.[1] ?? stderr]);
-                    }
-                });
-            });
+            const [, loaded, port] = /^loaded (.*) (\d+)$/.exec(await line) ?? [];
             assert.equal(loaded, "[]");
             const judge = (type: string, properties: Record<string, unknown>) => analyze(port.trim(), type, properties);
             assert.deepEqual(await judge("aws:apigateway/restApi:RestApi", { name: "api", endpointConfiguration: { types: "REGIONAL" }, disableExecuteApiEndpoint: false }), ["execute-api-endpoint-disabled"]);
