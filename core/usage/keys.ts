@@ -34,9 +34,9 @@ export function usageKeysValue(keys: Readonly<Record<string, string>>): string {
     return JSON.stringify(Object.fromEntries(Object.entries(keys).sort(([a], [b]) => a.localeCompare(b))));
 }
 
-/** Characters one partner's `"name":"key"` takes in a value, its key being a generated one. */
+/** Characters one partner's `"name":"key"` takes in a value, its key being a generated one: `usageKeysValue` of it alone, less its braces. */
 function entrySize(partner: string): number {
-    return JSON.stringify(partner).length + 1 + JSON.stringify("k".repeat(generatedKeyLength)).length;
+    return usageKeysValue({ [partner]: "k".repeat(generatedKeyLength) }).length - 2;
 }
 
 /**
