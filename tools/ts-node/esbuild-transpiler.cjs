@@ -5,11 +5,14 @@
 // through ./register.cjs. Type checking is not its job: `npm run typecheck` (tsc, strict) does it.
 "use strict";
 const { transformSync } = require("esbuild");
+const { useNodeSourceMaps } = require("./source-maps.cjs");
 
 /** TypeScript's ScriptTarget.ES2022: from it on, class fields default to define semantics. */
 const es2022 = 9;
 
 exports.create = function create({ service }) {
+    // ts-node creates its transpiler after installing its source-map support, before any file.
+    useNodeSourceMaps();
     // The options ts-node compiles with (tsconfig.json, and what its caller overrode, such as the
     // target @pulumi/pulumi's runner sets): the ones that change what type stripping emits.
     const { options } = service.config;
