@@ -3,6 +3,7 @@
 // Pulumi SDK formats about 58 stack traces per resource (`new Error().stack` in every
 // `debuggablePromise` and `Resource`), so a stack-trace hook that maps frames costs more than the
 // program itself at 1,000 partners; the harnesses make that cost visible instead of hiding it.
+// (tools/ts-node hands the mapping to Node's own source maps, which leave node_modules alone.)
 import { ChildProcess, fork, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -44,7 +45,7 @@ export const harnesses: Readonly<Record<HarnessName, Harness>> = {
     },
     "ts-node": {
         name: "ts-node",
-        description: "ts-node transpile-only with esbuild stripping the types, and ts-node's source-map-support, as `npm test` and `pulumi up` (tsconfig.pulumi.json) run this project",
+        description: "ts-node transpile-only with esbuild stripping the types and Node's own source maps (tools/ts-node), as `npm test` and `pulumi up` (tsconfig.pulumi.json) run this project",
         script: (name) => path.join(projectDir, "tools", "bench", `${name}.ts`),
         execArgv: ["-r", path.join(projectDir, "tools", "ts-node", "register.cjs")],
     },
