@@ -62,7 +62,8 @@ export interface Results {
     targets?: { target: string; limit: string; value: string; holds: boolean | null }[];
 }
 
-export const caseName = (c: ProgramCase) => (c.external > 0 ? `${c.external} external CAs` : `${c.generated} generated`);
+export const caseName = (c: ProgramCase) =>
+    c.external === 0 ? `${c.generated} generated` : c.generated === 0 ? `${c.external} external CAs` : `${c.generated} generated, ${c.external} external CAs`;
 
 export const engineCaseName = (c: EngineCase) =>
     c.program === oneBucket ? "one bucket, Pulumi's defaults (no pack)" : c.generated === undefined ? "dev stack as in the repository" : `dev stack, ${c.generated} generated partners`;
