@@ -27,8 +27,8 @@ function cacheFolder() {
 }
 
 /**
- * A cache of transpiled files: `get(key, fileName, compute)` returns `compute()`'s `{ code, map }`
- * for `key`, from the cache when it has it, with the map naming `fileName` as its source.
+ * A cache of transpiled files: `cached(input, fileName, compute)` returns the `{ code, map }` of
+ * `compute()` for `input` and `salt`, from the cache when it has it, the map naming `fileName`.
  */
 exports.createTranspileCache = function createTranspileCache(salt) {
     const folder = cacheFolder();
@@ -42,7 +42,8 @@ exports.createTranspileCache = function createTranspileCache(salt) {
         try {
             entry = JSON.parse(fs.readFileSync(file, "utf8"));
         } catch {
-            entry = compute();
+            const { code, map } = compute();
+            entry = { code, map };
             const temporary = `${file}.${process.pid}.tmp`;
             try {
                 fs.writeFileSync(temporary, JSON.stringify(entry), { mode: 0o600 });
