@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createPublicKey, X509Certificate } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EngineWorkspace, missingEngine } from "../../tools/engine/workspace";
@@ -267,6 +267,31 @@ describe("the program under the real Pulumi CLI (stand-in cloud)", () => {
             assert.notEqual(result.code, 0);
             assert.match(result.stdout + result.stderr, /Stack 'dev' is missing configuration values?.*domainName/);
             assert.deepEqual(workspace.operations(), []);
+        });
+    });
+
+    describe("an error thrown in the program, as the CLI shows it", () => {
+        let workspace: EngineWorkspace;
+        before(async () => {
+            workspace = new EngineWorkspace();
+            await workspace.pulumi(["stack", "init", "dev"]);
+        });
+        after(() => workspace.dispose());
+
+        it("names the TypeScript line it came from: @pulumi/pulumi's runner, ts-node and Node's own source maps (tools/ts-node)", async () => {
+            const file = join(workspace.dir, "components", "dns-alias.ts");
+            const lines = readFileSync(file, "utf8").split("\n");
+            // Right after super(): the imports and interface above are gone from what runs.
+            const at = lines.findIndex((line) => line.includes("super(")) + 1;
+            lines.splice(at, 0, "        throw new Error(\"planted in DnsAlias\");");
+            writeFileSync(file, lines.join("\n"));
+            const result = await workspace.pulumi(["preview"], { allowFailure: true });
+            // eslint-disable-next-line no-control-regex
+            const output = (result.stdout + result.stderr).replace(/\x1b\[\d+m/g, "");
+            assert.notEqual(result.code, 0);
+            assert.match(output, /Error: planted in DnsAlias/);
+            const frame = `at new DnsAlias (${file}:${at + 1}:15)`;
+            assert.ok(output.includes(frame), `no "${frame}" in:\n${output}`);
         });
     });
 });
