@@ -4,6 +4,7 @@
 // Each rule names its source: an AWS page, or a terraform-provider-aws (TPA) file, which
 // pulumi-aws 7 bridges (internal/service/<service>/<file>.go, v6 copies).
 import { resourceTypes as types } from "../../core/resource-types";
+import { parameterValueLimits } from "../../core/usage/keys";
 import type { Props } from "./aws";
 
 /** AWS, or the provider before it calls AWS, refuses a resource's inputs; the message says what and where. */
@@ -65,8 +66,8 @@ export function replacedBy(type: string, changed: readonly string[], olds: Props
     return replaces;
 }
 
-/** Parameter Store's value limits per tier (parameter-store-advanced-parameters.html, "Maximum size of a parameter value"). */
-const ssmValueLimits: Readonly<Record<string, number>> = { Standard: 4096, Advanced: 8192, "Intelligent-Tiering": 8192 };
+/** Parameter Store's value limits per tier (`parameterValueLimits`); Intelligent-Tiering goes up to Advanced. */
+const ssmValueLimits: Readonly<Record<string, number>> = { ...parameterValueLimits, "Intelligent-Tiering": parameterValueLimits.Advanced };
 
 /** log_group.go retention_in_days IntInSlice (PutRetentionPolicy's values). */
 export const logRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
