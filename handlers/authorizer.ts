@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { BoundedCache } from "../core/cache";
 import { configDeclarations } from "../core/config/keys";
 import {
-    AuthorizerEnvironment, AuthorizerLists, authorizerListsFile, Decision, decide, normaliseSerial, parseAuthorizerLists, parseUsageKeys, UsageKeys, usageKeysParameterNames,
+    AuthorizerEnvironment, AuthorizerLists, authorizerListsFile, Decision, decide, getParametersMaxNames, normaliseSerial, parseAuthorizerLists, parseUsageKeys, UsageKeys, usageKeysParameterNames,
 } from "../core/authorizer/decision";
 import { allowedResources, ApiStages, parseApiStages } from "../core/authorizer/access";
 
@@ -18,7 +18,7 @@ export interface AuthorizerOptions {
     readonly log?: (line: string) => void;
     /** The value of the SSM parameter of that name, decrypted; rejects when it cannot be read. Default: SSM GetParameter. */
     readonly readParameter?: (name: string) => Promise<string | undefined>;
-    /** The values of the SSM parameters of these names (at most `GET_PARAMETERS_BATCH`), decrypted, by name; rejects when they cannot be read. Default: SSM GetParameters. */
+    /** The values of the SSM parameters of these names (at most `getParametersMaxNames`), decrypted, by name; rejects when they cannot be read. Default: SSM GetParameters. */
     readonly readParameters?: (names: readonly string[]) => Promise<Readonly<Record<string, string | undefined>>>;
 }
 
@@ -30,12 +30,6 @@ interface CachedDecision {
 
 // A warm instance sees a handful of partners; the bound only guards against a flood of serials.
 const CACHE_LIMIT = 1_000;
-
-/**
- * Names one GetParameters call takes: "Array Members: Minimum number of 1 item. Maximum number of
- * 10 items" (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameters.html).
- */
-export const GET_PARAMETERS_BATCH = 10;
 
 /**
  * The IAM policy API Gateway applies: Allow lets the call through where it names the method
@@ -87,10 +81,10 @@ async function ssmParameters(names: readonly string[]): Promise<Record<string, s
 
 /**
  * Every partner's key from the usage-keys parameters `names`, read in batches of
- * `GET_PARAMETERS_BATCH`, each value parsed and all merged; rejects when one cannot be read or parsed.
+ * `getParametersMaxNames`, each value parsed and all merged; rejects when one cannot be read or parsed.
  */
 async function readUsageKeys(names: readonly string[], read: (names: readonly string[]) => Promise<Readonly<Record<string, string | undefined>>>): Promise<UsageKeys> {
-    const batches = Array.from({ length: Math.ceil(names.length / GET_PARAMETERS_BATCH) }, (_, i) => names.slice(i * GET_PARAMETERS_BATCH, (i + 1) * GET_PARAMETERS_BATCH));
+    const batches = Array.from({ length: Math.ceil(names.length / getParametersMaxNames) }, (_, i) => names.slice(i * getParametersMaxNames, (i + 1) * getParametersMaxNames));
     const values = Object.assign({}, ...await Promise.all(batches.map(read))) as Record<string, string | undefined>;
     return Object.fromEntries(names.flatMap((name) => Object.entries(parseUsageKeys(Object.hasOwn(values, name) ? values[name] : undefined))));
 }

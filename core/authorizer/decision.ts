@@ -31,6 +31,12 @@ export function usageKeysParameterName(stack: string): string {
 }
 
 /**
+ * Names one SSM GetParameters call takes: "Array Members: Minimum number of 1 item. Maximum number
+ * of 10 items" (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameters.html).
+ */
+export const getParametersMaxNames = 10;
+
+/**
  * The names of a stack's `shards` usage-keys parameters: the first is `first` (the one parameter
  * stacks had before there were shards), shard i is `<first>-<i>`. A suffix, not a level: names
  * take a-zA-Z0-9_.- and "/" between levels, at most fifteen levels (PutParameter's naming

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import * as http from "node:http";
 import type * as net from "node:net";
+import { getParametersMaxNames } from "../../core/authorizer/decision";
 import type { ParameterModel } from "./domain-model";
 
 /** Credentials that only this endpoint accepts, for the functions' AWS_ACCESS_KEY_ID and so on. */
@@ -79,14 +80,13 @@ function getParameter(parameters: readonly ParameterModel[], input: unknown): An
 }
 
 /**
- * GetParameters: 1 to 10 names ("Array Members: Minimum number of 1 item. Maximum number of 10
- * items", API_GetParameters.html); a name it does not know is listed in InvalidParameters, not an
- * error; the parameters come in alphabetical order.
+ * GetParameters: 1 to `getParametersMaxNames` names; a name it does not know is listed in
+ * InvalidParameters, not an error; the parameters come in alphabetical order.
  */
 function getParameters(parameters: readonly ParameterModel[], input: unknown): Answer {
     const { Names: names, WithDecryption: decrypt } = (input ?? {}) as { Names?: unknown; WithDecryption?: unknown };
-    if (!Array.isArray(names) || names.length < 1 || names.length > 10 || !names.every((name) => typeof name === "string" && name !== "")) {
-        return error("ValidationException", "1 validation error detected: Value at 'names' failed to satisfy constraint: Member must have length less than or equal to 10 and greater than or equal to 1");
+    if (!Array.isArray(names) || names.length < 1 || names.length > getParametersMaxNames || !names.every((name) => typeof name === "string" && name !== "")) {
+        return error("ValidationException", `1 validation error detected: Value at 'names' failed to satisfy constraint: Member must have length less than or equal to ${getParametersMaxNames} and greater than or equal to 1`);
     }
     const found = names.map((name: string) => ({ name, parameter: findParameter(parameters, name) }));
     return {
